@@ -1,0 +1,292 @@
+//! `auth-token`: decode, encode and inspect Auth.js-compatible session tokens.
+//!
+//! Secrets come from the environment only (`AUTH_SECRET`, then `AUTH_SECRET_1` …
+//! `AUTH_SECRET_3` for rotation), never from arguments, so they stay out of shell history and
+//! process listings. Claims whose names look like credentials (`accessToken`, `refresh_token`,
+//! `password`, …) are masked in the output; keys and undecryptable input are never printed.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool talks through stdout and stderr"
+)]
+
+use std::io::Read as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use auth_runtime::cookies::{CHUNK_SIZE, CookieNames, SessionCookie, parse_cookie_header};
+use auth_runtime::jwe::read_protected_header;
+use auth_runtime::token::{DEFAULT_MAX_AGE, parse_claims};
+use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secrets, TokenCodec};
+use lexopt::ValueExt as _;
+use serde_json::Value;
+
+const USAGE: &str = "\
+usage:
+  auth-token decode [--salt NAME | --https] [--now UNIX_SECONDS] TOKEN
+  auth-token encode [--salt NAME | --https] [--max-age SECONDS]   (claims JSON on stdin)
+  auth-token inspect [--salt NAME | --https] TOKEN
+
+TOKEN is a token, `-` to read it from stdin, or a whole Cookie header value (its session
+chunks are reassembled). --salt defaults to authjs.session-token; --https means
+__Secure-authjs.session-token. Secrets are read from AUTH_SECRET and, for rotation,
+AUTH_SECRET_1 .. AUTH_SECRET_3 (newest first).";
+
+/// Above this size a session cookie no longer fits in one cookie in most browsers.
+const COOKIE_WARNING_BYTES: usize = 4096;
+
+enum Command {
+    Decode {
+        salt: String,
+        now: Option<i64>,
+        token: String,
+    },
+    Encode {
+        salt: String,
+        max_age: Duration,
+    },
+    Inspect {
+        salt: Option<String>,
+        token: String,
+    },
+    Help,
+}
+
+/// Why the tool stopped: a usage mistake (exit 2) or a failure (exit 1).
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<lexopt::Error> for Failure {
+    fn from(error: lexopt::Error) -> Self {
+        Self::Usage(error.to_string())
+    }
+}
+
+impl From<AuthError> for Failure {
+    fn from(error: AuthError) -> Self {
+        Self::Failed(describe(&error))
+    }
+}
+
+fn main() -> ExitCode {
+    let outcome = parse_arguments(lexopt::Parser::from_env()).and_then(run);
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("auth-token: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("auth-token: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_arguments(mut parser: lexopt::Parser) -> Result<Command, Failure> {
+    use lexopt::Arg::{Long, Short, Value};
+
+    let mut subcommand: Option<String> = None;
+    let mut salt: Option<String> = None;
+    let mut https = false;
+    let mut now = None;
+    let mut max_age = None;
+    let mut token = None;
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Long("salt") => salt = Some(parser.value()?.string()?),
+            Long("https") => https = true,
+            Long("now") => now = Some(parser.value()?.parse::<i64>()?),
+            Long("max-age") => max_age = Some(Duration::from_secs(parser.value()?.parse()?)),
+            Value(value) if subcommand.is_none() => subcommand = Some(value.string()?),
+            Value(value) if token.is_none() => token = Some(value.string()?),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    if salt.is_some() && https {
+        return Err(Failure::Usage("give --salt or --https, not both".into()));
+    }
+    let salt = salt.or_else(|| https.then(|| CookieNames::HTTPS.session.to_owned()));
+    let needs_token = |token: Option<String>| {
+        token.ok_or_else(|| Failure::Usage("missing TOKEN (use `-` to read stdin)".into()))
+    };
+    let refuse = |flag: &str, given: bool| match given {
+        true => Err(Failure::Usage(format!("{flag} does not apply here"))),
+        false => Ok(()),
+    };
+    match subcommand.as_deref() {
+        Some("decode") => {
+            refuse("--max-age", max_age.is_some())?;
+            Ok(Command::Decode {
+                salt: salt.unwrap_or_else(|| CookieNames::HTTP.session.to_owned()),
+                now,
+                token: needs_token(token)?,
+            })
+        }
+        Some("encode") => {
+            refuse("--now", now.is_some())?;
+            refuse("TOKEN", token.is_some())?;
+            Ok(Command::Encode {
+                salt: salt.unwrap_or_else(|| CookieNames::HTTP.session.to_owned()),
+                max_age: max_age.unwrap_or(DEFAULT_MAX_AGE),
+            })
+        }
+        Some("inspect") => {
+            refuse("--now", now.is_some())?;
+            refuse("--max-age", max_age.is_some())?;
+            Ok(Command::Inspect {
+                salt,
+                token: needs_token(token)?,
+            })
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown command `{other}`"))),
+        None => Err(Failure::Usage("missing command".into())),
+    }
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Command::Decode { salt, now, token } => {
+            let token = read_token(&token, &[salt.as_str()])?;
+            let mut codec = codec_for(&salt)?;
+            if let Some(now) = now {
+                codec = codec.with_clock(FixedClock(now));
+            }
+            let mut claims = codec.decode(&token)?;
+            mask_credentials(&mut claims);
+            println!("{}", pretty(&Value::Object(claims)));
+            Ok(())
+        }
+        Command::Encode { salt, max_age } => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|error| Failure::Failed(format!("cannot read stdin: {error}")))?;
+            let claims = parse_claims(input.as_bytes())
+                .map_err(|error| Failure::Failed(format!("stdin: {error}")))?;
+            println!("{}", codec_for(&salt)?.encode(claims, max_age)?);
+            Ok(())
+        }
+        Command::Inspect { salt, token } => {
+            let names: Vec<&str> = match &salt {
+                Some(salt) => vec![salt.as_str()],
+                None => vec![CookieNames::HTTP.session, CookieNames::HTTPS.session],
+            };
+            inspect(&read_token(&token, &names)?)
+        }
+    }
+}
+
+fn codec_for(salt: &str) -> Result<TokenCodec, Failure> {
+    let secrets = Secrets::from_env()?;
+    Ok(TokenCodec::new(Arc::new(KeySet::derive(&secrets, salt))))
+}
+
+/// The token an argument stands for: itself, stdin for `-`, or the session cookie (under one
+/// of `names`) reassembled from a `Cookie` header value.
+fn read_token(argument: &str, names: &[&str]) -> Result<String, Failure> {
+    let mut input = if argument == "-" {
+        let mut input = String::new();
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .map_err(|error| Failure::Failed(format!("cannot read stdin: {error}")))?;
+        input
+    } else {
+        argument.to_owned()
+    };
+    input = input.trim().to_owned();
+    if let Some(rest) = input
+        .get(..7)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("cookie:"))
+        .map(|_| input[7..].trim().to_owned())
+    {
+        input = rest;
+    }
+    // A compact JWE never contains `=`; a Cookie header always does.
+    if !input.contains('=') {
+        return Ok(input);
+    }
+    for name in names {
+        let cookie = SessionCookie::read(parse_cookie_header(&input), name);
+        if let Some(token) = cookie.token? {
+            return Ok(token);
+        }
+    }
+    Err(Failure::Failed(format!(
+        "the Cookie header has no `{}` cookie",
+        names.join("` or `")
+    )))
+}
+
+fn inspect(token: &str) -> Result<(), Failure> {
+    let header = read_protected_header(token)?;
+    let header_json = serde_json::json!({
+        "alg": "dir",
+        "enc": header.enc.as_str(),
+        "kid": header.kid,
+    });
+    println!("protected header: {}", pretty(&header_json));
+    match &header.kid {
+        Some(kid) => println!("kid: {kid}"),
+        None => println!("kid: none (only the newest secret can open it)"),
+    }
+    let chunks = token.len().div_ceil(CHUNK_SIZE).max(1);
+    println!("size: {} bytes", token.len());
+    println!("cookie chunks: {chunks} (of {CHUNK_SIZE} characters each)");
+    if token.len() > COOKIE_WARNING_BYTES {
+        println!(
+            "warning: the token is over 4 KB; it is split into {chunks} cookies, which some \
+             proxies and browsers handle badly. Keep large data out of the token."
+        );
+    }
+    Ok(())
+}
+
+/// One line on what went wrong, with expiry instants spelled out. Never a token or a key.
+fn describe(error: &AuthError) -> String {
+    let instant = |seconds: i64| {
+        u64::try_from(seconds)
+            .ok()
+            .and_then(|seconds| UNIX_EPOCH.checked_add(Duration::from_secs(seconds)))
+            .map(httpdate::fmt_http_date)
+            .unwrap_or_else(|| "an invalid time".to_owned())
+    };
+    match error {
+        AuthError::Expired { exp } => format!("expired at {} ({exp})", instant(*exp)),
+        AuthError::NotYetValid { not_before } => {
+            format!("not valid before {} ({not_before})", instant(*not_before))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Replaces the values of claims named like credentials with `"[redacted]"`, at any depth.
+fn mask_credentials(claims: &mut Claims) {
+    for (name, value) in claims.iter_mut() {
+        let folded: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let sensitive = ["token", "password", "secret", "apikey", "credential"]
+            .iter()
+            .any(|marker| folded.contains(marker));
+        if sensitive {
+            *value = Value::String("[redacted]".into());
+        } else if let Value::Object(inner) = value {
+            mask_credentials(inner);
+        }
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}

@@ -1,0 +1,42 @@
+//! The runtime of an Auth.js-compatible authentication library for Poem.
+//!
+//! This crate does the token, cookie and CSRF work; the `#[auth_config]` macro generates typed
+//! claims and handlers on top of it. The session cookie is wire-compatible with Auth.js v5
+//! (`@auth/core`): a token written here opens in a Next.js front end under the same secret, and
+//! the other way round.
+//!
+//! - [`secret`]: the secrets and their rotation list;
+//! - [`keys`]: key derivation (HKDF-SHA-256, as Auth.js), RFC 7638 key ids, the per-salt cache;
+//! - [`jwe`]: compact JWE `dir` + A256CBC-HS512 (A256GCM accepted on decode);
+//! - [`token`]: claims with `iat`/`exp`/`jti`, checked against an injectable clock;
+//! - [`cookies`]: Auth.js cookie names, `Set-Cookie` rendering, session chunking;
+//! - [`csrf`]: the double-submit CSRF cookie.
+//!
+//! ```
+//! use std::time::Duration;
+//! use auth_runtime::{Keyring, Secrets, TokenCodec, cookies::CookieNames};
+//!
+//! let secrets = Secrets::new(["a-long-random-secret-of-at-least-32-bytes"])?;
+//! let keyring = Keyring::new(secrets);
+//! let codec = TokenCodec::new(keyring.keys_for(CookieNames::HTTP.session));
+//!
+//! let mut claims = auth_runtime::Claims::new();
+//! claims.insert("sub".into(), "user-1".into());
+//! let token = codec.encode(claims, Duration::from_secs(3600))?;
+//! assert_eq!(codec.decode(&token)?["sub"], "user-1");
+//! # Ok::<(), auth_runtime::AuthError>(())
+//! ```
+
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+mod json;
+pub mod jwe;
+pub mod keys;
+pub mod secret;
+pub mod token;
+
+pub use error::AuthError;
+pub use keys::{KeySet, Keyring};
+pub use secret::{Secret, Secrets};
+pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};

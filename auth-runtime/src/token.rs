@@ -1,0 +1,194 @@
+//! Session tokens: claims in, JWE out, with the registered claims (`iat`, `exp`, `jti`) set on
+//! every encode and checked on every decode against an injectable clock.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::cookies::{CHUNK_SIZE, MAX_CHUNKS};
+use crate::error::AuthError;
+use crate::json;
+use crate::jwe;
+use crate::keys::KeySet;
+
+/// A token's claims, as a JSON object.
+pub type Claims = Map<String, Value>;
+
+/// How far `exp`, `nbf` and `iat` may be off, as in Auth.js.
+pub const CLOCK_TOLERANCE: Duration = Duration::from_secs(15);
+
+/// Auth.js's default session lifetime: 30 days.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// The longest token accepted for decoding: as much as [`MAX_CHUNKS`] cookie chunks hold.
+pub const MAX_TOKEN_LEN: usize = CHUNK_SIZE * MAX_CHUNKS;
+
+/// Largest integer a JavaScript peer reads exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+/// The time source for `iat`, `exp` and their checks, in whole seconds since the Unix epoch.
+///
+/// Inject a fixed clock in tests so that expiry is tested without sleeping.
+pub trait Clock: Send + Sync + 'static {
+    /// Now, in seconds since the Unix epoch.
+    fn now(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            })
+    }
+}
+
+/// A clock stopped at one instant.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub i64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0
+    }
+}
+
+/// Encodes and decodes session tokens under one salt's keys.
+#[derive(Clone)]
+pub struct TokenCodec {
+    keys: Arc<KeySet>,
+    clock: Arc<dyn Clock>,
+    max_token_len: usize,
+}
+
+impl fmt::Debug for TokenCodec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCodec")
+            .field("salt", &self.keys.salt())
+            .field("keys", &self.keys.keys().len())
+            .field("max_token_len", &self.max_token_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCodec {
+    /// A codec for these keys, on the system clock, accepting tokens up to [`MAX_TOKEN_LEN`].
+    pub fn new(keys: Arc<KeySet>) -> Self {
+        Self {
+            keys,
+            clock: Arc::new(SystemClock),
+            max_token_len: MAX_TOKEN_LEN,
+        }
+    }
+
+    /// Replaces the clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Replaces the longest token accepted for decoding.
+    #[must_use]
+    pub fn with_max_token_len(mut self, max_token_len: usize) -> Self {
+        self.max_token_len = max_token_len;
+        self
+    }
+
+    /// The keys this codec uses.
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
+    /// Now, by this codec's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Encrypts `claims` after setting `iat` to now, `exp` to now + `max_age` and `jti` to a
+    /// fresh random UUID, replacing any values they had, as Auth.js does on every encode.
+    pub fn encode(&self, mut claims: Claims, max_age: Duration) -> Result<String, AuthError> {
+        let now = self.now();
+        let max_age = i64::try_from(max_age.as_secs()).unwrap_or(MAX_SAFE_INTEGER);
+        claims.insert("iat".into(), now.into());
+        claims.insert("exp".into(), now.saturating_add(max_age).into());
+        claims.insert("jti".into(), random_uuid().into());
+        let plaintext = Zeroizing::new(
+            serde_json::to_vec(&claims)
+                .map_err(|error| AuthError::Serialization(error.to_string()))?,
+        );
+        Ok(jwe::encrypt(&plaintext, self.keys.encoding_key()))
+    }
+
+    /// Decrypts `token` and checks its claims: a JSON object without duplicate members, an
+    /// integer `exp` not past (with [`CLOCK_TOLERANCE`]), and, when present, integer `nbf` and
+    /// `iat` not in the future and a string `jti`.
+    pub fn decode(&self, token: &str) -> Result<Claims, AuthError> {
+        let plaintext = jwe::decrypt(token, &self.keys, self.max_token_len)?;
+        let claims = parse_claims(&plaintext)?;
+        check_registered_claims(&claims, self.now())?;
+        Ok(claims)
+    }
+}
+
+/// Parses claims strictly: one JSON object, no duplicate member names at any depth (where
+/// a plain JSON reader would silently keep the last `"role"`), nesting bounded.
+pub fn parse_claims(json: &[u8]) -> Result<Claims, AuthError> {
+    json::parse_object(json).map_err(AuthError::InvalidClaims)
+}
+
+/// Checks `exp`, `nbf`, `iat` and `jti` against `now`, with the same semantics as `jose`
+/// (which Auth.js uses), but stricter on types: times must be integers, never strings,
+/// fractions or absent `exp`.
+pub fn check_registered_claims(claims: &Claims, now: i64) -> Result<(), AuthError> {
+    let tolerance = CLOCK_TOLERANCE.as_secs() as i64;
+    let exp = integer_claim(claims, "exp")?
+        .ok_or_else(|| AuthError::InvalidClaims("`exp` is missing".into()))?;
+    if exp <= now - tolerance {
+        return Err(AuthError::Expired { exp });
+    }
+    if let Some(nbf) = integer_claim(claims, "nbf")?
+        && nbf > now + tolerance
+    {
+        return Err(AuthError::NotYetValid { not_before: nbf });
+    }
+    if let Some(iat) = integer_claim(claims, "iat")?
+        && iat > now + tolerance
+    {
+        return Err(AuthError::NotYetValid { not_before: iat });
+    }
+    match claims.get("jti") {
+        None | Some(Value::String(_)) => Ok(()),
+        Some(_) => Err(AuthError::InvalidClaims("`jti` must be a string".into())),
+    }
+}
+
+fn integer_claim(claims: &Claims, name: &str) -> Result<Option<i64>, AuthError> {
+    let Some(value) = claims.get(name) else {
+        return Ok(None);
+    };
+    value
+        .as_i64()
+        .filter(|seconds| seconds.abs() <= MAX_SAFE_INTEGER)
+        .map(Some)
+        .ok_or_else(|| {
+            AuthError::InvalidClaims(format!("`{name}` must be an integer number of seconds"))
+        })
+}
+
+/// A random (version 4) UUID, the `jti` Auth.js sets.
+fn random_uuid() -> String {
+    let bytes: [u8; 16] = rand::random();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}

@@ -92,9 +92,7 @@ mod tests {
     use super::*;
 
     fn secrets() -> Secrets {
-        Secrets::new(["k3J9vQ2mX7pL0sR4tY8wZ1aB5cD6eF0g"])
-            .map_err(|_| ())
-            .unwrap()
+        Secrets::new(["k3J9vQ2mX7pL0sR4tY8wZ1aB5cD6eF0g"]).unwrap()
     }
 
     #[test]

@@ -74,6 +74,14 @@ fn split_compact(token: &str, max_len: usize) -> Result<CompactParts<'_>, AuthEr
             "longer than the longest accepted token",
         ));
     }
+    if !token
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+    {
+        return Err(AuthError::MalformedToken(
+            "characters outside base64url and `.`",
+        ));
+    }
     let mut parts = token.split('.');
     let (Some(header), Some(key), Some(iv), Some(ciphertext), Some(tag), None) = (
         parts.next(),
@@ -268,7 +276,7 @@ fn decrypt_cbc_hs512(
     if tag.len() != CBC_TAG_LEN {
         return Err(AuthError::MalformedToken("tag must be 32 bytes"));
     }
-    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return Err(AuthError::MalformedToken(
             "ciphertext is not a whole number of blocks",
         ));

@@ -197,9 +197,7 @@ mod tests {
 
     #[test]
     fn debug_output_is_redacted() {
-        let secrets = Secrets::new(["k3J9vQ2mX7pL0sR4tY8wZ1aB5cD6eF0g"])
-            .map_err(|_| ())
-            .unwrap();
+        let secrets = Secrets::new(["k3J9vQ2mX7pL0sR4tY8wZ1aB5cD6eF0g"]).unwrap();
         let printed = format!("{secrets:?} {:?}", secrets.newest());
         assert!(!printed.contains("k3J9"), "{printed}");
     }

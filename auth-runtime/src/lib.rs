@@ -33,10 +33,28 @@ pub mod error;
 mod json;
 pub mod jwe;
 pub mod keys;
+pub mod password;
+pub mod schema;
 pub mod secret;
 pub mod token;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use auth_macros::auth_config;
 pub use error::AuthError;
 pub use keys::{KeySet, Keyring};
+pub use password::Password;
+pub use schema::{
+    Account, AuthEvent, AuthSchema, CallbackError, JwtTrigger, SignIn, TokenAction, TokenClaims,
+};
 pub use secret::{Secret, Secrets};
 pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};
+
+/// What a config module needs: `use auth_runtime::prelude::*;`.
+pub mod prelude {
+    pub use crate::auth_config;
+    pub use crate::password::Password;
+    pub use crate::schema::{Account, AuthEvent, CallbackError, JwtTrigger, SignIn, TokenAction};
+}

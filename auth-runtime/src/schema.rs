@@ -1,0 +1,326 @@
+//! The contract between `#[auth_config]` and the runtime.
+//!
+//! The macro turns one annotated struct into an implementation of [`AuthSchema`]: the typed
+//! token, session and update types, and the user's callbacks called with exactly those types.
+//! Everything else (routes, middleware, extractors, guards) is generic over this trait, so the
+//! generated code stays small and the behaviour is tested once, here.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// What `#[auth_config]` generates for a config struct. Implemented by the macro, not by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an auth configuration",
+    note = "annotate the config struct with `#[auth_config(...)]` to implement `AuthSchema`"
+)]
+pub trait AuthSchema: Sized + Send + Sync + 'static {
+    /// The application state every callback receives (`state = …`; `()` when not given).
+    type State: Clone + Send + Sync + 'static;
+    /// What providers produce at sign-in (`user = …`).
+    type User: Send + Sync + 'static;
+    /// The JWT claims (`<Name>Token`).
+    type Token: TokenClaims;
+    /// What `GET /session` returns and handlers receive (`<Name>Session`).
+    type Session: Serialize + Send + Sync + 'static;
+    /// The only fields a client's `update()` may send (`<Name>Update`).
+    type Update: DeserializeOwned + Send + Sync + 'static;
+
+    /// Where the auth routes are nested, e.g. `/api/auth`.
+    const BASE_PATH: &'static str;
+    /// How long a session lasts; re-issued on every `/session` request.
+    const MAX_AGE: Duration;
+    /// The configured providers, in declaration order.
+    const PROVIDERS: &'static [ProviderInfo];
+
+    /// Runs the credentials provider `provider`'s `authorize` on the submitted form.
+    /// `Ok(None)` means the credentials are wrong (`CredentialsSignin`).
+    fn authorize<'a>(
+        provider: &'a str,
+        form: &'a FormFields,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<Option<Self::User>, CallbackError>> + Send + 'a;
+
+    /// The `sign_in` callback: may the user sign in?
+    fn sign_in<'a>(
+        user: &'a Self::User,
+        account: &'a Account,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<SignIn, CallbackError>> + Send + 'a;
+
+    /// The token for a user who just signed in: the standard claims, every `from_user` claim
+    /// copied from the user, every `derive` claim computed.
+    fn new_token(user: &Self::User, account: &Account) -> Self::Token;
+
+    /// The `jwt` callback, run at sign-in, after an accepted update and on every refresh.
+    fn jwt<'a>(
+        token: &'a mut Self::Token,
+        trigger: JwtTrigger<'a, Self>,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<TokenAction, CallbackError>> + Send + 'a;
+
+    /// The session for a token (public claims only), shaped by the `session` callback.
+    /// `expires` is the ISO 8601 instant the session ends.
+    fn session<'a>(
+        token: &'a Self::Token,
+        expires: String,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<Self::Session, CallbackError>> + Send + 'a;
+
+    /// Applies a client's update: every field present is checked by its claim's check, then
+    /// set, then derived claims are recomputed. Nothing changes unless every check allows.
+    fn apply_update<'a>(
+        token: &'a mut Self::Token,
+        update: Self::Update,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<(), UpdateError>> + Send + 'a;
+
+    /// Delivers an event to the `events` handler (or to `tracing` by default).
+    fn on_event<'a>(
+        event: AuthEvent<'a, Self>,
+        state: &'a Self::State,
+    ) -> impl Future<Output = ()> + Send + 'a;
+}
+
+/// The JWT claims type the macro generates.
+pub trait TokenClaims:
+    Serialize + DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'static
+{
+    /// The `sub` claim: the user's stable id.
+    fn subject(&self) -> &str;
+}
+
+/// One configured provider, as `GET /providers` lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderInfo {
+    /// The provider id in URLs (`/callback/<id>`).
+    pub id: &'static str,
+    /// The name shown on the sign-in page.
+    pub name: &'static str,
+    /// `credentials`, `oauth` or `oidc`.
+    pub kind: ProviderKind,
+    /// The form fields of a credentials provider: (name, label, is secret).
+    pub fields: &'static [CredentialField],
+}
+
+/// A credentials provider's form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialField {
+    /// The form field name.
+    pub name: &'static str,
+    /// The label shown on the sign-in page.
+    pub label: &'static str,
+    /// Whether it is a password (never logged, masked in forms).
+    pub secret: bool,
+}
+
+/// The kind of a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProviderKind {
+    /// A form posted to `/callback/<id>`, checked by an `authorize` function.
+    Credentials,
+}
+
+impl ProviderKind {
+    /// The Auth.js `type` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Credentials => "credentials",
+        }
+    }
+}
+
+/// The account a user signed in with: which provider, of which kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The provider id.
+    pub provider: String,
+    /// The provider kind.
+    pub kind: ProviderKind,
+}
+
+/// The fields of a submitted form (or JSON object of strings), as sent.
+#[derive(Default, Clone)]
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    /// Fields from name/value pairs. A name given twice keeps only its first value.
+    pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for (name, value) in pairs {
+            if !fields.iter().any(|(existing, _)| *existing == name) {
+                fields.push((name, value));
+            }
+        }
+        Self(fields)
+    }
+
+    /// The value of field `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Values are never printed: a form carries passwords.
+impl fmt::Debug for FormFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
+/// The answer of a `sign_in` callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignIn {
+    /// Sign the user in.
+    Allow,
+    /// Refuse: the user lands on the error page with `AccessDenied`.
+    Deny,
+    /// Refuse and send the user to this URL (checked like every redirect).
+    Redirect(String),
+}
+
+/// What a `jwt` callback decides about the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAction {
+    /// Keep (and re-issue) the token.
+    Keep,
+    /// Sign the user out: every session cookie is cleared.
+    SignOut,
+}
+
+/// Why the `jwt` callback runs.
+pub enum JwtTrigger<'a, C: AuthSchema> {
+    /// A user just signed in.
+    SignIn {
+        /// The user the provider produced.
+        user: &'a C::User,
+        /// The account used.
+        account: &'a Account,
+    },
+    /// A client's update was checked and applied to the token.
+    Update {
+        /// The update as the client sent it (only whitelisted fields exist).
+        update: &'a C::Update,
+    },
+    /// The session was read (`GET`/`POST /session`) and is being re-issued.
+    Refresh,
+}
+
+impl<C: AuthSchema> fmt::Debug for JwtTrigger<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::SignIn { .. } => "SignIn",
+            Self::Update { .. } => "Update",
+            Self::Refresh => "Refresh",
+        })
+    }
+}
+
+/// An update refused by [`AuthSchema::apply_update`].
+#[derive(Debug)]
+pub enum UpdateError {
+    /// The claim's check refused the proposed value (`403`).
+    Refused {
+        /// The claim's JSON name.
+        claim: &'static str,
+    },
+    /// A check failed with an error (logged; `403`).
+    Check {
+        /// The claim's JSON name.
+        claim: &'static str,
+        /// What went wrong.
+        error: CallbackError,
+    },
+}
+
+/// Something that happened, for audit logs, analytics and feature flags.
+#[non_exhaustive]
+pub enum AuthEvent<'a, C: AuthSchema> {
+    /// A user signed in.
+    SignedIn {
+        /// The user's token as issued.
+        token: &'a C::Token,
+        /// The account used.
+        account: &'a Account,
+    },
+    /// A sign-in was refused by the provider or the `sign_in` callback.
+    SignInDenied {
+        /// The provider tried.
+        provider: &'a str,
+    },
+    /// A sign-in attempt was rate limited.
+    RateLimited {
+        /// The provider tried.
+        provider: &'a str,
+    },
+    /// A user signed out.
+    SignedOut {
+        /// The token, if the session was still valid.
+        token: Option<&'a C::Token>,
+    },
+    /// A client's update was applied.
+    SessionUpdated {
+        /// The token after the update.
+        token: &'a C::Token,
+    },
+    /// A client's update was refused.
+    UpdateRefused {
+        /// The token, unchanged.
+        token: &'a C::Token,
+        /// The claim whose check refused.
+        claim: &'static str,
+    },
+}
+
+impl<C: AuthSchema> AuthEvent<'_, C> {
+    /// A short stable name: `signed_in`, `sign_in_denied`, …
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::SignedIn { .. } => "signed_in",
+            Self::SignInDenied { .. } => "sign_in_denied",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::SignedOut { .. } => "signed_out",
+            Self::SessionUpdated { .. } => "session_updated",
+            Self::UpdateRefused { .. } => "update_refused",
+        }
+    }
+}
+
+/// An error from a user callback. Logged without secrets; the client only ever sees an
+/// error code. Any `std::error::Error` converts into it with `?`.
+pub struct CallbackError(Box<dyn StdError + Send + Sync + 'static>);
+
+impl CallbackError {
+    /// An error with a message.
+    pub fn msg(message: impl fmt::Display) -> Self {
+        Self(message.to_string().into())
+    }
+}
+
+impl<E: StdError + Send + Sync + 'static> From<E> for CallbackError {
+    fn from(error: E) -> Self {
+        Self(Box::new(error))
+    }
+}
+
+impl fmt::Debug for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}

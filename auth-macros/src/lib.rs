@@ -1,10 +1,49 @@
-//! The `#[auth_config]` attribute. Use it through `auth-runtime`, which re-exports it.
+//! The `#[auth_config]` attribute. Use it through `auth-runtime`, which re-exports it and
+//! documents the DSL; this crate's internals are not public API.
+//!
+//! The pipeline has one room per step: [`ast`] reads the syntax, [`validate`] turns it into a
+//! [`model`] (collecting every error in one pass), [`expand`] generates code from a valid
+//! model. On errors, the errors are emitted with [`expand::fallback`] items so that one
+//! mistake stays one error.
+
+mod ast;
+mod attr;
+mod diag;
+mod expand;
+mod model;
+mod validate;
+
+#[cfg(test)]
+mod snapshot;
 
 use proc_macro::TokenStream;
 
-/// Declares an authentication configuration. See the `auth-runtime` README for the DSL.
+/// Declares an authentication configuration: providers, claims and callbacks, from which the
+/// token, session and update types and the Poem handlers are generated. See the
+/// `auth-runtime` README for every key.
 #[proc_macro_attribute]
 pub fn auth_config(args: TokenStream, input: TokenStream) -> TokenStream {
-    let _ = args;
-    input
+    auth_config_impl(args.into(), input.into()).into()
+}
+
+fn auth_config_impl(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let mut errors = diag::Errors::default();
+    let fallback_name = match ast::Input::parse(args, input, &mut errors) {
+        Ok(input) => {
+            let name = (input.name.clone(), input.vis.clone());
+            if let Some(config) = validate::validate(input, &mut errors) {
+                return expand::expand(&config);
+            }
+            Some(name)
+        }
+        Err(unusable) => unusable.name,
+    };
+    let mut output = errors.to_compile_errors();
+    if let Some((name, vis)) = fallback_name {
+        output.extend(expand::fallback(&name, &vis));
+    }
+    output
 }

@@ -79,6 +79,19 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
         state: &'a Self::State,
     ) -> impl Future<Output = Result<(), UpdateError>> + Send + 'a;
 
+    /// The `redirect` callback: where to send the user after sign-in or sign-out, given the
+    /// requested `url` and the site's `base_url`. Whatever it answers still passes the
+    /// runtime's redirect check (same origin or an allowed origin), so it cannot open a
+    /// redirect. The default keeps the requested URL.
+    fn redirect<'a>(
+        url: &'a str,
+        base_url: &'a str,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<String, CallbackError>> + Send + 'a {
+        let _ = (base_url, state);
+        async move { Ok(url.to_owned()) }
+    }
+
     /// Delivers an event to the `events` handler (or to `tracing` by default).
     fn on_event<'a>(
         event: AuthEvent<'a, Self>,
@@ -322,5 +335,28 @@ impl fmt::Debug for CallbackError {
 impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// What the configured `user = …` type tells the runtime: the standard claims of a new token.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is used as the `user` of an auth configuration but does not implement `AuthUser`",
+    label = "implement `auth_runtime::AuthUser` for this type",
+    note = "`AuthUser` names the user's stable id (`sub`) and, optionally, name, email and image"
+)]
+pub trait AuthUser {
+    /// The user's stable id, stored as `sub`.
+    fn subject(&self) -> String;
+    /// The display name (`name`).
+    fn name(&self) -> Option<String> {
+        None
+    }
+    /// The email address (`email`).
+    fn email(&self) -> Option<String> {
+        None
+    }
+    /// The avatar URL (`picture` in the token, `image` in the session).
+    fn image(&self) -> Option<String> {
+        None
     }
 }

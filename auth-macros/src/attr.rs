@@ -1,0 +1,134 @@
+//! The keys our attributes accept, and readers for their values.
+//!
+//! Every keyword lives here, so the parser and the "did you mean" suggestions read the same
+//! lists.
+
+use proc_macro2::Span;
+use syn::parse::Parser as _;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned as _;
+use syn::{Expr, ExprLit, Lit, Meta, Path, Token, Type};
+
+/// Keys of `#[auth_config(...)]`.
+pub(crate) const CONFIG_KEYS: &[&str] = &[
+    "base_path",
+    "user",
+    "state",
+    "session",
+    "callbacks",
+    "events",
+    "crate",
+];
+/// Keys of `session(...)`.
+pub(crate) const SESSION_KEYS: &[&str] = &["max_age"];
+/// Keys of `callbacks(...)`.
+pub(crate) const CALLBACK_KEYS: &[&str] = &["sign_in", "jwt", "session", "redirect"];
+/// Provider kinds of `#[provider(<kind>(...))]`.
+pub(crate) const PROVIDER_KINDS: &[&str] = &["credentials"];
+/// Keys of `credentials(...)`.
+pub(crate) const CREDENTIALS_KEYS: &[&str] = &["authorize", "id", "name", "fields"];
+/// Keys of `#[claim(...)]`.
+pub(crate) const CLAIM_KEYS: &[&str] = &["from_user", "derive", "private", "update", "rename"];
+/// Field attributes we read.
+pub(crate) const FIELD_ATTRIBUTES: &[&str] = &["claim", "provider"];
+
+/// JSON names the token already has: registered claims, Auth.js's standard claims, and the
+/// field that keeps undeclared claims.
+pub(crate) const RESERVED_CLAIMS: &[&str] = &[
+    "sub",
+    "iat",
+    "exp",
+    "jti",
+    "nbf",
+    "iss",
+    "aud",
+    "name",
+    "email",
+    "picture",
+    "image",
+    "otherClaims",
+];
+
+/// The metas of an attribute's argument list, e.g. the `a, b = 1` of `x(a, b = 1)`.
+pub(crate) fn parse_list(tokens: proc_macro2::TokenStream) -> syn::Result<Vec<Meta>> {
+    Punctuated::<Meta, Token![,]>::parse_terminated
+        .parse2(tokens)
+        .map(|list| list.into_iter().collect())
+}
+
+/// The key of a meta (`max_age` in `max_age = "7d"`), when it is a single identifier.
+pub(crate) fn key_of(meta: &Meta) -> syn::Result<String> {
+    meta.path()
+        .get_ident()
+        .map(ToString::to_string)
+        .ok_or_else(|| syn::Error::new(meta.path().span(), "expected a key, not a path"))
+}
+
+/// The list inside `key(...)`.
+pub(crate) fn nested(meta: &Meta, key: &str, example: &str) -> syn::Result<Vec<Meta>> {
+    match meta {
+        Meta::List(list) => parse_list(list.tokens.clone()),
+        _ => Err(syn::Error::new(
+            meta.span(),
+            format!("`{key}` takes a list: `{example}`"),
+        )),
+    }
+}
+
+fn value_of<'a>(meta: &'a Meta, key: &str, example: &str) -> syn::Result<&'a Expr> {
+    match meta {
+        Meta::NameValue(name_value) => Ok(&name_value.value),
+        _ => Err(syn::Error::new(
+            meta.span(),
+            format!("`{key}` takes a value: `{example}`"),
+        )),
+    }
+}
+
+/// The string of `key = "…"`, with its span.
+pub(crate) fn string_value(meta: &Meta, key: &str, example: &str) -> syn::Result<(String, Span)> {
+    match value_of(meta, key, example)? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(string),
+            ..
+        }) => Ok((string.value(), string.span())),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes a string: `{example}`"),
+        )),
+    }
+}
+
+/// The path of `key = some::path`.
+pub(crate) fn path_value(meta: &Meta, key: &str, example: &str) -> syn::Result<Path> {
+    match value_of(meta, key, example)? {
+        Expr::Path(path) if path.qself.is_none() => Ok(path.path.clone()),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes a path: `{example}`"),
+        )),
+    }
+}
+
+/// The type of `key = some::Type`.
+pub(crate) fn type_value(meta: &Meta, key: &str, example: &str) -> syn::Result<Type> {
+    let expr = value_of(meta, key, example)?;
+    syn::parse2::<Type>(quote::ToTokens::to_token_stream(expr))
+        .map_err(|_| syn::Error::new(expr.span(), format!("`{key}` takes a type: `{example}`")))
+}
+
+/// The expression of `key = …`.
+pub(crate) fn expr_value<'a>(meta: &'a Meta, key: &str, example: &str) -> syn::Result<&'a Expr> {
+    value_of(meta, key, example)
+}
+
+/// Checks that `key` is a bare flag (`private`, not `private = …`).
+pub(crate) fn flag(meta: &Meta, key: &str) -> syn::Result<()> {
+    match meta {
+        Meta::Path(_) => Ok(()),
+        _ => Err(syn::Error::new(
+            meta.span(),
+            format!("`{key}` is a flag and takes no value: write `{key}`"),
+        )),
+    }
+}

@@ -1,0 +1,67 @@
+//! `<Name><Provider>Form`: the typed sign-in form of each credentials provider.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Config, ProviderKind};
+
+/// One form struct per credentials provider, with a redacted `Debug`.
+pub(crate) fn form_types(config: &Config) -> TokenStream {
+    let krate = &config.krate;
+    let vis = &config.vis;
+    config
+        .providers
+        .iter()
+        .map(|provider| {
+            let ProviderKind::Credentials { form, fields, .. } = &provider.kind;
+            let doc = format!(
+                " The sign-in form of the `{}` credentials provider of [`{}`].",
+                provider.id, config.name
+            );
+            let declarations = fields.iter().map(|field| {
+                let name = &field.name;
+                let doc = format!(" The `{}` field (\"{}\").", field.name, field.label);
+                let ty = if field.secret {
+                    quote!(#krate::__private::Password)
+                } else {
+                    quote!(#krate::__private::String)
+                };
+                quote! {
+                    #[doc = #doc]
+                    pub #name: #ty,
+                }
+            });
+            let reads = fields.iter().map(|field| {
+                let name = &field.name;
+                let key = name.to_string();
+                let value = if field.secret {
+                    quote!(#krate::__private::Password::new(fields.get(#key)?))
+                } else {
+                    quote!(#krate::__private::String::from(fields.get(#key)?))
+                };
+                quote!(#name: #value,)
+            });
+            let redacted = format!("{form}([redacted])");
+            quote! {
+                #[doc = #doc]
+                #vis struct #form {
+                    #(#declarations)*
+                }
+
+                impl #form {
+                    /// Reads the form from submitted fields; `None` when one is missing.
+                    fn from_fields(fields: &#krate::__private::FormFields) -> #krate::__private::Option<Self> {
+                        #krate::__private::Some(Self { #(#reads)* })
+                    }
+                }
+
+                /// Redacted: a sign-in form carries a password.
+                impl #krate::__private::fmt::Debug for #form {
+                    fn fmt(&self, f: &mut #krate::__private::fmt::Formatter<'_>) -> #krate::__private::fmt::Result {
+                        f.write_str(#redacted)
+                    }
+                }
+            }
+        })
+        .collect()
+}

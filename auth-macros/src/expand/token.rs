@@ -1,0 +1,89 @@
+//! `<Name>Token`: the JWT claims.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use crate::model::{Claim, Config};
+
+/// The token struct, its `TokenClaims` impl and a redacted `Debug`.
+pub(crate) fn token_type(config: &Config) -> TokenStream {
+    let krate = &config.krate;
+    let vis = &config.vis;
+    let name = &config.name;
+    let token = config.type_name("Token");
+    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+    let fields = config.claims.iter().map(claim_field);
+    let doc = format!(
+        " The JWT claims of [`{name}`]: the standard claims and every declared claim. \
+         Required claims are plain fields, so no token exists without them. JSON names follow \
+         the JavaScript convention, so a Next.js front end reads the same names."
+    );
+    let redacted = format!("{token}([redacted])");
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
+        #[serde(crate = #serde_crate)]
+        #vis struct #token {
+            /// The user's stable id (`sub`).
+            pub sub: #krate::__private::String,
+            /// The user's name.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            pub name: #krate::__private::Option<#krate::__private::String>,
+            /// The user's email address.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            pub email: #krate::__private::Option<#krate::__private::String>,
+            /// The user's avatar URL (`image` in the session).
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            pub picture: #krate::__private::Option<#krate::__private::String>,
+            /// Issued at, seconds since the Unix epoch; set on every encode.
+            #[serde(default)]
+            pub iat: ::core::primitive::i64,
+            /// Expires at, seconds since the Unix epoch; set on every encode.
+            #[serde(default)]
+            pub exp: ::core::primitive::i64,
+            /// The token's unique id; set on every encode.
+            #[serde(default)]
+            pub jti: #krate::__private::String,
+            #(#fields)*
+            /// Claims this configuration does not declare, kept unchanged on re-issue.
+            #[serde(flatten)]
+            pub other_claims: #krate::__private::serde_json::Map<#krate::__private::String, #krate::__private::serde_json::Value>,
+        }
+
+        impl #krate::__private::TokenClaims for #token {
+            fn subject(&self) -> &str {
+                &self.sub
+            }
+        }
+
+        /// Claims are redacted: a token may carry credentials.
+        impl #krate::__private::fmt::Debug for #token {
+            fn fmt(&self, f: &mut #krate::__private::fmt::Formatter<'_>) -> #krate::__private::fmt::Result {
+                f.write_str(#redacted)
+            }
+        }
+    }
+}
+
+fn claim_field(claim: &Claim) -> TokenStream {
+    let Claim {
+        field,
+        json_name,
+        ty,
+        docs,
+        ..
+    } = claim;
+    let default_doc = format!(" The `{json_name}` claim.");
+    let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
+    let optional = claim.optional.then(
+        || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
+    );
+    let rename = (field != json_name).then(|| quote!(#[serde(rename = #json_name)]));
+    quote_spanned! {field.span()=>
+        #(#docs)*
+        #doc
+        #rename
+        #optional
+        pub #field: #ty,
+    }
+}

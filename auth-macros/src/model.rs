@@ -1,0 +1,168 @@
+//! The meaning of a valid configuration: what `validate` produces and `expand` consumes.
+
+use proc_macro2::Ident;
+use syn::{Attribute, Path, Type, Visibility};
+
+/// A whole `#[auth_config]` configuration.
+pub(crate) struct Config {
+    /// The config struct's name, e.g. `AppAuth`.
+    pub(crate) name: Ident,
+    pub(crate) vis: Visibility,
+    /// The struct's own attributes (docs and others), carried over.
+    pub(crate) attrs: Vec<Attribute>,
+    /// The path to the runtime crate (`::auth_runtime` unless `crate = …`).
+    pub(crate) krate: Path,
+    pub(crate) base_path: String,
+    pub(crate) user: Type,
+    pub(crate) state: Type,
+    pub(crate) max_age_secs: u64,
+    pub(crate) callbacks: Callbacks,
+    pub(crate) events: Option<Path>,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) claims: Vec<Claim>,
+}
+
+/// The user's callbacks; `None` means the runtime default.
+#[derive(Default)]
+pub(crate) struct Callbacks {
+    pub(crate) sign_in: Option<Path>,
+    pub(crate) jwt: Option<Path>,
+    pub(crate) session: Option<Path>,
+    pub(crate) redirect: Option<Path>,
+}
+
+/// One provider field.
+pub(crate) struct Provider {
+    /// The id in URLs, e.g. `credentials`.
+    pub(crate) id: String,
+    /// The name on the sign-in page.
+    pub(crate) name: String,
+    pub(crate) kind: ProviderKind,
+}
+
+pub(crate) enum ProviderKind {
+    Credentials {
+        authorize: Path,
+        /// The form type generated for it, e.g. `AppAuthCredentialsForm`.
+        form: Ident,
+        fields: Vec<CredentialField>,
+    },
+}
+
+pub(crate) struct CredentialField {
+    pub(crate) name: Ident,
+    pub(crate) label: String,
+    /// A `password` field: typed `Password`, masked and never logged.
+    pub(crate) secret: bool,
+}
+
+/// One declared claim.
+pub(crate) struct Claim {
+    /// The Rust field name, e.g. `tenant_id`.
+    pub(crate) field: Ident,
+    /// The JSON name, e.g. `tenantId`.
+    pub(crate) json_name: String,
+    pub(crate) ty: Type,
+    /// Whether `ty` is `Option<_>`: absent in JSON means `None`.
+    pub(crate) optional: bool,
+    pub(crate) docs: Vec<Attribute>,
+    pub(crate) source: ClaimSource,
+    /// Kept in the token, never in the session.
+    pub(crate) private: bool,
+    /// The check that guards client updates of this claim.
+    pub(crate) update_check: Option<Path>,
+}
+
+pub(crate) enum ClaimSource {
+    /// Copied from this field of the user at sign-in.
+    FromUser(Ident),
+    /// Computed by `function(&arg, …)` from other claims, at sign-in and after updates.
+    Derived { function: Path, args: Vec<Ident> },
+    /// Starts as `None`; set by the `jwt` callback or an update.
+    Unset,
+}
+
+impl Config {
+    /// The name of a generated type: `<Name><suffix>`, spanned at the struct's name.
+    pub(crate) fn type_name(&self, suffix: &str) -> Ident {
+        Ident::new(&format!("{}{suffix}", self.name), self.name.span())
+    }
+
+    /// The claims that may go to the browser.
+    pub(crate) fn public_claims(&self) -> impl Iterator<Item = &Claim> {
+        self.claims.iter().filter(|claim| !claim.private)
+    }
+
+    /// The claims a client may update.
+    pub(crate) fn updatable_claims(&self) -> impl Iterator<Item = (&Claim, &Path)> {
+        self.claims
+            .iter()
+            .filter_map(|claim| claim.update_check.as_ref().map(|check| (claim, check)))
+    }
+
+    /// The claim named `role`, which gets a `require_role` guard.
+    pub(crate) fn role_claim(&self) -> Option<&Claim> {
+        self.claims.iter().find(|claim| claim.field == "role")
+    }
+
+    /// The claim named `permissions` and its element type, which get a `require` guard.
+    pub(crate) fn permissions_claim(&self) -> Option<(&Claim, &Type)> {
+        let claim = self
+            .claims
+            .iter()
+            .find(|claim| claim.field == "permissions")?;
+        vec_element(&claim.ty).map(|element| (claim, element))
+    }
+}
+
+/// `T` of a `Vec<T>` type, read syntactically.
+pub(crate) fn vec_element(ty: &Type) -> Option<&Type> {
+    generic_argument_of(ty, "Vec")
+}
+
+/// Whether a type is written `Option<…>`.
+pub(crate) fn is_option(ty: &Type) -> bool {
+    generic_argument_of(ty, "Option").is_some()
+}
+
+fn generic_argument_of<'a>(ty: &'a Type, wrapper: &str) -> Option<&'a Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(inner) if arguments.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// `tenant_id` → `tenantId`, the JavaScript convention for JSON names.
+pub(crate) fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `tenant_id` → `TenantId`, for generated type names.
+pub(crate) fn pascal_case(field: &str) -> String {
+    let camel = camel_case(field);
+    let mut chars = camel.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

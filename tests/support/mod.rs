@@ -1,7 +1,9 @@
-//! Helpers shared by the integration tests: the Node peers they run against.
+//! Helpers shared by the integration tests: the Node peers they run against, and an
+//! independent JWE encryptor for forging tokens.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of this module"
 )]
 
+pub(crate) mod jose;
 pub(crate) mod node;

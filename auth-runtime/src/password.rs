@@ -1,8 +1,23 @@
-//! Passwords as they arrive from a sign-in form: zeroized on drop, never printed.
+//! Passwords: the submitted value (zeroized, never printed) and argon2id hashes verified off
+//! the async executor.
+//!
+//! Verification costs tens of milliseconds of CPU by design, so it runs in
+//! `spawn_blocking`, and at most one verification per core runs at a time: a burst of
+//! sign-ins queues instead of starving every other request of threads.
 
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
+use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
+
+use crate::error::AuthError;
+
+/// Longest password accepted for verification, in bytes. Longer ones are refused without
+/// hashing, so a megabyte "password" costs nothing.
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// A submitted password. `Debug` prints `[redacted]`; there is no `Display`.
 #[derive(Clone, Default)]
@@ -28,6 +43,38 @@ impl Password {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether this password matches `hash`. Runs on the blocking pool, at most one per core
+    /// at a time. A password over [`MAX_PASSWORD_LEN`] bytes never matches and is not hashed.
+    pub async fn verify(&self, hash: &PasswordHash) -> bool {
+        if self.len() > MAX_PASSWORD_LEN {
+            return false;
+        }
+        let password = self.clone();
+        let hash = hash.clone();
+        run_bounded(move || {
+            argon2::PasswordHash::new(&hash.0)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.expose().as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Spends the time of one verification and returns `false`: for an unknown user, so that
+    /// "no such user" and "wrong password" take the same time.
+    pub async fn verify_against_nothing(&self) -> bool {
+        static DUMMY: LazyLock<Option<PasswordHash>> =
+            LazyLock::new(|| PasswordHash::of_blocking(&Password::new("dummy")).ok());
+        if let Some(dummy) = DUMMY.as_ref() {
+            let _ = self.verify(dummy).await;
+        }
+        false
+    }
 }
 
 impl fmt::Debug for Password {
@@ -39,5 +86,109 @@ impl fmt::Debug for Password {
 impl From<String> for Password {
     fn from(password: String) -> Self {
         Self::new(password)
+    }
+}
+
+/// A stored argon2id password hash, in PHC string format (`$argon2id$v=19$…`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    /// Reads a stored PHC string; an unreadable one is an error at start-up, not a failed
+    /// sign-in later.
+    pub fn parse(phc: &str) -> Result<Self, AuthError> {
+        argon2::PasswordHash::new(phc)
+            .map(|_| Self(phc.to_owned()))
+            .map_err(|error| AuthError::Configuration(format!("invalid password hash: {error}")))
+    }
+
+    /// Hashes `password` with argon2id (OWASP parameters: 19 MiB, 2 passes) and a random
+    /// salt, blocking the current thread: for start-up and scripts.
+    pub fn of_blocking(password: &Password) -> Result<Self, AuthError> {
+        let salt_bytes: [u8; 16] = rand::random();
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|error| {
+            AuthError::Configuration(format!("password salt encoding failed: {error}"))
+        })?;
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| Self(hash.to_string()))
+            .map_err(|error| AuthError::Configuration(format!("password hashing failed: {error}")))
+    }
+
+    /// As [`PasswordHash::of_blocking`], on the blocking pool.
+    pub async fn of(password: &Password) -> Result<Self, AuthError> {
+        let password = password.clone();
+        run_bounded(move || Self::of_blocking(&password))
+            .await
+            .unwrap_or_else(|| {
+                Err(AuthError::Configuration(
+                    "password hashing was cancelled".into(),
+                ))
+            })
+    }
+
+    /// The PHC string, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordHash([redacted])")
+    }
+}
+
+/// One permit per core: how many hashes may run at once.
+static HASHING_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Arc::new(Semaphore::new(cores))
+});
+
+/// Runs `work` on the blocking pool once a hashing permit is free; `None` if the task was
+/// cancelled or panicked.
+async fn run_bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let permit = Arc::clone(&HASHING_PERMITS).acquire_owned().await.ok()?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(permit);
+        result
+    })
+    .await
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let hash = PasswordHash::of(&Password::new("correct-horse"))
+            .await
+            .unwrap();
+        assert!(hash.as_str().starts_with("$argon2id$"));
+        assert!(Password::new("correct-horse").verify(&hash).await);
+        assert!(!Password::new("correct-hors").verify(&hash).await);
+        let parsed = PasswordHash::parse(hash.as_str()).unwrap();
+        assert!(Password::new("correct-horse").verify(&parsed).await);
+    }
+
+    #[tokio::test]
+    async fn overlong_and_unknown_user_passwords_never_match() {
+        let hash = PasswordHash::of_blocking(&Password::new("x")).unwrap();
+        let long = Password::new("x".repeat(MAX_PASSWORD_LEN + 1));
+        assert!(!long.verify(&hash).await);
+        assert!(!Password::new("x").verify_against_nothing().await);
+    }
+
+    #[test]
+    fn unreadable_hashes_are_configuration_errors_and_nothing_prints() {
+        assert!(matches!(
+            PasswordHash::parse("plaintext"),
+            Err(AuthError::Configuration(_))
+        ));
+        let printed = format!("{:?}", Password::new("hunter2"));
+        assert_eq!(printed, "Password([redacted])");
     }
 }

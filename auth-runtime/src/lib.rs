@@ -10,7 +10,12 @@
 //! - [`jwe`]: compact JWE `dir` + A256CBC-HS512 (A256GCM accepted on decode);
 //! - [`token`]: claims with `iat`/`exp`/`jti`, checked against an injectable clock;
 //! - [`cookies`]: Auth.js cookie names, `Set-Cookie` rendering, session chunking;
-//! - [`csrf`]: the double-submit CSRF cookie.
+//! - [`csrf`]: the double-submit CSRF cookie;
+//! - [`auth`]: [`Auth`], the runtime configuration, built and checked at start-up;
+//! - [`middleware`], [`extract`], [`guard`]: the session in Poem (middleware, the [`Session`]
+//!   extractor, [`Guard`]);
+//! - [`routes`](mod@routes): the Auth.js routes (`/session`, `/csrf`, `/providers`,
+//!   `/callback/…`, `/signout`); [`redirect`]: the callback-URL check.
 //!
 //! ```
 //! use std::time::Duration;
@@ -27,13 +32,20 @@
 //! # Ok::<(), auth_runtime::AuthError>(())
 //! ```
 
+pub mod auth;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod extract;
+pub mod guard;
 mod json;
 pub mod jwe;
 pub mod keys;
+pub mod middleware;
 pub mod password;
+pub mod redirect;
+pub mod rejection;
+pub mod routes;
 pub mod schema;
 pub mod secret;
 pub mod token;
@@ -42,10 +54,17 @@ pub mod token;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use auth::{Auth, AuthBuilder};
 pub use auth_macros::auth_config;
 pub use error::AuthError;
+pub use extract::Session;
+pub use guard::Guard;
 pub use keys::{KeySet, Keyring};
+pub use middleware::{AuthMiddleware, LoadedSession};
 pub use password::Password;
+pub use redirect::{Origin, RedirectPolicy};
+pub use rejection::AuthRejection;
+pub use routes::routes;
 pub use schema::{
     Account, AuthEvent, AuthSchema, CallbackError, JwtTrigger, SignIn, TokenAction, TokenClaims,
 };
@@ -54,7 +73,10 @@ pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};
 
 /// What a config module needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
+    pub use crate::auth::Auth;
     pub use crate::auth_config;
+    pub use crate::extract::Session;
+    pub use crate::guard::Guard;
     pub use crate::password::Password;
     pub use crate::schema::{Account, AuthEvent, CallbackError, JwtTrigger, SignIn, TokenAction};
 }

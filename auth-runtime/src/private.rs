@@ -12,6 +12,8 @@ pub use ::serde_json;
 pub use ::std::string::String;
 pub use ::std::vec::Vec;
 
+pub use crate::auth::Auth;
+pub use crate::guard::Guard;
 pub use crate::password::Password;
 pub use crate::schema::{
     Account, AuthEvent, AuthSchema, CallbackError, CredentialField, FormFields, JwtTrigger,

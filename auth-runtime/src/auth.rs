@@ -1,0 +1,307 @@
+//! [`Auth`]: the runtime configuration of one auth schema, built and checked at start-up.
+//!
+//! Everything a request needs is prepared here once: the session keys are derived when the
+//! configuration is built, so a request only looks them up; the cookie names follow the public
+//! URL's scheme; the redirect allowlist is parsed. A mistake (no secret, a weak one, a bad URL,
+//! two providers with one id) is an error from [`AuthBuilder::build`], before the server binds,
+//! never at the first request.
+
+use std::fmt;
+use std::sync::Arc;
+
+use poem::Route;
+
+use crate::cookies::CookieNames;
+use crate::error::AuthError;
+use crate::keys::Keyring;
+use crate::middleware::AuthMiddleware;
+use crate::redirect::{Origin, RedirectPolicy};
+use crate::schema::AuthSchema;
+use crate::secret::{SECRET_VARIABLE, Secrets};
+use crate::token::{Clock, SystemClock, TokenCodec};
+
+/// The environment variable holding the public URL of the site.
+pub const URL_VARIABLE: &str = "AUTH_URL";
+
+/// The public URL assumed when none is configured: plain http on the loopback interface, so
+/// that an unconfigured server is only usable locally (cookies without `Secure`, redirects
+/// to `127.0.0.1`). Set `AUTH_URL` (or [`AuthBuilder::public_url`]) in every deployment.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+
+/// The runtime configuration of the auth schema `C`: keys, cookie names, origin and the
+/// application state. Cheap to clone (one `Arc`).
+///
+/// ```ignore
+/// let auth = Auth::<AppAuth>::from_env(state)?;
+/// let app = Route::new()
+///     .nest(AppAuth::BASE_PATH, auth.routes())
+///     .at("/admin", admin.with(AppAuth::require_role(Role::Admin)))
+///     .with(auth.middleware());
+/// ```
+pub struct Auth<C: AuthSchema> {
+    inner: Arc<AuthInner<C>>,
+}
+
+struct AuthInner<C: AuthSchema> {
+    keyring: Keyring,
+    codec: TokenCodec,
+    names: &'static CookieNames,
+    redirects: RedirectPolicy,
+    state: C::State,
+}
+
+impl<C: AuthSchema> Clone for Auth<C> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+/// Secrets, keys and the state are not printed.
+impl<C: AuthSchema> fmt::Debug for Auth<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("base_path", &C::BASE_PATH)
+            .field("origin", self.origin())
+            .field("session_cookie", &self.inner.names.session)
+            .field("secrets", self.inner.keyring.secrets())
+            .field("redirect_origins", &self.inner.redirects.allowed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AuthSchema> Auth<C> {
+    /// Starts a configuration carrying the application `state`.
+    pub fn builder(state: C::State) -> AuthBuilder<C> {
+        AuthBuilder {
+            state,
+            secrets: None,
+            public_url: None,
+            clock: None,
+            redirect_origins: Vec::new(),
+        }
+    }
+
+    /// A configuration from the environment: `AUTH_SECRET` (and `AUTH_SECRET_1` …
+    /// `AUTH_SECRET_3` for rotation) and `AUTH_URL`, the public URL of the site. Without
+    /// `AUTH_URL`, [`DEFAULT_PUBLIC_URL`] (`http://127.0.0.1:3000`) is used and a warning is
+    /// logged; the request's `Host` header is never trusted instead.
+    pub fn from_env(state: C::State) -> Result<Self, AuthError> {
+        let builder = Self::builder(state).secrets(Secrets::from_env()?);
+        match std::env::var(URL_VARIABLE) {
+            Ok(url) => builder.public_url(&url).build(),
+            Err(std::env::VarError::NotPresent) => builder.build(),
+            Err(std::env::VarError::NotUnicode(_)) => Err(AuthError::Configuration(format!(
+                "{URL_VARIABLE} is not valid UTF-8"
+            ))),
+        }
+    }
+
+    /// The application state given to every callback.
+    pub fn state(&self) -> &C::State {
+        &self.inner.state
+    }
+
+    /// The session token codec (keys derived for the session cookie's name, the clock).
+    pub fn codec(&self) -> &TokenCodec {
+        &self.inner.codec
+    }
+
+    /// The cookie names: `authjs.*` for an http public URL, `__Secure-`/`__Host-` for https.
+    pub fn names(&self) -> &'static CookieNames {
+        self.inner.names
+    }
+
+    /// The site's origin, from the public URL.
+    pub fn origin(&self) -> &Origin {
+        self.inner.redirects.origin()
+    }
+
+    /// The secrets and their derived keys.
+    pub fn keyring(&self) -> &Keyring {
+        &self.inner.keyring
+    }
+
+    /// The secrets (for CSRF hashes).
+    pub fn secrets(&self) -> &Secrets {
+        self.inner.keyring.secrets()
+    }
+
+    /// Where redirects may lead: the origin and the allowlisted origins.
+    pub fn redirect_policy(&self) -> &RedirectPolicy {
+        &self.inner.redirects
+    }
+
+    /// The absolute URL of the auth route `path` (`/signin`), e.g.
+    /// `https://app.example/api/auth/signin`.
+    pub fn url_of(&self, path: &str) -> String {
+        format!("{}{}{path}", self.origin().as_str(), C::BASE_PATH)
+    }
+
+    /// The middleware that reads the session cookie once per request. Apply it to the whole
+    /// app (outermost), so extractors and guards see the session.
+    pub fn middleware(&self) -> AuthMiddleware<C> {
+        AuthMiddleware::new(self.clone())
+    }
+
+    /// The auth routes, to be nested under [`AuthSchema::BASE_PATH`].
+    pub fn routes(&self) -> Route {
+        crate::routes::routes(self)
+    }
+}
+
+/// Builds an [`Auth`]; every setting is checked in [`AuthBuilder::build`].
+pub struct AuthBuilder<C: AuthSchema> {
+    state: C::State,
+    secrets: Option<Secrets>,
+    public_url: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+    redirect_origins: Vec<String>,
+}
+
+/// The state and secrets are not printed.
+impl<C: AuthSchema> fmt::Debug for AuthBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthBuilder")
+            .field("secrets", &self.secrets)
+            .field("public_url", &self.public_url)
+            .field("redirect_origins", &self.redirect_origins)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AuthSchema> AuthBuilder<C> {
+    /// The secrets, newest first (required).
+    #[must_use]
+    pub fn secrets(mut self, secrets: Secrets) -> Self {
+        self.secrets = Some(secrets);
+        self
+    }
+
+    /// The public URL of the site (`AUTH_URL`), e.g. `https://app.example`. Its origin is where
+    /// redirects lead; an `https` URL selects the `__Secure-`/`__Host-` cookie names and the
+    /// `Secure` attribute. A path is allowed only if it is `/` or the base path.
+    /// Default: [`DEFAULT_PUBLIC_URL`].
+    #[must_use]
+    pub fn public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(url.to_owned());
+        self
+    }
+
+    /// The clock for token times (a `FixedClock` in tests).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Other origins (`https://docs.example`) that callback URLs may lead to, besides the
+    /// site's own. Only exact origins: scheme, host and port must all match.
+    #[must_use]
+    pub fn redirect_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.redirect_origins
+            .extend(origins.into_iter().map(|origin| origin.as_ref().to_owned()));
+        self
+    }
+
+    /// Checks every setting, derives the session keys and returns the configuration.
+    pub fn build(self) -> Result<Auth<C>, AuthError> {
+        check_schema::<C>()?;
+        let secrets = self.secrets.ok_or(AuthError::MissingSecret {
+            variable: SECRET_VARIABLE,
+        })?;
+        let public_url = match &self.public_url {
+            Some(url) => url.as_str(),
+            None => {
+                tracing::warn!(
+                    default = DEFAULT_PUBLIC_URL,
+                    "no public URL configured (AUTH_URL); assuming the loopback default"
+                );
+                DEFAULT_PUBLIC_URL
+            }
+        };
+        let (origin, path) = Origin::parse_with_path(public_url)?;
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if !path.is_empty() && path != C::BASE_PATH {
+            return Err(AuthError::Configuration(format!(
+                "the public URL `{public_url}` may have no path other than the base path `{}`",
+                C::BASE_PATH
+            )));
+        }
+        let allowed = self
+            .redirect_origins
+            .iter()
+            .map(|url| Origin::parse(url))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let names = CookieNames::for_https(origin.is_https());
+        let keyring = Keyring::new(secrets);
+        let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let codec = TokenCodec::new(keyring.keys_for(names.session)).with_clock(SharedClock(clock));
+        Ok(Auth {
+            inner: Arc::new(AuthInner {
+                keyring,
+                codec,
+                names,
+                redirects: RedirectPolicy::new(origin, allowed),
+                state: self.state,
+            }),
+        })
+    }
+}
+
+/// Checks what the schema declares: a base path the router can nest, a non-zero lifetime,
+/// provider ids that are unique and safe in a URL path.
+fn check_schema<C: AuthSchema>() -> Result<(), AuthError> {
+    let base = C::BASE_PATH;
+    let path_ok = base.len() > 1
+        && base.starts_with('/')
+        && !base.ends_with('/')
+        && !base.contains("//")
+        && base
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"/-_.".contains(&byte));
+    if !path_ok {
+        return Err(AuthError::Configuration(format!(
+            "the base path `{base}` must start with `/`, not end with `/`, and hold only \
+             letters, digits, `-`, `_`, `.` and `/`"
+        )));
+    }
+    if C::MAX_AGE.as_secs() == 0 {
+        return Err(AuthError::Configuration(
+            "the session max age must be at least one second".into(),
+        ));
+    }
+    for (index, provider) in C::PROVIDERS.iter().enumerate() {
+        let id = provider.id;
+        let id_ok = !id.is_empty()
+            && id
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        if !id_ok {
+            return Err(AuthError::Configuration(format!(
+                "the provider id `{id}` must be letters, digits, `-` and `_`"
+            )));
+        }
+        if C::PROVIDERS[..index].iter().any(|other| other.id == id) {
+            return Err(AuthError::Configuration(format!(
+                "two providers have the id `{id}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A clock shared between the builder and the codec.
+struct SharedClock(Arc<dyn Clock>);
+
+impl Clock for SharedClock {
+    fn now(&self) -> i64 {
+        self.0.now()
+    }
+}

@@ -1,0 +1,85 @@
+//! The [`Session`] extractor: the signed-in user's session in a handler.
+//!
+//! ```ignore
+//! #[handler]
+//! async fn me(session: Session<AppAuth>) -> Json<AppAuthSession> { todo!() } // 401 when signed out
+//! #[handler]
+//! async fn home(session: Option<Session<AppAuth>>) -> String { todo!() } // None when signed out
+//! ```
+//!
+//! The session is the one [`auth.middleware()`](crate::Auth::middleware) loaded. A route the
+//! middleware does not wrap still works when the app was given the `Auth<C>` as data
+//! (`.data(auth)`): the cookie is then decoded on the spot. With neither, extraction fails
+//! with a 500 naming `auth.middleware()`, a programming error rather than a client one (and
+//! `Option<Session<C>>` then reads as `None`, failing closed; the error is logged).
+
+use std::fmt;
+use std::ops::Deref;
+
+use poem::{FromRequest, Request, RequestBody, Result};
+
+use crate::middleware::{LoadedSession, iso8601};
+use crate::rejection::AuthRejection;
+use crate::schema::AuthSchema;
+
+/// The signed-in user's session, shaped by the schema's `session` callback.
+///
+/// Dereferences to [`AuthSchema::Session`]; [`Session::token`] gives the full token for
+/// server-side code. Signed out: a `401` with `{"error":"unauthorized"}`.
+pub struct Session<C: AuthSchema> {
+    session: C::Session,
+    token: C::Token,
+}
+
+impl<C: AuthSchema> Session<C> {
+    /// The session token's claims, including those the session does not expose.
+    pub fn token(&self) -> &C::Token {
+        &self.token
+    }
+
+    /// The session as the client sees it.
+    pub fn session(&self) -> &C::Session {
+        &self.session
+    }
+
+    /// Takes the session and the token apart.
+    pub fn into_parts(self) -> (C::Session, C::Token) {
+        (self.session, self.token)
+    }
+}
+
+impl<C: AuthSchema> Deref for Session<C> {
+    type Target = C::Session;
+
+    fn deref(&self) -> &C::Session {
+        &self.session
+    }
+}
+
+/// Prints the token through its own (redacting) `Debug`, not the session.
+impl<C: AuthSchema> fmt::Debug for Session<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
+        let (loaded, auth) = LoadedSession::<C>::of_request(req)?;
+        let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
+            return Err(AuthRejection::Unauthorized.into());
+        };
+        match C::session(token, iso8601(expires_at), auth.state()).await {
+            Ok(session) => Ok(Self {
+                session,
+                token: token.clone(),
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "the session callback failed; treated as signed out");
+                Err(AuthRejection::Unauthorized.into())
+            }
+        }
+    }
+}

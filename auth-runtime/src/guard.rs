@@ -1,0 +1,109 @@
+//! [`Guard`]: a middleware admitting only signed-in users whose token passes a check.
+//!
+//! The macro generates the usual guards (`AppAuth::require_role(Role::Admin)`,
+//! `AppAuth::require(Permission::Write)`) on top of [`Guard::new`]; any endpoint takes one:
+//!
+//! ```ignore
+//! Route::new()
+//!     .at("/admin", admin.with(AppAuth::require_role(Role::Admin)))
+//!     .with(auth.middleware()) // outermost: loads the session the guard reads
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
+
+use crate::middleware::LoadedSession;
+use crate::rejection::AuthRejection;
+use crate::schema::AuthSchema;
+
+type Check<C> = dyn Fn(&<C as AuthSchema>::Token) -> bool + Send + Sync + 'static;
+
+/// Lets a request through only when it is signed in (else `401 {"error":"unauthorized"}`) and
+/// `check` accepts its token (else `403 {"error":"forbidden"}`).
+pub struct Guard<C: AuthSchema> {
+    name: &'static str,
+    check: Arc<Check<C>>,
+}
+
+impl<C: AuthSchema> Guard<C> {
+    /// A guard called `name` (in logs) admitting tokens that `check` accepts.
+    pub fn new(
+        name: &'static str,
+        check: impl Fn(&C::Token) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name,
+            check: Arc::new(check),
+        }
+    }
+
+    /// The guard's name, e.g. `role = admin`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Whether `req` may pass.
+    fn admit(&self, req: &Request) -> Result<(), AuthRejection> {
+        let (loaded, _) = LoadedSession::<C>::of_request(req)?;
+        let Some(token) = loaded.token() else {
+            return Err(AuthRejection::Unauthorized);
+        };
+        if (self.check)(token) {
+            Ok(())
+        } else {
+            tracing::debug!(guard = self.name, "guard refused a signed-in request");
+            Err(AuthRejection::Forbidden)
+        }
+    }
+}
+
+impl<C: AuthSchema> Clone for Guard<C> {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name,
+            check: Arc::clone(&self.check),
+        }
+    }
+}
+
+impl<C: AuthSchema> fmt::Debug for Guard<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Guard").field("name", &self.name).finish()
+    }
+}
+
+impl<C: AuthSchema, E: Endpoint> Middleware<E> for Guard<C> {
+    type Output = GuardEndpoint<C, E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        GuardEndpoint {
+            guard: self.clone(),
+            inner,
+        }
+    }
+}
+
+/// The endpoint a [`Guard`] wraps around another.
+pub struct GuardEndpoint<C: AuthSchema, E> {
+    guard: Guard<C>,
+    inner: E,
+}
+
+impl<C: AuthSchema, E> fmt::Debug for GuardEndpoint<C, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardEndpoint")
+            .field("guard", &self.guard)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AuthSchema, E: Endpoint> Endpoint for GuardEndpoint<C, E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        self.guard.admit(&req)?;
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}

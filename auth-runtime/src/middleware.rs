@@ -1,0 +1,213 @@
+//! The session middleware: reads the session cookie once per request and leaves the result in
+//! the request's extensions for extractors, guards and the auth routes.
+//!
+//! A cookie that does not decode (tampered, expired, made with another secret, claims that do
+//! not fit the token type, chunks that do not form one token) means signed out; it is never an
+//! error response. The session keys were derived when [`Auth`] was built, so a request costs
+//! one cookie parse and, when a cookie is present, one decryption.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use poem::http::header;
+use poem::{Endpoint, Middleware, Request, Result};
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::cookies::{SessionCookie, SessionCookieNames, parse_cookie_header};
+use crate::rejection::AuthRejection;
+use crate::schema::AuthSchema;
+
+/// The session a request carried, as the middleware found it.
+pub struct LoadedSession<C: AuthSchema> {
+    signed_in: Option<SignedInToken<C>>,
+    names: SessionCookieNames,
+}
+
+struct SignedInToken<C: AuthSchema> {
+    token: C::Token,
+    /// The token's `exp`, in seconds since the Unix epoch.
+    expires_at: i64,
+}
+
+impl<C: AuthSchema> Clone for LoadedSession<C> {
+    fn clone(&self) -> Self {
+        Self {
+            signed_in: self.signed_in.as_ref().map(|signed_in| SignedInToken {
+                token: signed_in.token.clone(),
+                expires_at: signed_in.expires_at,
+            }),
+            names: self.names,
+        }
+    }
+}
+
+/// Prints whether the request is signed in, never the token.
+impl<C: AuthSchema> fmt::Debug for LoadedSession<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadedSession")
+            .field("signed_in", &self.signed_in.is_some())
+            .field("names", &self.names)
+            .finish()
+    }
+}
+
+impl<C: AuthSchema> LoadedSession<C> {
+    /// Reads and decodes the session cookie of `req` (every `Cookie` header, chunks
+    /// reassembled). Never fails: anything unusable is signed out.
+    pub fn load(auth: &Auth<C>, req: &Request) -> Self {
+        let pairs = req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(parse_cookie_header);
+        let cookie = SessionCookie::read(pairs, auth.names().session);
+        let signed_in = match cookie.token {
+            Ok(Some(raw)) => decode_token(auth, &raw),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::debug!(%error, "session cookie refused; signed out");
+                None
+            }
+        };
+        Self {
+            signed_in,
+            names: cookie.names,
+        }
+    }
+
+    /// The session of `req`: the one the middleware stored, else (when `Auth<C>` was given to
+    /// the app as data instead) decoded now. Without either, a programming error.
+    pub fn of_request<'a>(
+        req: &'a Request,
+    ) -> Result<(Cow<'a, Self>, Cow<'a, Auth<C>>), AuthRejection> {
+        let auth = req.extensions().get::<Auth<C>>();
+        match (req.extensions().get::<Self>(), auth) {
+            (Some(loaded), Some(auth)) => Ok((Cow::Borrowed(loaded), Cow::Borrowed(auth))),
+            (None, Some(auth)) => Ok((Cow::Owned(Self::load(auth, req)), Cow::Borrowed(auth))),
+            (_, None) => {
+                tracing::error!(
+                    "the session was requested on a route not wrapped by `auth.middleware()`"
+                );
+                Err(AuthRejection::MiddlewareMissing)
+            }
+        }
+    }
+
+    /// The signed-in user's token, `None` when signed out.
+    pub fn token(&self) -> Option<&C::Token> {
+        self.signed_in.as_ref().map(|signed_in| &signed_in.token)
+    }
+
+    /// When the token expires, in seconds since the Unix epoch; `None` when signed out.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.signed_in
+            .as_ref()
+            .map(|signed_in| signed_in.expires_at)
+    }
+
+    /// Which session cookie names the request carried (to expire them).
+    pub fn cookie_names(&self) -> SessionCookieNames {
+        self.names
+    }
+}
+
+/// Decodes a session token into the schema's token type; `None` (logged at debug level,
+/// without the token) when it does not open or does not fit.
+fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToken<C>> {
+    let claims = match auth.codec().decode(raw) {
+        Ok(claims) => claims,
+        Err(error) => {
+            tracing::debug!(%error, "session token refused; signed out");
+            return None;
+        }
+    };
+    let expires_at = claims.get("exp").and_then(Value::as_i64)?;
+    match serde_json::from_value::<C::Token>(Value::Object(claims)) {
+        Ok(token) => Some(SignedInToken { token, expires_at }),
+        Err(error) => {
+            // The serde message may quote claim values; only its position is logged.
+            tracing::debug!(
+                line = error.line(),
+                column = error.column(),
+                "session claims do not fit the token type; signed out"
+            );
+            None
+        }
+    }
+}
+
+/// An instant in seconds since the Unix epoch as ISO 8601 with milliseconds and `Z`
+/// (`2026-01-01T00:00:00.000Z`), the form of the session's `expires`.
+pub fn iso8601(unix_seconds: i64) -> String {
+    let seconds = u64::try_from(unix_seconds).unwrap_or(0);
+    let instant = UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    humantime::format_rfc3339_millis(instant).to_string()
+}
+
+/// The middleware returned by [`Auth::middleware`].
+pub struct AuthMiddleware<C: AuthSchema> {
+    auth: Auth<C>,
+}
+
+impl<C: AuthSchema> AuthMiddleware<C> {
+    pub(crate) fn new(auth: Auth<C>) -> Self {
+        Self { auth }
+    }
+}
+
+impl<C: AuthSchema> Clone for AuthMiddleware<C> {
+    fn clone(&self) -> Self {
+        Self::new(self.auth.clone())
+    }
+}
+
+impl<C: AuthSchema> fmt::Debug for AuthMiddleware<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthMiddleware")
+            .field("auth", &self.auth)
+            .finish()
+    }
+}
+
+impl<C: AuthSchema, E: Endpoint> Middleware<E> for AuthMiddleware<C> {
+    type Output = AuthMiddlewareEndpoint<C, E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        AuthMiddlewareEndpoint {
+            auth: self.auth.clone(),
+            inner,
+        }
+    }
+}
+
+/// The endpoint [`AuthMiddleware`] wraps around another.
+pub struct AuthMiddlewareEndpoint<C: AuthSchema, E> {
+    auth: Auth<C>,
+    inner: E,
+}
+
+impl<C: AuthSchema, E> fmt::Debug for AuthMiddlewareEndpoint<C, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthMiddlewareEndpoint")
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AuthSchema, E: Endpoint> Endpoint for AuthMiddlewareEndpoint<C, E> {
+    type Output = E::Output;
+
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
+        // Applied twice (app-wide and on a nested route): the first reading stands.
+        if req.extensions().get::<LoadedSession<C>>().is_none() {
+            let loaded = LoadedSession::load(&self.auth, &req);
+            req.extensions_mut().insert(loaded);
+            req.extensions_mut().insert(self.auth.clone());
+        }
+        self.inner.call(req).await
+    }
+}

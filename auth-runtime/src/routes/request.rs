@@ -1,0 +1,161 @@
+//! Reading what the auth routes need from a request: the body (size-capped), form fields,
+//! single cookies, the CSRF check, the session, the callback URL.
+
+use poem::Request;
+use poem::http::header;
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::cookies::{decode_cookie_value, parse_cookie_header};
+use crate::csrf::CsrfToken;
+use crate::middleware::LoadedSession;
+use crate::schema::{AuthSchema, FormFields};
+use crate::token::parse_claims;
+
+/// The largest request body read, in bytes; larger ones get a 413 before any parsing.
+pub(super) const MAX_BODY_LEN: usize = 64 * 1024;
+
+/// The body field and query parameter naming where to go after sign-in or sign-out.
+const CALLBACK_URL_FIELD: &str = "callbackUrl";
+
+/// The body field holding the submitted CSRF token.
+pub(super) const CSRF_FIELD: &str = "csrfToken";
+
+/// A body too large to read.
+#[derive(Debug)]
+pub(super) struct TooLarge;
+
+/// Reads the body, refusing it (before reading, when `Content-Length` says so) over
+/// [`MAX_BODY_LEN`]. An unreadable body reads as empty.
+pub(super) async fn read_body(req: &mut Request) -> Result<Vec<u8>, TooLarge> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_LEN as u64) {
+        return Err(TooLarge);
+    }
+    match req.take_body().into_bytes_limit(MAX_BODY_LEN).await {
+        Ok(bytes) => Ok(bytes.to_vec()),
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => Err(TooLarge),
+        Err(error) => {
+            tracing::debug!(%error, "request body unreadable");
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// The media type of the request, lower-case, without parameters.
+fn media_type(req: &Request) -> String {
+    req.content_type()
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The fields of a form (`application/x-www-form-urlencoded`) or JSON object body. JSON is
+/// read strictly (duplicate members refused) and only its string members become fields; a
+/// form naming a field twice is refused. `None` for anything else.
+pub(super) fn form_fields(req: &Request, body: &[u8]) -> Option<FormFields> {
+    match media_type(req).as_str() {
+        "application/x-www-form-urlencoded" => {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(body)
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            let distinct = pairs
+                .iter()
+                .enumerate()
+                .all(|(index, (name, _))| pairs[..index].iter().all(|(other, _)| other != name));
+            distinct.then(|| FormFields::new(pairs))
+        }
+        "application/json" => {
+            let object = parse_claims(body).ok()?;
+            Some(FormFields::new(object.into_iter().filter_map(
+                |(name, value)| match value {
+                    Value::String(value) => Some((name, value)),
+                    _ => None,
+                },
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// The value (percent-decoded) of the cookie `name`, when the request carries it exactly once.
+/// Twice (a tossed cookie beside ours) counts as absent.
+pub(super) fn single_cookie(req: &Request, name: &str) -> Option<String> {
+    let mut found: Option<&str> = None;
+    for header_value in req.headers().get_all(header::COOKIE) {
+        let Ok(text) = header_value.to_str() else {
+            continue;
+        };
+        for (cookie_name, value) in parse_cookie_header(text) {
+            if cookie_name == name && found.replace(value).is_some() {
+                return None;
+            }
+        }
+    }
+    found.and_then(|value| decode_cookie_value(value).map(|value| value.into_owned()))
+}
+
+/// The token of the request's CSRF cookie, when it verifies under the secrets.
+pub(super) fn csrf_cookie_token<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Option<CsrfToken> {
+    let value = single_cookie(req, auth.names().csrf)?;
+    CsrfToken::from_cookie_value(&value, auth.secrets())
+}
+
+/// Whether `submitted` (the body's `csrfToken`) equals the token of a valid CSRF cookie,
+/// compared in constant time.
+pub(super) fn csrf_verified<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &Request,
+    submitted: Option<&str>,
+) -> bool {
+    match (csrf_cookie_token(auth, req), submitted) {
+        (Some(token), Some(submitted)) => token.matches_submitted(submitted),
+        _ => false,
+    }
+}
+
+/// The session the middleware loaded, or, on an app without it, the session read now.
+pub(super) fn loaded_session<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> LoadedSession<C> {
+    match req.extensions().get::<LoadedSession<C>>() {
+        Some(loaded) => loaded.clone(),
+        None => LoadedSession::load(auth, req),
+    }
+}
+
+/// The query parameter `name`, when given once.
+fn query_param(req: &Request, name: &str) -> Option<String> {
+    let query = req.uri().query()?;
+    let mut values = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned());
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
+}
+
+/// Where to go after sign-in or sign-out: the body's `callbackUrl`, else the query's, else the
+/// callback-url cookie, else the home page; passed through the schema's `redirect` callback,
+/// then through the redirect check, so the answer is always on the origin or an allowed
+/// origin whatever the callback says.
+pub(super) async fn callback_url<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &Request,
+    fields: Option<&FormFields>,
+) -> String {
+    let requested = fields
+        .and_then(|fields| fields.get(CALLBACK_URL_FIELD))
+        .map(str::to_owned)
+        .or_else(|| query_param(req, CALLBACK_URL_FIELD))
+        .or_else(|| single_cookie(req, auth.names().callback_url))
+        .unwrap_or_else(|| auth.origin().home());
+    match C::redirect(&requested, auth.origin().as_str(), auth.state()).await {
+        Ok(chosen) => auth.redirect_policy().check(&chosen),
+        Err(error) => {
+            tracing::warn!(%error, "the redirect callback failed; redirecting home");
+            auth.origin().home()
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! `GET /session` (read and re-issue) and `POST /session` (the client's `update(data)`).
+//!
+//! Every answer is uncached (`Cache-Control: private, no-cache, no-store`). Signed out, or a
+//! token that does not open: `200 null` and every session cookie the request carried (chunks
+//! included) expired. Signed in: the `jwt` callback runs, the token is re-encoded with a fresh
+//! `exp` (sliding expiry) and re-set, and the session JSON is the answer.
+//!
+//! An update is accepted only with the CSRF token, only with whitelisted fields (the generated
+//! update type refuses others: `400 null`), and only when every claim check allows it
+//! (`403 null`); a refused update leaves the cookie untouched.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use poem::http::{Method, StatusCode};
+use poem::{Request, Response};
+use serde_json::{Map, Value};
+
+use super::request::{self, CSRF_FIELD};
+use super::respond;
+use crate::auth::Auth;
+use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies, session_set_cookies};
+use crate::error::AuthError;
+use crate::middleware::iso8601;
+use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, UpdateError};
+use crate::token::parse_claims;
+
+/// `GET` reads the session, `POST` updates it.
+pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
+    match *req.method() {
+        Method::GET => refresh(&auth, &req).await,
+        Method::POST => update(&auth, &mut req).await,
+        _ => respond::bad_request(),
+    }
+}
+
+async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
+    let loaded = request::loaded_session(auth, req);
+    let previous = loaded.cookie_names();
+    let Some(token) = loaded.token() else {
+        return signed_out(auth, previous);
+    };
+    let mut token = token.clone();
+    match C::jwt(&mut token, JwtTrigger::Refresh, auth.state()).await {
+        Ok(TokenAction::Keep) => reissue(auth, &token, previous).await.unwrap_or_else(|e| e),
+        Ok(TokenAction::SignOut) => signed_out(auth, previous),
+        Err(error) => {
+            tracing::warn!(%error, "the jwt callback failed on refresh; signing out");
+            signed_out(auth, previous)
+        }
+    }
+}
+
+async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
+    let Ok(body) = request::read_body(req).await else {
+        return respond::payload_too_large();
+    };
+    let req: &Request = req;
+    // Strict: a duplicate member (`"tenantId"` twice) or deep nesting is refused, not
+    // last-wins.
+    let Ok(mut body) = parse_claims(&body) else {
+        return respond::null(StatusCode::BAD_REQUEST, &[]);
+    };
+    let submitted = match body.get(CSRF_FIELD) {
+        Some(Value::String(token)) => Some(token.as_str()),
+        _ => None,
+    };
+    if !request::csrf_verified(auth, req, submitted) {
+        tracing::debug!("session update without a valid CSRF token");
+        return respond::null(StatusCode::BAD_REQUEST, &[]);
+    }
+
+    let loaded = request::loaded_session(auth, req);
+    let previous = loaded.cookie_names();
+    let Some(current) = loaded.token() else {
+        return signed_out(auth, previous);
+    };
+    let data = match body.remove("data") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(data) => data,
+    };
+    // `apply_update` takes the update by value and the `jwt` callback wants it after, so the
+    // (small, already size-capped) data is read twice rather than requiring `Clone`.
+    let (Ok(to_apply), Ok(update)) = (
+        serde_json::from_value::<C::Update>(data.clone()),
+        serde_json::from_value::<C::Update>(data),
+    ) else {
+        tracing::debug!("session update refused: a field outside the whitelist or mistyped");
+        return respond::null(StatusCode::BAD_REQUEST, &[]);
+    };
+
+    let mut token = current.clone();
+    if let Err(error) = C::apply_update(&mut token, to_apply, auth.state()).await {
+        let claim = match &error {
+            UpdateError::Refused { claim } => *claim,
+            UpdateError::Check { claim, error } => {
+                tracing::warn!(claim, %error, "an update check failed");
+                *claim
+            }
+        };
+        tracing::info!(claim, "session update refused");
+        C::on_event(
+            AuthEvent::UpdateRefused {
+                token: current,
+                claim,
+            },
+            auth.state(),
+        )
+        .await;
+        return respond::null(StatusCode::FORBIDDEN, &[]);
+    }
+
+    match C::jwt(
+        &mut token,
+        JwtTrigger::Update { update: &update },
+        auth.state(),
+    )
+    .await
+    {
+        Ok(TokenAction::Keep) => {}
+        Ok(TokenAction::SignOut) => return signed_out(auth, previous),
+        Err(error) => {
+            tracing::warn!(%error, "the jwt callback failed on update; signing out");
+            return signed_out(auth, previous);
+        }
+    }
+    match reissue(auth, &token, previous).await {
+        Ok(response) => {
+            C::on_event(AuthEvent::SessionUpdated { token: &token }, auth.state()).await;
+            response
+        }
+        Err(response) => response,
+    }
+}
+
+/// The session JSON for `token` with its cookie re-set; `Err` holds the answer when the
+/// session callback fails (signed out) or the token cannot be written (500, old cookie kept).
+async fn reissue<C: AuthSchema>(
+    auth: &Auth<C>,
+    token: &C::Token,
+    previous: SessionCookieNames,
+) -> Result<Response, Response> {
+    let written = write_token(auth, token, previous).map_err(|error| {
+        tracing::error!(%error, "the session token could not be written; old cookie kept");
+        respond::null(StatusCode::INTERNAL_SERVER_ERROR, &[])
+    })?;
+    let session = C::session(token, iso8601(written.expires_at), auth.state())
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "the session callback failed; signing out");
+            signed_out(auth, previous)
+        })?;
+    let session = serde_json::to_value(&session).map_err(|error| {
+        tracing::error!(%error, "the session could not be serialised; signing out");
+        signed_out(auth, previous)
+    })?;
+    Ok(respond::json_no_store(
+        StatusCode::OK,
+        &session,
+        &written.cookies,
+    ))
+}
+
+/// `200 null`, every carried session cookie expired.
+fn signed_out<C: AuthSchema>(auth: &Auth<C>, previous: SessionCookieNames) -> Response {
+    let names = auth.names();
+    respond::null(
+        StatusCode::OK,
+        &clear_session_cookies(names.session, names.secure, previous),
+    )
+}
+
+/// A token encoded into session cookies.
+pub(super) struct WrittenToken {
+    /// The `Set-Cookie`s: the new cookie (or chunks), then deletions of stale names.
+    pub(super) cookies: Vec<SetCookie>,
+    /// The new `exp`, in seconds since the Unix epoch.
+    pub(super) expires_at: i64,
+}
+
+/// Encodes `token` for [`AuthSchema::MAX_AGE`] (fresh `iat`, `exp`, `jti`) into the session
+/// cookie, expiring whichever of the `previous` names it no longer uses.
+pub(super) fn write_token<C: AuthSchema>(
+    auth: &Auth<C>,
+    token: &C::Token,
+    previous: SessionCookieNames,
+) -> Result<WrittenToken, AuthError> {
+    let claims = match serde_json::to_value(token) {
+        Ok(Value::Object(claims)) => claims,
+        Ok(_) => {
+            return Err(AuthError::Serialization(
+                "the token type must serialise to a JSON object".into(),
+            ));
+        }
+        Err(error) => return Err(AuthError::Serialization(error.to_string())),
+    };
+    let codec = auth.codec();
+    // Read before encoding: the codec stamps `exp` from the same clock.
+    let now = codec.now();
+    let encoded = codec.encode(claims, C::MAX_AGE)?;
+    let max_age = i64::try_from(C::MAX_AGE.as_secs()).unwrap_or(i64::MAX);
+    let expires_at = now.saturating_add(max_age);
+    let expires = UNIX_EPOCH
+        .checked_add(Duration::from_secs(u64::try_from(expires_at).unwrap_or(0)))
+        .unwrap_or(UNIX_EPOCH);
+    let names = auth.names();
+    let cookies = session_set_cookies(names.session, &encoded, expires, names.secure, previous)?;
+    Ok(WrittenToken {
+        cookies,
+        expires_at,
+    })
+}

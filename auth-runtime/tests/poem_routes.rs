@@ -1,0 +1,1301 @@
+//! The Poem integration, end to end: the auth routes, the session middleware, the `Session`
+//! extractor and `Guard`, driven through `poem::test::TestClient` with a hand-written schema
+//! (what `#[auth_config]` would generate) and a fixed clock.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use auth_runtime::cookies::CookieNames;
+use auth_runtime::schema::{CredentialField, FormFields, ProviderInfo, ProviderKind, UpdateError};
+use auth_runtime::{
+    Account, Auth, AuthEvent, AuthSchema, CallbackError, Claims, FixedClock, Guard, JwtTrigger,
+    Secrets, Session, SignIn, TokenAction, TokenClaims,
+};
+use poem::http::{StatusCode, header};
+use poem::test::{TestClient, TestResponse};
+use poem::web::Json;
+use poem::{Endpoint, EndpointExt, Route, get, handler};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+const SECRET: &str = "k3J9vQ2mX7pL0sR4tY8wZ1aB5cD6eF0g";
+/// 2026-01-01T00:00:00Z.
+const NOW: i64 = 1_767_225_600;
+const ORIGIN: &str = "http://localhost:3000";
+const SESSION: &str = "authjs.session-token";
+
+// --- the schema, as the macro would generate it ---------------------------------------------
+
+struct TestAuth;
+
+#[derive(Clone)]
+struct TestState {
+    allowed_tenants: Vec<&'static str>,
+    events: Arc<Mutex<Vec<&'static str>>>,
+}
+
+struct TestUser {
+    id: &'static str,
+    name: &'static str,
+    email: &'static str,
+    role: &'static str,
+    tenant: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TestToken {
+    sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iat: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jti: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl TokenClaims for TestToken {
+    fn subject(&self) -> &str {
+        &self.sub
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TestSession {
+    user: SessionUser,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<String>,
+    expires: String,
+}
+
+#[derive(Serialize)]
+struct SessionUser {
+    name: Option<String>,
+    email: Option<String>,
+    role: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct TestUpdate {
+    tenant_id: Option<String>,
+}
+
+const CREDENTIAL_FIELDS: &[CredentialField] = &[
+    CredentialField {
+        name: "username",
+        label: "Username",
+        secret: false,
+    },
+    CredentialField {
+        name: "password",
+        label: "Password",
+        secret: true,
+    },
+];
+
+impl AuthSchema for TestAuth {
+    type State = TestState;
+    type User = TestUser;
+    type Token = TestToken;
+    type Session = TestSession;
+    type Update = TestUpdate;
+
+    const BASE_PATH: &'static str = "/api/auth";
+    const MAX_AGE: Duration = Duration::from_secs(3600);
+    const PROVIDERS: &'static [ProviderInfo] = &[ProviderInfo {
+        id: "credentials",
+        name: "Credentials",
+        kind: ProviderKind::Credentials,
+        fields: CREDENTIAL_FIELDS,
+    }];
+
+    async fn authorize<'a>(
+        _provider: &'a str,
+        form: &'a FormFields,
+        _state: &'a TestState,
+    ) -> Result<Option<TestUser>, CallbackError> {
+        let user = |id, name, email, role, tenant| TestUser {
+            id,
+            name,
+            email,
+            role,
+            tenant,
+        };
+        Ok(match (form.get("username"), form.get("password")) {
+            (Some("alice"), Some("correct horse")) => Some(user(
+                "user-1",
+                "Alice",
+                "alice@example.com",
+                "user",
+                Some("home"),
+            )),
+            (Some("root"), Some("root password")) => {
+                Some(user("user-0", "Root", "root@example.com", "admin", None))
+            }
+            (Some("banned"), Some("banned")) => {
+                Some(user("user-9", "Banned", "b@example.com", "user", None))
+            }
+            (Some("broken"), _) => return Err(CallbackError::msg("database down")),
+            _ => None,
+        })
+    }
+
+    async fn sign_in<'a>(
+        user: &'a TestUser,
+        _account: &'a Account,
+        _state: &'a TestState,
+    ) -> Result<SignIn, CallbackError> {
+        Ok(if user.id == "user-9" {
+            SignIn::Deny
+        } else {
+            SignIn::Allow
+        })
+    }
+
+    fn new_token(user: &TestUser, _account: &Account) -> TestToken {
+        TestToken {
+            sub: user.id.to_owned(),
+            name: Some(user.name.to_owned()),
+            email: Some(user.email.to_owned()),
+            role: user.role.to_owned(),
+            tenant_id: user.tenant.map(str::to_owned),
+            iat: None,
+            exp: None,
+            jti: None,
+            extra: Map::new(),
+        }
+    }
+
+    async fn jwt<'a>(
+        token: &'a mut TestToken,
+        trigger: JwtTrigger<'a, Self>,
+        _state: &'a TestState,
+    ) -> Result<TokenAction, CallbackError> {
+        if matches!(trigger, JwtTrigger::Refresh)
+            && token.extra.get("revoked") == Some(&Value::Bool(true))
+        {
+            return Ok(TokenAction::SignOut);
+        }
+        Ok(TokenAction::Keep)
+    }
+
+    async fn session<'a>(
+        token: &'a TestToken,
+        expires: String,
+        _state: &'a TestState,
+    ) -> Result<TestSession, CallbackError> {
+        Ok(TestSession {
+            user: SessionUser {
+                name: token.name.clone(),
+                email: token.email.clone(),
+                role: token.role.clone(),
+            },
+            tenant_id: token.tenant_id.clone(),
+            expires,
+        })
+    }
+
+    async fn apply_update<'a>(
+        token: &'a mut TestToken,
+        update: TestUpdate,
+        state: &'a TestState,
+    ) -> Result<(), UpdateError> {
+        if let Some(tenant) = update.tenant_id {
+            if !state.allowed_tenants.contains(&tenant.as_str()) {
+                return Err(UpdateError::Refused { claim: "tenantId" });
+            }
+            token.tenant_id = Some(tenant);
+        }
+        Ok(())
+    }
+
+    async fn on_event<'a>(event: AuthEvent<'a, Self>, state: &'a TestState) {
+        state.events.lock().unwrap().push(event.name());
+    }
+}
+
+// --- the app --------------------------------------------------------------------------------
+
+fn state() -> TestState {
+    TestState {
+        allowed_tenants: vec!["home", "acme"],
+        events: Arc::default(),
+    }
+}
+
+fn secrets() -> Secrets {
+    Secrets::new([SECRET]).unwrap()
+}
+
+fn auth_with(state: TestState) -> Auth<TestAuth> {
+    Auth::<TestAuth>::builder(state)
+        .secrets(secrets())
+        .public_url(ORIGIN)
+        .redirect_origins(["https://docs.example"])
+        .clock(FixedClock(NOW))
+        .build()
+        .unwrap()
+}
+
+fn auth() -> Auth<TestAuth> {
+    auth_with(state())
+}
+
+#[handler]
+async fn me(session: Session<TestAuth>) -> Json<Value> {
+    Json(json!({ "sub": session.token().sub, "role": session.user.role }))
+}
+
+#[handler]
+async fn maybe(session: Option<Session<TestAuth>>) -> String {
+    match session {
+        Some(session) => format!("signed in as {}", session.token().sub),
+        None => "signed out".to_owned(),
+    }
+}
+
+#[handler]
+async fn admin() -> &'static str {
+    "admin area"
+}
+
+fn require_admin() -> Guard<TestAuth> {
+    Guard::<TestAuth>::new("role = admin", |token| token.role == "admin")
+}
+
+fn app(auth: &Auth<TestAuth>) -> impl Endpoint + use<> {
+    Route::new()
+        .nest(TestAuth::BASE_PATH, auth.routes())
+        .at("/me", get(me))
+        .at("/maybe", get(maybe))
+        .at("/admin", get(admin).with(require_admin()))
+        .with(auth.middleware())
+}
+
+// --- a cookie jar ---------------------------------------------------------------------------
+
+/// Cookies as a browser keeps them: set by `Set-Cookie`, removed by `Max-Age=0`.
+#[derive(Default, Clone)]
+struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    fn absorb(&mut self, response: &TestResponse) {
+        for line in set_cookies(response) {
+            let pair = line.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || line.contains("Max-Age=0") {
+                self.0.remove(name);
+            } else {
+                self.0.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    fn set(&mut self, name: &str, value: &str) {
+        self.0.insert(name.to_owned(), value.to_owned());
+    }
+}
+
+fn set_cookies(response: &TestResponse) -> Vec<String> {
+    response
+        .0
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .collect()
+}
+
+fn location(response: &TestResponse) -> String {
+    response
+        .0
+        .headers()
+        .get(header::LOCATION)
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn body_json(response: TestResponse) -> Value {
+    let text = response.0.into_body().into_string().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// A client with a jar: every request carries the jar's cookies and every answer's
+/// `Set-Cookie`s go back into it.
+struct Browser<E: Endpoint> {
+    client: TestClient<E>,
+    jar: Jar,
+}
+
+impl<E: Endpoint> Browser<E> {
+    fn new(endpoint: E) -> Self {
+        Self {
+            client: TestClient::new(endpoint),
+            jar: Jar::default(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> TestResponse {
+        let mut request = self.client.get(path);
+        if !self.jar.0.is_empty() {
+            request = request.header(header::COOKIE, self.jar.header());
+        }
+        let response = request.send().await;
+        self.jar.absorb(&response);
+        response
+    }
+
+    async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        self.post_form_with(path, form, &[]).await
+    }
+
+    async fn post_form_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&'static str, &str)],
+    ) -> TestResponse {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
+            .client
+            .post(path)
+            .content_type("application/x-www-form-urlencoded")
+            .body(body);
+        send(&mut self.jar, request, headers).await
+    }
+
+    async fn post_json(&mut self, path: &str, body: &str) -> TestResponse {
+        let request = self
+            .client
+            .post(path)
+            .content_type("application/json")
+            .body(body.to_owned());
+        send(&mut self.jar, request, &[]).await
+    }
+
+    async fn csrf_token(&mut self) -> String {
+        let response = self.get("/api/auth/csrf").await;
+        response.assert_status_is_ok();
+        body_json(response).await["csrfToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> TestResponse {
+        let csrf = self.csrf_token().await;
+        self.post_form(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", username),
+                ("password", password),
+                ("callbackUrl", "/dashboard"),
+            ],
+        )
+        .await
+    }
+
+    async fn session(&mut self) -> Value {
+        let response = self.get("/api/auth/session").await;
+        response.assert_status_is_ok();
+        body_json(response).await
+    }
+
+    async fn update(&mut self, data: Value) -> TestResponse {
+        let csrf = self.csrf_token().await;
+        let body = json!({ "csrfToken": csrf, "data": data }).to_string();
+        self.post_json("/api/auth/session", &body).await
+    }
+}
+
+/// Sends `request` with the jar's cookies and `headers`, then keeps the answer's cookies.
+async fn send<E: Endpoint>(
+    jar: &mut Jar,
+    mut request: poem::test::TestRequestBuilder<'_, E>,
+    headers: &[(&'static str, &str)],
+) -> TestResponse {
+    if !jar.0.is_empty() {
+        request = request.header(header::COOKIE, jar.header());
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await;
+    jar.absorb(&response);
+    response
+}
+
+async fn signed_in_browser(auth: &Auth<TestAuth>) -> Browser<impl Endpoint + use<>> {
+    let mut browser = Browser::new(app(auth));
+    let response = browser.sign_in("alice", "correct horse").await;
+    response.assert_status(StatusCode::FOUND);
+    assert!(browser.jar.get(SESSION).is_some(), "signed in");
+    browser
+}
+
+/// A session token made directly with the codec, for claims no sign-in produces.
+fn forge(auth: &Auth<TestAuth>, claims: Value) -> String {
+    let Value::Object(claims) = claims else {
+        panic!("claims must be an object")
+    };
+    auth.codec()
+        .encode(claims, Duration::from_secs(3600))
+        .unwrap()
+}
+
+fn decode_jar_token(auth: &Auth<TestAuth>, jar: &Jar) -> Claims {
+    auth.codec().decode(jar.get(SESSION).unwrap()).unwrap()
+}
+
+// --- /csrf ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn csrf_answers_a_token_and_sets_a_hashed_cookie_once() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.get("/api/auth/csrf").await;
+    response.assert_status_is_ok();
+    let cookies = set_cookies(&response);
+    let token = body_json(response).await["csrfToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 64);
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(cookies.len(), 1);
+    assert!(
+        cookies[0].starts_with(&format!("authjs.csrf-token={token}%7C")),
+        "{}",
+        cookies[0]
+    );
+    assert!(cookies[0].ends_with("; Path=/; HttpOnly; SameSite=Lax"));
+
+    // A valid cookie is kept: same token, no new cookie.
+    let again = browser.get("/api/auth/csrf").await;
+    assert!(set_cookies(&again).is_empty());
+    assert_eq!(body_json(again).await["csrfToken"], token.as_str());
+}
+
+#[tokio::test]
+async fn csrf_cookie_with_a_wrong_hash_is_replaced() {
+    let mut browser = Browser::new(app(&auth()));
+    let forged = format!("{}%7C{}", "a".repeat(64), "b".repeat(64));
+    browser.jar.set("authjs.csrf-token", &forged);
+    let token = browser.csrf_token().await;
+    assert_ne!(token, "a".repeat(64));
+    assert_ne!(browser.jar.get("authjs.csrf-token"), Some(forged.as_str()));
+}
+
+#[tokio::test]
+async fn https_public_url_uses_secure_and_host_cookie_names() {
+    let auth = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .public_url("https://app.example")
+        .clock(FixedClock(NOW))
+        .build()
+        .unwrap();
+    assert_eq!(auth.names(), &CookieNames::HTTPS);
+    let mut browser = Browser::new(app(&auth));
+    let response = browser.get("/api/auth/csrf").await;
+    let cookie = &set_cookies(&response)[0];
+    assert!(cookie.starts_with("__Host-authjs.csrf-token="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let response = browser.sign_in("alice", "correct horse").await;
+    assert_eq!(location(&response), "https://app.example/dashboard");
+    let session = set_cookies(&response).remove(0);
+    assert!(
+        session.starts_with("__Secure-authjs.session-token="),
+        "{session}"
+    );
+    assert!(session.contains("; Secure"), "{session}");
+}
+
+// --- credentials sign-in --------------------------------------------------------------------
+
+#[tokio::test]
+async fn correct_credentials_set_the_session_cookie_and_redirect_to_the_callback_url() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let response = browser.sign_in("alice", "correct horse").await;
+    response.assert_status(StatusCode::FOUND);
+    assert_eq!(location(&response), "http://localhost:3000/dashboard");
+    response.assert_header(header::REFERRER_POLICY, "no-referrer");
+    let cookie = set_cookies(&response).remove(0);
+    assert!(cookie.starts_with("authjs.session-token=eyJ"), "{cookie}");
+    assert!(
+        cookie.ends_with("; Path=/; Expires=Thu, 01 Jan 2026 01:00:00 GMT; HttpOnly; SameSite=Lax"),
+        "{cookie}"
+    );
+    let claims = decode_jar_token(&auth, &browser.jar);
+    assert_eq!(claims["sub"], "user-1");
+    assert_eq!(claims["tenantId"], "home");
+    assert_eq!(claims["exp"], NOW + 3600);
+}
+
+#[tokio::test]
+async fn wrong_password_redirects_to_credentials_signin_without_a_session() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.sign_in("alice", "wrong").await;
+    response.assert_status(StatusCode::FOUND);
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/signin?error=CredentialsSignin&code=credentials"
+    );
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+#[tokio::test]
+async fn sign_in_without_a_matching_csrf_token_redirects_to_missing_csrf() {
+    let mut browser = Browser::new(app(&auth()));
+    let path = "/api/auth/callback/credentials";
+    let credentials = [("username", "alice"), ("password", "correct horse")];
+    let expected = "http://localhost:3000/api/auth/signin?error=MissingCSRF";
+
+    // No token at all, and no cookie.
+    let response = browser.post_form(path, &credentials).await;
+    assert_eq!(location(&response), expected);
+
+    // A cookie, but the body's token is wrong (upper-cased, cut, with the hash).
+    let csrf = browser.csrf_token().await;
+    let cookie_value = browser
+        .jar
+        .get("authjs.csrf-token")
+        .unwrap()
+        .replace("%7C", "|");
+    for wrong in [csrf.to_uppercase(), csrf[1..].to_owned(), cookie_value] {
+        let mut form = credentials.to_vec();
+        form.push(("csrfToken", &wrong));
+        let response = browser.post_form(path, &form).await;
+        assert_eq!(location(&response), expected);
+    }
+
+    // The right token in the query or a header does not count.
+    let response = browser
+        .post_form_with(
+            &format!("{path}?csrfToken={csrf}"),
+            &credentials,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(location(&response), expected);
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+#[tokio::test]
+async fn denied_sign_in_and_failing_authorize_use_public_error_codes() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.sign_in("banned", "banned").await;
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/error?error=AccessDenied"
+    );
+    let response = browser.sign_in("broken", "x").await;
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/error?error=Configuration"
+    );
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+#[tokio::test]
+async fn sign_in_callback_url_to_a_foreign_origin_leads_home() {
+    let mut browser = Browser::new(app(&auth()));
+    for (requested, expected) in [
+        ("https://evil.example/x", "http://localhost:3000/"),
+        ("//evil.example", "http://localhost:3000/"),
+        ("javascript:alert(1)", "http://localhost:3000/"),
+        ("https://docs.example/guide", "https://docs.example/guide"),
+        ("http://localhost:3000/x", "http://localhost:3000/x"),
+    ] {
+        let csrf = browser.csrf_token().await;
+        let response = browser
+            .post_form(
+                "/api/auth/callback/credentials",
+                &[
+                    ("csrfToken", &csrf),
+                    ("username", "alice"),
+                    ("password", "correct horse"),
+                    ("callbackUrl", requested),
+                ],
+            )
+            .await;
+        assert_eq!(location(&response), expected, "{requested}");
+    }
+}
+
+#[tokio::test]
+async fn callback_url_cookie_is_used_when_the_body_names_none() {
+    let mut browser = Browser::new(app(&auth()));
+    browser.jar.set(
+        "authjs.callback-url",
+        "http%3A%2F%2Flocalhost%3A3000%2Fsaved",
+    );
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", "alice"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "http://localhost:3000/saved");
+}
+
+#[tokio::test]
+async fn return_redirect_header_answers_json_with_the_same_cookies() {
+    let mut browser = Browser::new(app(&auth()));
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form_with(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", "alice"),
+                ("password", "correct horse"),
+                ("callbackUrl", "https://evil.example/"),
+            ],
+            &[("X-Auth-Return-Redirect", "1")],
+        )
+        .await;
+    response.assert_status_is_ok();
+    assert!(set_cookies(&response)[0].starts_with("authjs.session-token="));
+    assert_eq!(
+        body_json(response).await,
+        json!({ "url": "http://localhost:3000/" })
+    );
+
+    // Errors too.
+    let response = browser
+        .post_form_with(
+            "/api/auth/callback/credentials",
+            &[("username", "alice")],
+            &[("X-Auth-Return-Redirect", "1")],
+        )
+        .await;
+    response.assert_status_is_ok();
+    assert_eq!(
+        body_json(response).await,
+        json!({ "url": "http://localhost:3000/api/auth/signin?error=MissingCSRF" })
+    );
+}
+
+#[tokio::test]
+async fn json_sign_in_body_works_and_duplicate_keys_are_refused() {
+    let mut browser = Browser::new(app(&auth()));
+    let csrf = browser.csrf_token().await;
+    let duplicate = format!(
+        r#"{{"csrfToken":"{csrf}","username":"alice","password":"correct horse","username":"root"}}"#
+    );
+    let response = browser
+        .post_json("/api/auth/callback/credentials", &duplicate)
+        .await;
+    assert!(location(&response).ends_with("error=MissingCSRF"));
+    let body = json!({ "csrfToken": csrf, "username": "alice", "password": "correct horse" });
+    let response = browser
+        .post_json("/api/auth/callback/credentials", &body.to_string())
+        .await;
+    assert_eq!(location(&response), "http://localhost:3000/");
+    assert!(browser.jar.get(SESSION).is_some());
+}
+
+#[tokio::test]
+async fn get_callback_for_credentials_is_refused() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser
+        .get("/api/auth/callback/credentials?username=alice&password=correct%20horse")
+        .await;
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/error?error=Configuration"
+    );
+    assert!(browser.jar.get(SESSION).is_none());
+    let response = browser.get("/api/auth/callback/github").await;
+    assert!(location(&response).ends_with("error=Configuration"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_parsing() {
+    let mut browser = Browser::new(app(&auth()));
+    let big = "a".repeat(64 * 1024 + 1);
+    let response = browser
+        .post_form("/api/auth/callback/credentials", &[("username", &big)])
+        .await;
+    response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    let response = browser
+        .post_json("/api/auth/session", &format!(r#"{{"x":"{big}"}}"#))
+        .await;
+    response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+// --- /session -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn session_answers_json_uncached_and_reissues_the_cookie() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let before = decode_jar_token(&auth, &browser.jar);
+    let response = browser.get("/api/auth/session").await;
+    response.assert_status_is_ok();
+    response.assert_header(header::CACHE_CONTROL, "private, no-cache, no-store");
+    let cookies = set_cookies(&response);
+    assert_eq!(cookies.len(), 1);
+    assert!(cookies[0].starts_with("authjs.session-token=eyJ"));
+    assert_eq!(
+        body_json(response).await,
+        json!({
+            "user": { "name": "Alice", "email": "alice@example.com", "role": "user" },
+            "tenantId": "home",
+            "expires": "2026-01-01T01:00:00.000Z",
+        })
+    );
+    let after = decode_jar_token(&auth, &browser.jar);
+    assert_ne!(before["jti"], after["jti"], "re-encoded with a fresh jti");
+    assert_eq!(after["sub"], "user-1");
+}
+
+#[tokio::test]
+async fn post_session_without_data_refreshes() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_json(
+            "/api/auth/session",
+            &json!({ "csrfToken": csrf }).to_string(),
+        )
+        .await;
+    response.assert_status_is_ok();
+    response.assert_header(header::CACHE_CONTROL, "private, no-cache, no-store");
+    assert_eq!(body_json(response).await["tenantId"], "home");
+}
+
+#[tokio::test]
+async fn signed_out_session_is_null_and_expires_every_chunk_carried() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.get("/api/auth/session").await;
+    response.assert_status_is_ok();
+    response.assert_header(header::CACHE_CONTROL, "private, no-cache, no-store");
+    assert!(set_cookies(&response).is_empty());
+    assert_eq!(body_json(response).await, Value::Null);
+
+    browser.jar.set(&format!("{SESSION}.0"), "eyJhbGciOiJkaXIi");
+    browser.jar.set(&format!("{SESSION}.1"), "garbage");
+    let response = browser.get("/api/auth/session").await;
+    response.assert_status_is_ok();
+    let cookies = set_cookies(&response);
+    assert_eq!(
+        cookies,
+        vec![
+            format!("{SESSION}.0=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+            format!("{SESSION}.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        ]
+    );
+    assert_eq!(body_json(response).await, Value::Null);
+    assert!(browser.jar.0.keys().all(|name| !name.starts_with(SESSION)));
+}
+
+#[tokio::test]
+async fn bad_session_cookies_read_as_null_never_as_an_error() {
+    let auth = auth();
+    let other_secret = Auth::<TestAuth>::builder(state())
+        .secrets(Secrets::new(["another-secret-0123456789abcdef0123456789"]).unwrap())
+        .public_url(ORIGIN)
+        .clock(FixedClock(NOW))
+        .build()
+        .unwrap();
+    let valid = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
+    let mut tampered = valid.clone().into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let expired = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .public_url(ORIGIN)
+        .clock(FixedClock(NOW - 7200))
+        .build()
+        .unwrap();
+    let cases = [
+        "garbage".to_owned(),
+        "a.b.c.d.e".to_owned(),
+        String::from_utf8(tampered).unwrap(),
+        forge(&other_secret, json!({ "sub": "user-1", "role": "user" })),
+        forge(&expired, json!({ "sub": "user-1", "role": "user" })),
+        // Claims that do not fit the token type: `role` missing, `role` a number.
+        forge(&auth, json!({ "sub": "user-1" })),
+        forge(&auth, json!({ "sub": "user-1", "role": 7 })),
+    ];
+    for cookie in cases {
+        let mut browser = Browser::new(app(&auth));
+        browser.jar.set(SESSION, &cookie);
+        let response = browser.get("/api/auth/session").await;
+        response.assert_status_is_ok();
+        assert_eq!(
+            set_cookies(&response),
+            vec![format!(
+                "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+            )]
+        );
+        assert_eq!(body_json(response).await, Value::Null);
+        let response = browser.get("/me").await;
+        response.assert_status(StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn tossed_session_cookie_sent_twice_reads_as_signed_out() {
+    let auth = auth();
+    let token = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
+    let client = TestClient::new(app(&auth));
+    let response = client
+        .get("/api/auth/session")
+        .header(
+            header::COOKIE,
+            format!("{SESSION}={token}; {SESSION}={token}"),
+        )
+        .send()
+        .await;
+    response.assert_status_is_ok();
+    assert_eq!(body_json(response).await, Value::Null);
+}
+
+#[tokio::test]
+async fn unknown_claims_are_kept_on_reissue_but_not_shown() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let token = forge(
+        &auth,
+        json!({ "sub": "user-1", "role": "user", "nested": { "a": [1, 2] }, "Role": "admin" }),
+    );
+    browser.jar.set(SESSION, &token);
+    let session = browser.session().await;
+    assert_eq!(session["user"]["role"], "user");
+    assert!(session.get("nested").is_none() && session.get("Role").is_none());
+    let claims = decode_jar_token(&auth, &browser.jar);
+    assert_eq!(claims["nested"], json!({ "a": [1, 2] }));
+    assert_eq!(claims["Role"], "admin");
+}
+
+#[tokio::test]
+async fn large_tokens_are_chunked_and_read_back() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let padding = "x".repeat(6000);
+    let token = forge(
+        &auth,
+        json!({ "sub": "user-1", "role": "user", "padding": padding }),
+    );
+    browser.jar.set(SESSION, &token);
+    let session = browser.session().await;
+    assert_eq!(session["user"]["role"], "user");
+    assert!(
+        browser.jar.get(SESSION).is_none(),
+        "the plain cookie was expired"
+    );
+    assert!(browser.jar.get(&format!("{SESSION}.0")).is_some());
+    assert!(browser.jar.get(&format!("{SESSION}.1")).is_some());
+    // Read back from the chunks.
+    let session = browser.session().await;
+    assert_eq!(session["user"]["name"], Value::Null);
+    assert_eq!(session["user"]["role"], "user");
+}
+
+#[tokio::test]
+async fn jwt_callback_signing_out_on_refresh_answers_null_and_clears() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let token = forge(
+        &auth,
+        json!({ "sub": "user-1", "role": "user", "revoked": true }),
+    );
+    browser.jar.set(SESSION, &token);
+    assert_eq!(browser.session().await, Value::Null);
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+// --- POST /session: update ------------------------------------------------------------------
+
+#[tokio::test]
+async fn update_to_an_allowed_tenant_switches_it() {
+    let state = state();
+    let auth = auth_with(state.clone());
+    let mut browser = signed_in_browser(&auth).await;
+    let response = browser.update(json!({ "tenantId": "acme" })).await;
+    response.assert_status_is_ok();
+    response.assert_header(header::CACHE_CONTROL, "private, no-cache, no-store");
+    assert_eq!(set_cookies(&response).len(), 1);
+    assert_eq!(body_json(response).await["tenantId"], "acme");
+    assert_eq!(decode_jar_token(&auth, &browser.jar)["tenantId"], "acme");
+    assert_eq!(browser.session().await["tenantId"], "acme");
+    assert!(state.events.lock().unwrap().contains(&"session_updated"));
+}
+
+#[tokio::test]
+async fn update_to_a_foreign_tenant_is_forbidden_and_leaves_the_token_unchanged() {
+    let state = state();
+    let auth = auth_with(state.clone());
+    let mut browser = signed_in_browser(&auth).await;
+    let before = browser.jar.get(SESSION).unwrap().to_owned();
+    for tenant in ["evil", "ACME", "acme "] {
+        let response = browser.update(json!({ "tenantId": tenant })).await;
+        response.assert_status(StatusCode::FORBIDDEN);
+        assert!(set_cookies(&response).is_empty());
+        assert_eq!(body_json(response).await, Value::Null);
+    }
+    assert_eq!(browser.jar.get(SESSION), Some(before.as_str()));
+    assert_eq!(browser.session().await["tenantId"], "home");
+    assert!(state.events.lock().unwrap().contains(&"update_refused"));
+}
+
+#[tokio::test]
+async fn update_with_a_field_outside_the_whitelist_is_a_bad_request() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let before = browser.jar.get(SESSION).unwrap().to_owned();
+    for data in [
+        json!({ "role": "admin" }),
+        json!({ "tenantId": "acme", "role": "admin" }),
+        json!({ "sub": "user-0" }),
+        json!({ "exp": 9_999_999_999_i64 }),
+        json!({ "tenantId": {} }),
+        json!("acme"),
+    ] {
+        let response = browser.update(data.clone()).await;
+        response.assert_status(StatusCode::BAD_REQUEST);
+        assert!(set_cookies(&response).is_empty(), "{data}");
+        assert_eq!(body_json(response).await, Value::Null);
+    }
+    assert_eq!(browser.jar.get(SESSION), Some(before.as_str()));
+    let session = browser.session().await;
+    assert_eq!(session["user"]["role"], "user");
+    assert_eq!(session["tenantId"], "home");
+}
+
+#[tokio::test]
+async fn update_without_the_csrf_token_is_a_bad_request() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let body = json!({ "data": { "tenantId": "acme" } }).to_string();
+    let response = browser.post_json("/api/auth/session", &body).await;
+    response.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(body_json(response).await, Value::Null);
+    let body = json!({ "csrfToken": "0".repeat(64), "data": { "tenantId": "acme" } });
+    let response = browser
+        .post_json("/api/auth/session", &body.to_string())
+        .await;
+    response.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(browser.session().await["tenantId"], "home");
+}
+
+#[tokio::test]
+async fn update_body_with_duplicate_keys_is_refused() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let csrf = browser.csrf_token().await;
+    let body =
+        format!(r#"{{"csrfToken":"{csrf}","data":{{"tenantId":"acme","tenantId":"evil"}}}}"#);
+    let response = browser.post_json("/api/auth/session", &body).await;
+    response.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(body_json(response).await, Value::Null);
+    let deep = format!(
+        r#"{{"csrfToken":"{csrf}","data":{}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let response = browser.post_json("/api/auth/session", &deep).await;
+    response.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(browser.session().await["tenantId"], "home");
+}
+
+#[tokio::test]
+async fn update_when_signed_out_is_null() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.update(json!({ "tenantId": "acme" })).await;
+    response.assert_status_is_ok();
+    assert_eq!(body_json(response).await, Value::Null);
+}
+
+// --- sign-out -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn sign_out_clears_the_session_cookies_and_redirects() {
+    let state = state();
+    let auth = auth_with(state.clone());
+    let mut browser = signed_in_browser(&auth).await;
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form(
+            "/api/auth/signout",
+            &[
+                ("csrfToken", &csrf),
+                ("callbackUrl", "https://evil.example"),
+            ],
+        )
+        .await;
+    response.assert_status(StatusCode::FOUND);
+    assert_eq!(location(&response), "http://localhost:3000/");
+    assert_eq!(
+        set_cookies(&response),
+        vec![format!(
+            "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        )]
+    );
+    assert!(browser.jar.get(SESSION).is_none());
+    assert_eq!(browser.session().await, Value::Null);
+    assert!(state.events.lock().unwrap().contains(&"signed_out"));
+}
+
+#[tokio::test]
+async fn sign_out_without_csrf_keeps_the_session() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let response = browser
+        .post_form("/api/auth/signout", &[("callbackUrl", "/")])
+        .await;
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/signin?error=MissingCSRF"
+    );
+    assert!(set_cookies(&response).is_empty());
+    assert_eq!(browser.session().await["user"]["name"], "Alice");
+}
+
+#[tokio::test]
+async fn sign_out_with_return_redirect_answers_json() {
+    let auth = auth();
+    let mut browser = signed_in_browser(&auth).await;
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form_with(
+            "/api/auth/signout",
+            &[("csrfToken", &csrf), ("callbackUrl", "/bye")],
+            &[("X-Auth-Return-Redirect", "1")],
+        )
+        .await;
+    response.assert_status_is_ok();
+    assert_eq!(set_cookies(&response).len(), 1);
+    assert_eq!(
+        body_json(response).await,
+        json!({ "url": "http://localhost:3000/bye" })
+    );
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+// --- other routes ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn providers_lists_the_credentials_provider() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.get("/api/auth/providers").await;
+    response.assert_status_is_ok();
+    assert_eq!(
+        body_json(response).await,
+        json!({
+            "credentials": {
+                "id": "credentials",
+                "name": "Credentials",
+                "type": "credentials",
+                "signinUrl": "http://localhost:3000/api/auth/signin/credentials",
+                "callbackUrl": "http://localhost:3000/api/auth/callback/credentials",
+            }
+        })
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_and_pages_not_built_yet_answer_bad_request() {
+    let mut browser = Browser::new(app(&auth()));
+    for path in [
+        "/api/auth",
+        "/api/auth/",
+        "/api/auth/signin",
+        "/api/auth/error?error=Configuration",
+        "/api/auth/signout",
+        "/api/auth/nope",
+        "/api/auth/session/extra",
+    ] {
+        let response = browser.get(path).await;
+        response.assert_status(StatusCode::BAD_REQUEST);
+        assert_eq!(body_json(response).await, json!("Bad request."), "{path}");
+    }
+    let response = browser.post_form("/api/auth/csrf", &[]).await;
+    response.assert_status(StatusCode::BAD_REQUEST);
+}
+
+// --- extractor and guard --------------------------------------------------------------------
+
+#[tokio::test]
+async fn guard_answers_401_signed_out_403_without_the_role_and_passes_admins() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let response = browser.get("/admin").await;
+    response.assert_status(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body_json(response).await,
+        json!({ "error": "unauthorized" })
+    );
+
+    browser.sign_in("alice", "correct horse").await;
+    let response = browser.get("/admin").await;
+    response.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(body_json(response).await, json!({ "error": "forbidden" }));
+
+    let mut root = Browser::new(app(&auth));
+    root.sign_in("root", "root password").await;
+    let response = root.get("/admin").await;
+    response.assert_status_is_ok();
+    response.assert_text("admin area").await;
+}
+
+#[tokio::test]
+async fn session_extractor_answers_401_signed_out_and_option_reads_none() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    let response = browser.get("/me").await;
+    response.assert_status(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body_json(response).await,
+        json!({ "error": "unauthorized" })
+    );
+    browser.get("/maybe").await.assert_text("signed out").await;
+
+    browser.sign_in("alice", "correct horse").await;
+    let response = browser.get("/me").await;
+    response.assert_status_is_ok();
+    assert_eq!(
+        body_json(response).await,
+        json!({ "sub": "user-1", "role": "user" })
+    );
+    browser
+        .get("/maybe")
+        .await
+        .assert_text("signed in as user-1")
+        .await;
+}
+
+#[tokio::test]
+async fn extractor_without_the_middleware_is_a_500_naming_it_unless_auth_is_data() {
+    let auth = auth();
+    let mut signed_in = signed_in_browser(&auth).await;
+
+    let bare = TestClient::new(Route::new().at("/me", get(me)));
+    let response = bare
+        .get("/me")
+        .header(header::COOKIE, signed_in.jar.header())
+        .send()
+        .await;
+    response.assert_status(StatusCode::INTERNAL_SERVER_ERROR);
+    let text = response.0.into_body().into_string().await.unwrap();
+    assert!(text.contains("server_misconfigured"), "{text}");
+
+    let guarded = TestClient::new(Route::new().at("/admin", get(admin).with(require_admin())));
+    guarded
+        .get("/admin")
+        .send()
+        .await
+        .assert_status(StatusCode::INTERNAL_SERVER_ERROR);
+
+    // Given as data, the cookie is decoded on the spot.
+    let with_data = TestClient::new(Route::new().at("/me", get(me)).data(auth.clone()));
+    let response = with_data
+        .get("/me")
+        .header(header::COOKIE, signed_in.jar.header())
+        .send()
+        .await;
+    response.assert_status_is_ok();
+    assert_eq!(body_json(response).await["sub"], "user-1");
+    signed_in.get("/me").await.assert_status_is_ok();
+}
+
+// --- configuration --------------------------------------------------------------------------
+
+#[test]
+fn configuration_mistakes_fail_at_build_time() {
+    let build = |url: &str| {
+        Auth::<TestAuth>::builder(state())
+            .secrets(secrets())
+            .public_url(url)
+            .build()
+            .map(|_| ())
+    };
+    assert!(build("https://app.example").is_ok());
+    assert!(build("https://app.example/api/auth").is_ok());
+    for bad in [
+        "app.example",
+        "ftp://app.example",
+        "https://user@app.example",
+        "https://app.example/other",
+        "https://app.example/?x=1",
+    ] {
+        assert!(build(bad).is_err(), "{bad}");
+    }
+    let missing_secret = Auth::<TestAuth>::builder(state()).build().map(|_| ());
+    assert_eq!(
+        missing_secret.unwrap_err().to_string(),
+        "no secret configured: set AUTH_SECRET"
+    );
+    let bad_origin = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .redirect_origins(["https://docs.example/path"])
+        .build()
+        .map(|_| ());
+    assert!(bad_origin.is_err());
+}
+
+#[test]
+fn default_public_url_is_loopback_http() {
+    let auth = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .build()
+        .unwrap();
+    assert_eq!(auth.origin().as_str(), "http://127.0.0.1:3000");
+    assert_eq!(auth.names(), &CookieNames::HTTP);
+}
+
+#[test]
+fn debug_output_of_the_configuration_holds_no_secret() {
+    let auth = auth();
+    let printed = format!("{auth:?} {:?}", auth.middleware());
+    assert!(!printed.contains(SECRET), "{printed}");
+    assert!(!printed.contains("k3J9"), "{printed}");
+    assert!(printed.contains("http://localhost:3000"), "{printed}");
+}

@@ -1299,3 +1299,64 @@ fn debug_output_of_the_configuration_holds_no_secret() {
     assert!(!printed.contains("k3J9"), "{printed}");
     assert!(printed.contains("http://localhost:3000"), "{printed}");
 }
+
+#[tokio::test]
+async fn spoofed_host_headers_do_not_move_the_origin() {
+    let mut browser = Browser::new(app(&auth()));
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form_with(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("username", "alice"),
+                ("password", "correct horse"),
+                ("callbackUrl", "https://evil.example/x"),
+            ],
+            &[
+                ("host", "evil.example"),
+                ("x-forwarded-host", "evil.example"),
+                ("x-forwarded-proto", "https"),
+                ("X-Auth-Return-Redirect", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        body_json(response).await,
+        json!({ "url": "http://localhost:3000/" })
+    );
+}
+
+#[tokio::test]
+async fn csrf_cookie_made_with_a_foreign_secret_does_not_verify() {
+    let mut browser = Browser::new(app(&auth()));
+    let foreign = Secrets::new(["another-secret-0123456789abcdef0123456789"]).unwrap();
+    let token = auth_runtime::csrf::CsrfToken::generate();
+    let value = token.cookie_value(&foreign).replace('|', "%7C");
+    browser.jar.set("authjs.csrf-token", &value);
+    let response = browser
+        .post_form(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", token.as_str()),
+                ("username", "alice"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
+    assert!(location(&response).ends_with("/signin?error=MissingCSRF"));
+    assert!(browser.jar.get(SESSION).is_none());
+}
+
+#[tokio::test]
+async fn plain_session_cookie_beside_a_chunk_is_signed_out_and_both_expired() {
+    let auth = auth();
+    let token = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
+    let mut browser = Browser::new(app(&auth));
+    browser.jar.set(SESSION, &token);
+    browser.jar.set(&format!("{SESSION}.0"), &token);
+    let response = browser.get("/api/auth/session").await;
+    assert_eq!(set_cookies(&response).len(), 2);
+    assert_eq!(body_json(response).await, Value::Null);
+    assert!(browser.jar.0.keys().all(|name| !name.starts_with(SESSION)));
+}

@@ -84,7 +84,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
         serde_json::from_value::<C::Update>(data.clone()),
         serde_json::from_value::<C::Update>(data),
     ) else {
-        tracing::debug!("session update refused: a field outside the whitelist or mistyped");
+        tracing::info!("session update refused: a field outside the whitelist or mistyped");
         return respond::null(StatusCode::BAD_REQUEST, &[]);
     };
 

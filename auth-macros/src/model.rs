@@ -37,6 +37,8 @@ pub(crate) struct Provider {
     pub(crate) id: String,
     /// The name on the sign-in page.
     pub(crate) name: String,
+    /// The field's type, checked to be the kind's marker type.
+    pub(crate) ty: Type,
     pub(crate) kind: ProviderKind,
 }
 

@@ -57,7 +57,7 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
                 } else {
                     provider_ids.insert(provider.id.clone(), ident);
                 }
-                providers.push(provider);
+                providers.push(*provider);
             }
             Some(FieldMeaning::Claim(claim)) => claims.push(*claim),
             None => {}
@@ -267,7 +267,7 @@ fn check_base_path(path: &str) -> Result<(), &'static str> {
 }
 
 enum FieldMeaning {
-    Provider(Provider, Span),
+    Provider(Box<Provider>, Span),
     Claim(Box<Claim>),
 }
 
@@ -311,7 +311,7 @@ fn read_field(
             None
         }
         (Some(provider), None) => read_provider(config, field, ident, provider, errors)
-            .map(|(provider, span)| FieldMeaning::Provider(provider, span)),
+            .map(|(provider, span)| FieldMeaning::Provider(Box::new(provider), span)),
         (None, claim) => read_claim(field, ident, claim, docs, claim_names, errors)
             .map(|claim| FieldMeaning::Claim(Box::new(claim))),
     }
@@ -344,18 +344,7 @@ fn read_provider(
     };
     let kind_name = errors.take(attr::key_of(kind))?;
     match kind_name.as_str() {
-        "credentials" => {
-            let type_ok = matches!(&field.ty, Type::Path(path)
-                if path.path.segments.last().is_some_and(|s| s.ident == "Credentials"));
-            if !type_ok {
-                errors.push(
-                    field.ty.span(),
-                    "a credentials provider field has type `Credentials` \
-                     (`auth_runtime::prelude::Credentials`)",
-                );
-            }
-            read_credentials(config, ident, kind, errors)
-        }
+        "credentials" => read_credentials(config, ident, &field.ty, kind, errors),
         other => {
             errors.push(
                 kind.path().span(),
@@ -369,6 +358,7 @@ fn read_provider(
 fn read_credentials(
     config: &Ident,
     ident: &Ident,
+    ty: &Type,
     meta: &Meta,
     errors: &mut Errors,
 ) -> Option<(Provider, Span)> {
@@ -452,6 +442,7 @@ fn read_credentials(
         Provider {
             id,
             name: name.unwrap_or_else(|| "Credentials".to_owned()),
+            ty: ty.clone(),
             kind: ProviderKind::Credentials {
                 authorize,
                 form,

@@ -43,6 +43,7 @@ pub mod jwe;
 pub mod keys;
 pub mod middleware;
 pub mod password;
+pub mod rate_limit;
 pub mod redirect;
 pub mod rejection;
 pub mod routes;
@@ -66,7 +67,8 @@ pub use redirect::{Origin, RedirectPolicy};
 pub use rejection::AuthRejection;
 pub use routes::routes;
 pub use schema::{
-    Account, AuthEvent, AuthSchema, CallbackError, JwtTrigger, SignIn, TokenAction, TokenClaims,
+    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, Credentials, JwtTrigger, ProviderKind,
+    SignIn, TokenAction, TokenClaims,
 };
 pub use secret::{Secret, Secrets};
 pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};
@@ -78,5 +80,8 @@ pub mod prelude {
     pub use crate::extract::Session;
     pub use crate::guard::Guard;
     pub use crate::password::Password;
-    pub use crate::schema::{Account, AuthEvent, CallbackError, JwtTrigger, SignIn, TokenAction};
+    pub use crate::schema::{
+        Account, AuthEvent, AuthUser, CallbackError, Credentials, JwtTrigger, ProviderKind, SignIn,
+        TokenAction,
+    };
 }

@@ -7,6 +7,7 @@ pub use ::core::future::Future;
 pub use ::core::option::Option::{self, None, Some};
 pub use ::core::result::Result::{self, Err, Ok};
 pub use ::core::time::Duration;
+pub use ::poem;
 pub use ::serde;
 pub use ::serde_json;
 pub use ::std::string::String;
@@ -15,7 +16,56 @@ pub use ::std::vec::Vec;
 pub use crate::auth::Auth;
 pub use crate::guard::Guard;
 pub use crate::password::Password;
+pub use crate::routes::routes;
 pub use crate::schema::{
-    Account, AuthEvent, AuthSchema, CallbackError, CredentialField, FormFields, JwtTrigger,
-    ProviderInfo, ProviderKind, SignIn, TokenAction, TokenClaims, UpdateError,
+    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField,
+    CredentialsProviderType, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
+    TokenAction, TokenClaims, UpdateError,
 };
+
+/// `deserialize_with` for update fields: a present value, even `null`, is `Some(value)`, so
+/// `{"tenantId": null}` clears an optional claim while an absent field changes nothing.
+pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: ::serde::Deserialize<'de>,
+    D: ::serde::Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// The default event handler: one `tracing` event per auth event, carrying the event's name,
+/// the provider and the user's `sub` where they apply, and never a token, secret or password.
+pub fn trace_event<C: AuthSchema>(event: &AuthEvent<'_, C>) {
+    match event {
+        AuthEvent::SignedIn { token, account } => tracing::info!(
+            target: "auth",
+            event = event.name(),
+            sub = TokenClaims::subject(*token),
+            provider = %account.provider,
+        ),
+        AuthEvent::SignInDenied { provider } | AuthEvent::RateLimited { provider } => {
+            tracing::warn!(target: "auth", event = event.name(), provider = %provider);
+        }
+        AuthEvent::SignedOut { token } => tracing::info!(
+            target: "auth",
+            event = event.name(),
+            sub = token.map(TokenClaims::subject),
+        ),
+        AuthEvent::SessionUpdated { token } => tracing::info!(
+            target: "auth",
+            event = event.name(),
+            sub = TokenClaims::subject(*token),
+        ),
+        AuthEvent::UpdateRefused { token, claim } => tracing::warn!(
+            target: "auth",
+            event = event.name(),
+            sub = TokenClaims::subject(*token),
+            claim = %claim,
+        ),
+    }
+}
+
+/// Logs a failing `events` handler; the flow it reported on goes on.
+pub fn log_event_error(event: &'static str, error: &CallbackError) {
+    tracing::warn!(target: "auth", event, error = %error, "the events handler failed");
+}

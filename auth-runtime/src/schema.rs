@@ -360,3 +360,17 @@ pub trait AuthUser {
         None
     }
 }
+
+/// The type of a credentials provider field in an `#[auth_config]` struct:
+/// `#[provider(credentials(authorize = …))] credentials: Credentials`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Credentials;
+
+/// Implemented by the types a credentials provider field may have: [`Credentials`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a credentials provider type",
+    label = "a `credentials(...)` provider field has type `auth_runtime::Credentials`"
+)]
+pub trait CredentialsProviderType {}
+
+impl CredentialsProviderType for Credentials {}

@@ -1,7 +1,8 @@
 //! `<Name><Provider>Form`: the typed sign-in form of each credentials provider.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
 
 use crate::model::{Config, ProviderKind};
 
@@ -42,7 +43,16 @@ pub(crate) fn form_types(config: &Config) -> TokenStream {
                 quote!(#name: #value,)
             });
             let redacted = format!("{form}([redacted])");
+            let provider_ty = &provider.ty;
+            let type_check = quote_spanned! {provider_ty.span()=>
+                const _: fn() = || {
+                    fn credentials_provider<T: #krate::__private::CredentialsProviderType>() {}
+                    credentials_provider::<#provider_ty>();
+                };
+            };
             quote! {
+                #type_check
+
                 #[doc = #doc]
                 #vis struct #form {
                     #(#declarations)*

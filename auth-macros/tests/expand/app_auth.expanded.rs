@@ -145,6 +145,10 @@ impl ::auth_runtime::__private::fmt::Debug for AppAuthUpdate {
         f.write_str("AppAuthUpdate([redacted])")
     }
 }
+const _: fn() = || {
+    fn credentials_provider<T: ::auth_runtime::__private::CredentialsProviderType>() {}
+    credentials_provider::<Credentials>();
+};
 /// The sign-in form of the `credentials` credentials provider of [`AppAuth`].
 pub struct AppAuthCredentialsForm {
     /// The `email` field ("Email").

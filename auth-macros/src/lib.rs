@@ -1,10 +1,10 @@
 //! The `#[auth_config]` attribute. Use it through `auth-runtime`, which re-exports it and
 //! documents the DSL; this crate's internals are not public API.
 //!
-//! The pipeline has one room per step: [`ast`] reads the syntax, [`validate`] turns it into a
-//! [`model`] (collecting every error in one pass), [`expand`] generates code from a valid
-//! model. On errors, the errors are emitted with [`expand::fallback`] items so that one
-//! mistake stays one error.
+//! The pipeline has one room per step: `ast` reads the syntax, `validate` turns it into a
+//! `model` (collecting every error in one pass), `expand` generates code from a valid model.
+//! On errors, the errors are emitted with `expand::fallback` items so that one mistake stays
+//! one error.
 
 mod ast;
 mod attr;

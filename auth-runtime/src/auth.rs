@@ -31,12 +31,29 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 /// The runtime configuration of the auth schema `C`: keys, cookie names, origin and the
 /// application state. Cheap to clone (one `Arc`).
 ///
-/// ```ignore
-/// let auth = Auth::<AppAuth>::from_env(state)?;
+/// ```
+/// # use auth_runtime::prelude::*;
+/// # use auth_runtime::{Auth, Secrets};
+/// # use poem::{EndpointExt, Route, get, handler, web::Json};
+/// # #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// # enum Role { Admin, Viewer }
+/// # struct User { role: Role }
+/// # impl AuthUser for User { fn subject(&self) -> String { "user-1".into() } }
+/// # #[auth_config(user = User)]
+/// # struct AppAuth { #[claim(from_user)] role: Role }
+/// # #[handler] async fn admin() -> &'static str { "admin area" }
+/// # fn main() -> Result<(), auth_runtime::AuthError> {
+/// # let state = ();
+/// let auth = Auth::<AppAuth>::builder(state)
+///     .secrets(Secrets::new(["a-long-random-secret-of-at-least-32-bytes"])?)
+///     .build()?; // or Auth::from_env(state)? with AUTH_SECRET and AUTH_URL
 /// let app = Route::new()
 ///     .nest(AppAuth::BASE_PATH, auth.routes())
-///     .at("/admin", admin.with(AppAuth::require_role(Role::Admin)))
+///     .at("/admin", get(admin).with(AppAuth::require_role(Role::Admin)))
 ///     .with(auth.middleware());
+/// # let _ = app;
+/// # Ok(())
+/// # }
 /// ```
 pub struct Auth<C: AuthSchema> {
     inner: Arc<AuthInner<C>>,

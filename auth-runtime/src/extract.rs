@@ -1,10 +1,31 @@
 //! The [`Session`] extractor: the signed-in user's session in a handler.
 //!
-//! ```ignore
+//! ```
+//! # use auth_runtime::prelude::*;
+//! # use auth_runtime::{Auth, Secrets};
+//! # use poem::{EndpointExt, Route, get, handler, web::Json};
+//! # #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+//! # enum Role { Admin, Viewer }
+//! # struct User { role: Role }
+//! # impl AuthUser for User { fn subject(&self) -> String { "user-1".into() } }
+//! # #[auth_config(user = User)]
+//! # struct AppAuth { #[claim(from_user)] role: Role }
+//! # #[handler] async fn admin() -> &'static str { "admin area" }
+//! /// 401 when signed out.
 //! #[handler]
-//! async fn me(session: Session<AppAuth>) -> Json<AppAuthSession> { todo!() } // 401 when signed out
+//! async fn me(session: Session<AppAuth>) -> Json<AppAuthSession> {
+//!     Json(session.session().clone())
+//! }
+//!
+//! /// `None` when signed out.
 //! #[handler]
-//! async fn home(session: Option<Session<AppAuth>>) -> String { todo!() } // None when signed out
+//! async fn home(session: Option<Session<AppAuth>>) -> String {
+//!     match session {
+//!         Some(session) => format!("signed in as {:?}", session.user.role),
+//!         None => "signed out".into(),
+//!     }
+//! }
+//! # fn main() {}
 //! ```
 //!
 //! The session is the one [`auth.middleware()`](crate::Auth::middleware) loaded. A route the

@@ -3,10 +3,23 @@
 //! The macro generates the usual guards (`AppAuth::require_role(Role::Admin)`,
 //! `AppAuth::require(Permission::Write)`) on top of [`Guard::new`]; any endpoint takes one:
 //!
-//! ```ignore
+//! ```
+//! # use auth_runtime::prelude::*;
+//! # use auth_runtime::{Auth, Secrets};
+//! # use poem::{EndpointExt, Route, get, handler, web::Json};
+//! # #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+//! # enum Role { Admin, Viewer }
+//! # struct User { role: Role }
+//! # impl AuthUser for User { fn subject(&self) -> String { "user-1".into() } }
+//! # #[auth_config(user = User)]
+//! # struct AppAuth { #[claim(from_user)] role: Role }
+//! # #[handler] async fn admin() -> &'static str { "admin area" }
+//! # fn app(auth: &Auth<AppAuth>) -> impl poem::Endpoint {
 //! Route::new()
-//!     .at("/admin", admin.with(AppAuth::require_role(Role::Admin)))
+//!     .at("/admin", get(admin).with(AppAuth::require_role(Role::Admin)))
 //!     .with(auth.middleware()) // outermost: loads the session the guard reads
+//! # }
+//! # fn main() {}
 //! ```
 
 use std::fmt;

@@ -1,9 +1,11 @@
-//! Helpers shared by the integration tests: the Node peers they run against, and an
+//! Helpers shared by the integration tests: the Node peers they run against, a loopback
+//! server with a cookie-keeping client, and an
 //! independent JWE encryptor for forging tokens.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of this module"
 )]
 
+pub(crate) mod http;
 pub(crate) mod jose;
 pub(crate) mod node;

@@ -1,0 +1,392 @@
+//! `#[auth_config]` end to end: a config like the README's, its generated routes served on a
+//! loopback port, a user signed in through the generated credentials form, and the generated
+//! token, session and update types at work — including an update of a field outside the
+//! whitelist and an update the check refuses, neither of which changes the token.
+#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::prelude::*;
+use auth_runtime::{Auth, AuthSchema, Secrets};
+use poem::web::Json;
+use poem::{EndpointExt, Route, get, handler};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use support::http::{TestServer, browser, csrf_token, location};
+
+const SECRET: &str = "flow-test-secret-2b7e1f9c4d8a6e3b0f5c";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct TenantId(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Role {
+    Admin,
+    Viewer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Permission {
+    Read,
+    Write,
+}
+
+impl Role {
+    fn permissions(&self) -> Vec<Permission> {
+        match self {
+            Role::Admin => vec![Permission::Read, Permission::Write],
+            Role::Viewer => vec![Permission::Read],
+        }
+    }
+}
+
+struct User {
+    id: String,
+    email: String,
+    role: Role,
+    tenant_id: Option<TenantId>,
+}
+
+impl AuthUser for User {
+    fn subject(&self) -> String {
+        self.id.clone()
+    }
+    fn email(&self) -> Option<String> {
+        Some(self.email.clone())
+    }
+}
+
+#[derive(Clone, Default)]
+struct AppState {
+    /// (user id, tenant) pairs.
+    memberships: Vec<(&'static str, &'static str)>,
+    /// What the events handler saw.
+    events: Arc<Mutex<Vec<&'static str>>>,
+}
+
+mod users {
+    use super::*;
+
+    pub(super) async fn authorize(
+        form: &AppAuthCredentialsForm,
+        _state: &AppState,
+    ) -> Result<Option<User>, CallbackError> {
+        let user = match (form.email.as_str(), form.password.expose()) {
+            ("viewer@example.com", "viewer-password") => User {
+                id: "u-viewer".into(),
+                email: form.email.clone(),
+                role: Role::Viewer,
+                tenant_id: Some(TenantId("acme".into())),
+            },
+            _ => return Ok(None),
+        };
+        Ok(Some(user))
+    }
+}
+
+mod tenants {
+    use super::*;
+
+    /// A user may switch only to a tenant they belong to.
+    pub(super) async fn may_switch(
+        token: &AppAuthToken,
+        proposed: &Option<TenantId>,
+        state: &AppState,
+    ) -> Result<bool, CallbackError> {
+        Ok(proposed.as_ref().is_some_and(|tenant| {
+            state
+                .memberships
+                .iter()
+                .any(|(user, member_of)| *user == token.sub && *member_of == tenant.0)
+        }))
+    }
+}
+
+mod policy {
+    use super::*;
+
+    /// Stores an opaque upstream token at sign-in: private, never in the session.
+    pub(super) async fn jwt(
+        token: &mut AppAuthToken,
+        trigger: JwtTrigger<'_, AppAuth>,
+        _state: &AppState,
+    ) -> Result<TokenAction, CallbackError> {
+        if let JwtTrigger::SignIn { user, .. } = trigger {
+            token.access_token = Some(format!("upstream-{}", user.id));
+        }
+        Ok(TokenAction::Keep)
+    }
+}
+
+mod audit {
+    use super::*;
+
+    pub(super) async fn record(
+        event: &AuthEvent<'_, AppAuth>,
+        state: &AppState,
+    ) -> Result<(), CallbackError> {
+        state.events.lock().expect("events").push(event.name());
+        Ok(())
+    }
+}
+
+#[auth_config(
+    base_path = "/api/auth",
+    user = User,
+    state = AppState,
+    session(max_age = "7d"),
+    callbacks(jwt = policy::jwt),
+    events = audit::record,
+)]
+struct AppAuth {
+    #[provider(credentials(authorize = users::authorize))]
+    credentials: Credentials,
+    #[claim(from_user)]
+    role: Role,
+    #[claim(derive = Role::permissions(role))]
+    permissions: Vec<Permission>,
+    #[claim(from_user, update = tenants::may_switch)]
+    tenant_id: Option<TenantId>,
+    #[claim(private)]
+    access_token: Option<String>,
+}
+
+#[handler]
+async fn me(session: Session<AppAuth>) -> Json<Value> {
+    // The handler reads the generated session type and the token's private claim.
+    Json(json!({
+        "tenant": session.user.tenant_id,
+        "role": session.user.role,
+        "upstream": session.token().access_token.is_some(),
+    }))
+}
+
+#[handler]
+async fn admin() -> &'static str {
+    "admin area"
+}
+
+#[handler]
+async fn write() -> &'static str {
+    "written"
+}
+
+async fn start() -> (TestServer, AppState) {
+    let state = AppState {
+        memberships: vec![("u-viewer", "acme"), ("u-viewer", "globex")],
+        ..AppState::default()
+    };
+    let auth = Auth::<AppAuth>::builder(state.clone())
+        .secrets(Secrets::new([SECRET]).expect("strong secret"))
+        .build()
+        .expect("the configuration is valid");
+    let app = Route::new()
+        .nest(AppAuth::BASE_PATH, AppAuth::routes(&auth))
+        .at("/api/me", get(me))
+        .at(
+            "/api/admin",
+            get(admin).with(AppAuth::require_role(Role::Admin)),
+        )
+        .at(
+            "/api/write",
+            get(write).with(AppAuth::require(Permission::Write)),
+        )
+        .with(auth.middleware());
+    (TestServer::start(app).await, state)
+}
+
+async fn sign_in(client: &reqwest::Client, server: &TestServer) {
+    let csrf = csrf_token(client, server, "/api/auth").await;
+    let response = client
+        .post(server.url("/api/auth/callback/credentials"))
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", "viewer@example.com"),
+            ("password", "viewer-password"),
+            ("callbackUrl", "/dashboard"),
+        ])
+        .send()
+        .await
+        .expect("POST /callback/credentials");
+    assert_eq!(response.status(), 302);
+    assert!(location(response.headers()).ends_with("/dashboard"));
+}
+
+async fn session(client: &reqwest::Client, server: &TestServer) -> Value {
+    client
+        .get(server.url("/api/auth/session"))
+        .send()
+        .await
+        .expect("GET /session")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (u16, Value) {
+    let csrf = csrf_token(client, server, "/api/auth").await;
+    let response = client
+        .post(server.url("/api/auth/session"))
+        .json(&json!({"csrfToken": csrf, "data": data}))
+        .send()
+        .await
+        .expect("POST /session");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON"))
+}
+
+#[tokio::test]
+async fn generated_types_carry_a_user_from_sign_in_to_session() {
+    let (server, state) = start().await;
+    let client = browser();
+    sign_in(&client, &server).await;
+
+    let session = session(&client, &server).await;
+    assert_eq!(session["user"]["email"], "viewer@example.com");
+    assert_eq!(session["user"]["role"], "viewer");
+    assert_eq!(session["user"]["permissions"], json!(["read"]));
+    assert_eq!(session["user"]["tenantId"], "acme");
+    assert!(
+        session["user"].get("accessToken").is_none(),
+        "private claims never reach the browser: {session}"
+    );
+    assert!(session["expires"].as_str().expect("expires").ends_with('Z'));
+
+    // Handlers receive the typed session; server code may read the private claim.
+    let profile: Value = client
+        .get(server.url("/api/me"))
+        .send()
+        .await
+        .expect("GET /api/me")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        profile,
+        json!({"tenant": "acme", "role": "viewer", "upstream": true})
+    );
+    assert!(state.events.lock().expect("events").contains(&"signed_in"));
+}
+
+#[tokio::test]
+async fn an_update_passing_its_check_switches_the_tenant() {
+    let (server, state) = start().await;
+    let client = browser();
+    sign_in(&client, &server).await;
+
+    let (status, body) = update(&client, &server, json!({"tenantId": "globex"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["tenantId"], "globex");
+    assert_eq!(
+        session(&client, &server).await["user"]["tenantId"],
+        "globex"
+    );
+    assert!(
+        state
+            .events
+            .lock()
+            .expect("events")
+            .contains(&"session_updated")
+    );
+}
+
+#[tokio::test]
+async fn an_update_the_check_refuses_changes_nothing() {
+    let (server, state) = start().await;
+    let client = browser();
+    sign_in(&client, &server).await;
+
+    let (status, body) = update(&client, &server, json!({"tenantId": "initech"})).await;
+    assert_eq!(status, 403);
+    assert_eq!(body, Value::Null);
+    assert_eq!(session(&client, &server).await["user"]["tenantId"], "acme");
+    assert!(
+        state
+            .events
+            .lock()
+            .expect("events")
+            .contains(&"update_refused")
+    );
+}
+
+#[tokio::test]
+async fn updates_outside_the_whitelist_are_refused_and_change_nothing() {
+    let (server, _state) = start().await;
+    let client = browser();
+    sign_in(&client, &server).await;
+
+    for data in [
+        json!({"role": "admin"}),
+        json!({"permissions": ["read", "write"]}),
+        json!({"tenantId": "globex", "role": "admin"}),
+        json!({"sub": "u-admin"}),
+        json!({"accessToken": "stolen"}),
+    ] {
+        let (status, body) = update(&client, &server, data.clone()).await;
+        assert_eq!(status, 400, "{data}");
+        assert_eq!(body, Value::Null);
+    }
+    let session = session(&client, &server).await;
+    assert_eq!(session["user"]["role"], "viewer");
+    assert_eq!(session["user"]["permissions"], json!(["read"]));
+    assert_eq!(session["user"]["tenantId"], "acme");
+}
+
+#[tokio::test]
+async fn generated_guards_answer_401_signed_out_and_403_without_the_claim() {
+    let (server, _state) = start().await;
+    let client = browser();
+    for path in ["/api/admin", "/api/write", "/api/me"] {
+        let status = client
+            .get(server.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .status();
+        assert_eq!(status, 401, "{path}");
+    }
+    sign_in(&client, &server).await;
+    for path in ["/api/admin", "/api/write"] {
+        let status = client
+            .get(server.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .status();
+        assert_eq!(status, 403, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_generated_schema_describes_the_configuration() {
+    assert_eq!(<AppAuth as AuthSchema>::MAX_AGE.as_secs(), 7 * 24 * 3600);
+    let providers: Vec<&str> = <AppAuth as AuthSchema>::PROVIDERS
+        .iter()
+        .map(|provider| provider.id)
+        .collect();
+    assert_eq!(providers, ["credentials"]);
+    let token = <AppAuth as AuthSchema>::new_token(
+        &User {
+            id: "u1".into(),
+            email: "a@example.com".into(),
+            role: Role::Admin,
+            tenant_id: None,
+        },
+        &Account {
+            provider: "credentials".into(),
+            kind: ProviderKind::Credentials,
+        },
+    );
+    assert_eq!(token.permissions, [Permission::Read, Permission::Write]);
+    assert_eq!(format!("{token:?}"), "AppAuthToken([redacted])");
+    let json = serde_json::to_value(&token).expect("serialises");
+    assert!(
+        json.get("tenantId").is_none(),
+        "absent optional claims are omitted"
+    );
+    assert_eq!(json["role"], "admin");
+}

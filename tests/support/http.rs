@@ -1,0 +1,104 @@
+//! A real server on a loopback port and a browser-like client with a cookie jar.
+
+use std::net::SocketAddr;
+
+use poem::listener::{Acceptor as _, Listener as _, TcpListener};
+use poem::{Endpoint, IntoEndpoint, Server};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// A server bound to `127.0.0.1` on a free port, stopped when dropped.
+pub(crate) struct TestServer {
+    pub(crate) addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Serves `app` on a fresh loopback port.
+    pub(crate) async fn start(app: impl IntoEndpoint<Endpoint: Endpoint + 'static>) -> Self {
+        let acceptor = TcpListener::bind("127.0.0.1:0")
+            .into_acceptor()
+            .await
+            .expect("bind a loopback port");
+        let addr = acceptor.local_addr()[0]
+            .as_socket_addr()
+            .copied()
+            .expect("a TCP address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = app.into_endpoint();
+        tokio::spawn(async move {
+            Server::new_with_acceptor(acceptor)
+                .run_with_graceful_shutdown(
+                    app,
+                    async {
+                        let _ = stopped.await;
+                    },
+                    None,
+                )
+                .await
+        });
+        Self {
+            addr,
+            stop: Some(stop),
+        }
+    }
+
+    /// `http://127.0.0.1:<port><path>`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A client that keeps cookies like a browser and does not follow redirects, so that tests
+/// see each `Location`.
+pub(crate) fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+/// The `Location` header of a redirect.
+pub(crate) fn location(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Every `Set-Cookie` header of a response.
+pub(crate) fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+/// `GET <base>/csrf` and the token it answers (the cookie goes into the jar).
+pub(crate) async fn csrf_token(
+    client: &reqwest::Client,
+    server: &TestServer,
+    base: &str,
+) -> String {
+    let body: Value = client
+        .get(server.url(&format!("{base}/csrf")))
+        .send()
+        .await
+        .expect("GET /csrf")
+        .json()
+        .await
+        .expect("JSON");
+    body["csrfToken"].as_str().expect("a CSRF token").to_owned()
+}

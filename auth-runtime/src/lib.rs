@@ -67,8 +67,8 @@ pub use redirect::{Origin, RedirectPolicy};
 pub use rejection::AuthRejection;
 pub use routes::routes;
 pub use schema::{
-    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, Credentials, JwtTrigger, ProviderKind,
-    SignIn, TokenAction, TokenClaims,
+    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, Credentials, JwtTrigger, Pages,
+    ProviderKind, SignIn, TokenAction, TokenClaims,
 };
 pub use secret::{Secret, Secrets};
 pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};

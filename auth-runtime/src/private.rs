@@ -16,10 +16,11 @@ pub use ::std::vec::Vec;
 pub use crate::auth::Auth;
 pub use crate::guard::Guard;
 pub use crate::password::Password;
+pub use crate::rate_limit::RateLimit;
 pub use crate::routes::routes;
 pub use crate::schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField,
-    CredentialsProviderType, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
+    CredentialsProviderType, FormFields, JwtTrigger, Pages, ProviderInfo, ProviderKind, SignIn,
     TokenAction, TokenClaims, UpdateError,
 };
 

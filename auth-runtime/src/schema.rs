@@ -11,6 +11,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use serde::Serialize;
+
+use crate::rate_limit::RateLimit;
 use serde::de::DeserializeOwned;
 
 /// What `#[auth_config]` generates for a config struct. Implemented by the macro, not by hand.
@@ -36,6 +38,10 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     const MAX_AGE: Duration;
     /// The configured providers, in declaration order.
     const PROVIDERS: &'static [ProviderInfo];
+    /// Custom pages (`pages(...)`) replacing the built-in sign-in, sign-out and error pages.
+    const PAGES: Pages = Pages::BUILT_IN;
+    /// The sign-in rate limit (`rate_limit(sign_in = "5 per 15m")`), if any.
+    const SIGN_IN_RATE_LIMIT: Option<RateLimit> = None;
 
     /// Runs the credentials provider `provider`'s `authorize` on the submitted form.
     /// `Ok(None)` means the credentials are wrong (`CredentialsSignin`).
@@ -374,3 +380,24 @@ pub struct Credentials;
 pub trait CredentialsProviderType {}
 
 impl CredentialsProviderType for Credentials {}
+
+/// Where the sign-in, sign-out and error pages live: `None` serves the built-in page, a URL
+/// (a path on this site, like `/login`) redirects there instead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// Replaces `GET <base>/signin`; errors of sign-in go there as `?error=…`.
+    pub sign_in: Option<&'static str>,
+    /// Replaces `GET <base>/signout`.
+    pub sign_out: Option<&'static str>,
+    /// Replaces `GET <base>/error`, which receives `?error=<code>`.
+    pub error: Option<&'static str>,
+}
+
+impl Pages {
+    /// Every page built in.
+    pub const BUILT_IN: Self = Self {
+        sign_in: None,
+        sign_out: None,
+        error: None,
+    };
+}

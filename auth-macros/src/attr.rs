@@ -17,10 +17,16 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "session",
     "callbacks",
     "events",
+    "pages",
+    "rate_limit",
     "crate",
 ];
 /// Keys of `session(...)`.
 pub(crate) const SESSION_KEYS: &[&str] = &["max_age"];
+/// Keys of `pages(...)`.
+pub(crate) const PAGE_KEYS: &[&str] = &["sign_in", "sign_out", "error"];
+/// Keys of `rate_limit(...)`.
+pub(crate) const RATE_LIMIT_KEYS: &[&str] = &["sign_in"];
 /// Keys of `callbacks(...)`.
 pub(crate) const CALLBACK_KEYS: &[&str] = &["sign_in", "jwt", "session", "redirect"];
 /// Provider kinds of `#[provider(<kind>(...))]`.

@@ -18,8 +18,25 @@ pub(crate) struct Config {
     pub(crate) max_age_secs: u64,
     pub(crate) callbacks: Callbacks,
     pub(crate) events: Option<Path>,
+    pub(crate) pages: Pages,
+    /// Failed sign-ins allowed per window: (attempts, window in seconds).
+    pub(crate) sign_in_rate_limit: Option<(u32, u64)>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) claims: Vec<Claim>,
+}
+
+/// Custom page paths; `None` means the built-in page.
+#[derive(Default)]
+pub(crate) struct Pages {
+    pub(crate) sign_in: Option<String>,
+    pub(crate) sign_out: Option<String>,
+    pub(crate) error: Option<String>,
+}
+
+impl Pages {
+    pub(crate) fn is_built_in(&self) -> bool {
+        self.sign_in.is_none() && self.sign_out.is_none() && self.error.is_none()
+    }
 }
 
 /// The user's callbacks; `None` means the runtime default.

@@ -11,11 +11,13 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, Field, Meta, Path, Type};
 
 use crate::ast::Input;
-use crate::attr::{self, CALLBACK_KEYS, CLAIM_KEYS, CONFIG_KEYS, CREDENTIALS_KEYS};
+use crate::attr::{
+    self, CALLBACK_KEYS, CLAIM_KEYS, CONFIG_KEYS, CREDENTIALS_KEYS, PAGE_KEYS, RATE_LIMIT_KEYS,
+};
 use crate::diag::{Errors, unknown_key};
 use crate::model::{
-    Callbacks, Claim, ClaimSource, Config, CredentialField, Provider, ProviderKind, camel_case,
-    is_option, pascal_case,
+    Callbacks, Claim, ClaimSource, Config, CredentialField, Pages, Provider, ProviderKind,
+    camel_case, is_option, pascal_case,
 };
 
 /// Default base path, as next-auth mounts its routes.
@@ -92,6 +94,8 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
         max_age_secs: settings.max_age.unwrap_or(DEFAULT_MAX_AGE).as_secs(),
         callbacks: settings.callbacks,
         events: settings.events,
+        pages: settings.pages,
+        sign_in_rate_limit: settings.sign_in_rate_limit,
         providers,
         claims,
     })
@@ -106,6 +110,8 @@ struct Settings {
     max_age: Option<Duration>,
     callbacks: Callbacks,
     events: Option<Path>,
+    pages: Pages,
+    sign_in_rate_limit: Option<(u32, u64)>,
     krate: Option<Path>,
 }
 
@@ -145,6 +151,8 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
                 settings.events =
                     errors.take(attr::path_value(meta, "events", "events = audit::record"));
             }
+            "pages" => settings.pages = read_pages(meta, errors),
+            "rate_limit" => settings.sign_in_rate_limit = read_rate_limit(meta, errors),
             "crate" => {
                 settings.krate =
                     errors.take(attr::path_value(meta, "crate", "crate = my_auth_runtime"));
@@ -200,6 +208,87 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
         }
     }
     max_age
+}
+
+fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
+    let example = "pages(sign_in = \"/login\", error = \"/auth/error\")";
+    let mut pages = Pages::default();
+    let mut seen = Seen::default();
+    let Some(list) = errors.take(attr::nested(meta, "pages", example)) else {
+        return pages;
+    };
+    for inner in list {
+        let Some(key) = errors.take(attr::key_of(&inner)) else {
+            continue;
+        };
+        if !seen.first(&key, &inner, errors) {
+            continue;
+        }
+        let slot = match key.as_str() {
+            "sign_in" => &mut pages.sign_in,
+            "sign_out" => &mut pages.sign_out,
+            "error" => &mut pages.error,
+            other => {
+                errors.push(inner.path().span(), unknown_key("page", other, PAGE_KEYS));
+                continue;
+            }
+        };
+        let Some((path, span)) = errors.take(attr::string_value(&inner, &key, example)) else {
+            continue;
+        };
+        if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+            *slot = Some(path);
+        } else {
+            errors.push(
+                span,
+                format!("invalid page `{path}`: a page is a path on this site, like \"/login\""),
+            );
+        }
+    }
+    pages
+}
+
+/// `rate_limit(sign_in = "5 per 15m")`: failed attempts allowed per window.
+fn read_rate_limit(meta: &Meta, errors: &mut Errors) -> Option<(u32, u64)> {
+    let example = "rate_limit(sign_in = \"5 per 15m\")";
+    let mut limit = None;
+    let mut seen = Seen::default();
+    for inner in errors.take(attr::nested(meta, "rate_limit", example))? {
+        let Some(key) = errors.take(attr::key_of(&inner)) else {
+            continue;
+        };
+        if !seen.first(&key, &inner, errors) {
+            continue;
+        }
+        if key != "sign_in" {
+            errors.push(
+                inner.path().span(),
+                unknown_key("rate limit", &key, RATE_LIMIT_KEYS),
+            );
+            continue;
+        }
+        let Some((text, span)) = errors.take(attr::string_value(&inner, "sign_in", example)) else {
+            continue;
+        };
+        match parse_rate_limit(&text) {
+            Some(parsed) => limit = Some(parsed),
+            None => errors.push(
+                span,
+                format!(
+                    "invalid rate limit `{text}`: write attempts per window, like \"5 per 15m\""
+                ),
+            ),
+        }
+    }
+    limit
+}
+
+/// `"5 per 15m"` → (5, 900), the grammar `auth_runtime::rate_limit::RateLimit::parse` reads.
+fn parse_rate_limit(text: &str) -> Option<(u32, u64)> {
+    let (attempts, window) = text.split_once(" per ")?;
+    let attempts: u32 = attempts.trim().parse().ok()?;
+    let window = humantime::parse_duration(window.trim()).ok()?.as_secs();
+    (attempts > 0 && window > 0).then_some((attempts, window))
 }
 
 fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
@@ -778,6 +867,38 @@ mod tests {
         assert!(messages[0].contains("did you mean `session`"));
         assert!(messages[1].contains("invalid base path `api`"));
         assert!(messages[2].contains("claim name `exp`"));
+    }
+
+    #[test]
+    fn rate_limits_and_pages_are_checked() {
+        assert_eq!(parse_rate_limit("5 per 15m"), Some((5, 900)));
+        for bad in [
+            "5",
+            "0 per 1m",
+            "five per 15m",
+            "5 per fortnight",
+            "5 per 0s",
+        ] {
+            assert_eq!(parse_rate_limit(bad), None, "{bad}");
+        }
+        let errors = run(
+            quote!(
+                user = User,
+                pages(sign_in = "login", eror = "/e"),
+                rate_limit(sign_in = "5")
+            ),
+            quote!(
+                struct AppAuth {}
+            ),
+        );
+        assert_eq!(
+            errors.messages(),
+            [
+                "invalid page `login`: a page is a path on this site, like \"/login\"",
+                "unknown page `eror`; did you mean `error`?",
+                "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
+            ]
+        );
     }
 
     #[test]

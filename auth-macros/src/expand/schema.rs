@@ -23,6 +23,28 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
     let p = quote!(#krate::__private);
 
     let providers = provider_infos(config);
+    let pages = (!config.pages.is_built_in()).then(|| {
+        let page = |value: &Option<String>| match value {
+            Some(path) => quote!(#p::Some(#path)),
+            None => quote!(#p::None),
+        };
+        let (sign_in, sign_out, error) = (
+            page(&config.pages.sign_in),
+            page(&config.pages.sign_out),
+            page(&config.pages.error),
+        );
+        quote! {
+            const PAGES: #p::Pages = #p::Pages { sign_in: #sign_in, sign_out: #sign_out, error: #error };
+        }
+    });
+    let rate_limit = config.sign_in_rate_limit.map(|(attempts, window)| {
+        quote! {
+            const SIGN_IN_RATE_LIMIT: #p::Option<#p::RateLimit> = #p::Some(#p::RateLimit {
+                attempts: #attempts,
+                window: #p::Duration::from_secs(#window),
+            });
+        }
+    });
     let authorize = authorize_body(config);
     let new_token = new_token_body(config);
     let session_body = session_body(config);
@@ -63,6 +85,8 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             const BASE_PATH: &'static str = #base_path;
             const MAX_AGE: #p::Duration = #p::Duration::from_secs(#max_age);
             const PROVIDERS: &'static [#p::ProviderInfo] = &[#(#providers),*];
+            #pages
+            #rate_limit
 
             fn authorize<'a>(
                 provider: &'a str,

@@ -1,0 +1,486 @@
+//! The demo application, black box: served on a loopback port and driven by an HTTP client
+//! that keeps cookies like a browser. Every step of the sign-in flow, the tenant switch, the
+//! guards, the rate limit and sign-out, and the session cookie read by the real `@auth/core`.
+#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+#[path = "../examples/demo/app.rs"]
+#[allow(dead_code, reason = "the demo's items are used by its own binary")]
+mod app;
+mod support;
+
+use auth_runtime::cookies::SessionCookie;
+use auth_runtime::{Auth, Secrets};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::http::{TestServer, browser, csrf_token, location, set_cookies};
+use support::node::authjs;
+
+const SECRET: &str = "demo-flow-secret-7d1c9e3a5b2f4e6d8a0c";
+const BASE: &str = "/api/auth";
+
+async fn start() -> TestServer {
+    let state = app::AppState::with_demo_users().expect("demo users");
+    let auth = Auth::<app::DemoAuth>::builder(state)
+        .secrets(Secrets::new([SECRET]).expect("strong secret"))
+        .build()
+        .expect("valid configuration");
+    TestServer::start(app::app(&auth)).await
+}
+
+/// Posts the credentials form; answers the status and the `Location`.
+async fn sign_in(
+    client: &reqwest::Client,
+    server: &TestServer,
+    email: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    sign_in_with_headers(client, server, email, password, &[]).await
+}
+
+async fn sign_in_with_headers(
+    client: &reqwest::Client,
+    server: &TestServer,
+    email: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let csrf = csrf_token(client, server, BASE).await;
+    let mut request = client
+        .post(server.url(&format!("{BASE}/callback/credentials")))
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("callbackUrl", "/"),
+        ]);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("POST /callback/credentials");
+    (response.status(), location(response.headers()))
+}
+
+async fn get_json(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+) -> (StatusCode, Value) {
+    let response = client.get(server.url(path)).send().await.expect("GET");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (StatusCode, Value) {
+    let csrf = csrf_token(client, server, BASE).await;
+    let response = client
+        .post(server.url(&format!("{BASE}/session")))
+        .json(&json!({ "csrfToken": csrf, "data": data }))
+        .send()
+        .await
+        .expect("POST /session");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn csrf_then_credentials_sign_in_gives_the_documented_session() {
+    let server = start().await;
+    let client = browser();
+    let csrf = csrf_token(&client, &server, BASE).await;
+    assert_eq!(csrf.len(), 64);
+    assert!(csrf.bytes().all(|b| b.is_ascii_hexdigit()));
+
+    let (status, to) = sign_in(&client, &server, "admin@example.com", "correct-horse-admin").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.ends_with('/'), "{to}");
+
+    let (status, session) = get_json(&client, &server, &format!("{BASE}/session")).await;
+    assert_eq!(status, StatusCode::OK);
+    let user = &session["user"];
+    assert_eq!(user["id"], "u-admin");
+    assert_eq!(user["name"], "Ada Admin");
+    assert_eq!(user["email"], "admin@example.com");
+    assert_eq!(user["role"], "admin");
+    assert_eq!(
+        user["permissions"],
+        json!(["read", "write", "delete", "admin"])
+    );
+    assert_eq!(user["tenantId"], "acme");
+    assert!(session["expires"].as_str().expect("expires").ends_with('Z'));
+    let (_, me) = get_json(&client, &server, "/api/me").await;
+    assert_eq!(me, session, "GET /api/me is the session JSON");
+}
+
+#[tokio::test]
+async fn wrong_password_and_missing_csrf_do_not_sign_in() {
+    let server = start().await;
+    let client = browser();
+    let (status, to) = sign_in(&client, &server, "viewer@example.com", "wrong").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.contains("error=CredentialsSignin"), "{to}");
+    assert_eq!(
+        get_json(&client, &server, &format!("{BASE}/session"))
+            .await
+            .1,
+        Value::Null
+    );
+
+    let response = client
+        .post(server.url(&format!("{BASE}/callback/credentials")))
+        .form(&[
+            ("email", "viewer@example.com"),
+            ("password", "correct-horse-viewer"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert!(location(response.headers()).contains("error=MissingCSRF"));
+    assert_eq!(
+        get_json(&client, &server, &format!("{BASE}/session"))
+            .await
+            .1,
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn the_domain_allowlist_refuses_eve() {
+    let server = start().await;
+    let client = browser();
+    let (status, to) = sign_in(&client, &server, "eve@outside.test", "correct-horse-eve").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(to.contains("error=AccessDenied"), "{to}");
+    assert_eq!(
+        get_json(&client, &server, &format!("{BASE}/session"))
+            .await
+            .1,
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
+    let server = start().await;
+    let client = browser();
+    sign_in(&client, &server, "admin@example.com", "correct-horse-admin").await;
+
+    let (status, session) = update(&client, &server, json!({"tenantId": "globex"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["user"]["tenantId"], "globex");
+
+    for refused in ["initech", "GLOBEX", ""] {
+        let (status, body) = update(&client, &server, json!({"tenantId": refused})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+        assert_eq!(body, Value::Null);
+    }
+    let (status, _) = update(&client, &server, json!({"tenantId": null})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a tenant cannot be dropped");
+    let (_, session) = get_json(&client, &server, &format!("{BASE}/session")).await;
+    assert_eq!(session["user"]["tenantId"], "globex");
+}
+
+#[tokio::test]
+async fn a_client_cannot_raise_its_role_or_permissions_through_update() {
+    let server = start().await;
+    let client = browser();
+    sign_in(
+        &client,
+        &server,
+        "viewer@example.com",
+        "correct-horse-viewer",
+    )
+    .await;
+    for data in [
+        json!({"role": "admin"}),
+        json!({"permissions": ["read", "write", "delete", "admin"]}),
+        json!({"tenantId": "acme", "role": "admin"}),
+        json!({"id": "u-admin"}),
+        json!({"sub": "u-admin", "exp": 9_999_999_999_i64}),
+    ] {
+        let (status, body) = update(&client, &server, data.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{data}");
+        assert_eq!(body, Value::Null);
+    }
+    let (_, session) = get_json(&client, &server, &format!("{BASE}/session")).await;
+    assert_eq!(session["user"]["role"], "viewer");
+    assert_eq!(session["user"]["permissions"], json!(["read"]));
+    assert_eq!(session["user"]["id"], "u-viewer");
+    assert_eq!(
+        client
+            .get(server.url("/api/admin"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn guards_answer_401_signed_out_and_403_without_role_or_permission() {
+    let server = start().await;
+    let client = browser();
+    for path in ["/api/me", "/api/admin", "/api/posts"] {
+        let status = client
+            .get(server.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let post = json!({"title": "Hello", "body": "World"});
+    let status = client
+        .post(server.url("/api/posts"))
+        .json(&post)
+        .send()
+        .await
+        .expect("POST")
+        .status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        client
+            .get(server.url("/api/ping"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("text"),
+        "pong"
+    );
+
+    sign_in(
+        &client,
+        &server,
+        "viewer@example.com",
+        "correct-horse-viewer",
+    )
+    .await;
+    assert_eq!(
+        client
+            .get(server.url("/api/admin"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        client
+            .get(server.url("/api/posts"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        StatusCode::OK
+    );
+    let status = client
+        .post(server.url("/api/posts"))
+        .json(&post)
+        .send()
+        .await
+        .expect("POST")
+        .status();
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer may not write");
+}
+
+#[tokio::test]
+async fn posts_are_kept_per_tenant() {
+    let server = start().await;
+    let admin = browser();
+    sign_in(&admin, &server, "admin@example.com", "correct-horse-admin").await;
+    let response = admin
+        .post(server.url("/api/posts"))
+        .json(&json!({"title": "Quarterly", "body": "Numbers are up."}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let viewer = browser();
+    sign_in(
+        &viewer,
+        &server,
+        "viewer@example.com",
+        "correct-horse-viewer",
+    )
+    .await;
+    let (_, posts) = get_json(&viewer, &server, "/api/posts").await;
+    assert_eq!(posts[0]["title"], "Quarterly", "same tenant acme: {posts}");
+
+    update(&admin, &server, json!({"tenantId": "globex"})).await;
+    let (_, posts) = get_json(&admin, &server, "/api/posts").await;
+    assert_eq!(posts, json!([]), "globex has no posts");
+}
+
+#[tokio::test]
+async fn the_sixth_failed_attempt_is_rate_limited_and_forged_forwarding_headers_do_not_help() {
+    let server = start().await;
+    let client = browser();
+    for attempt in 1..=5 {
+        let (_, to) = sign_in(&client, &server, "viewer@example.com", "wrong").await;
+        assert!(
+            to.contains("error=CredentialsSignin"),
+            "attempt {attempt}: {to}"
+        );
+    }
+    // The right password, but the identifier has used up its failures.
+    let (_, to) = sign_in(
+        &client,
+        &server,
+        "viewer@example.com",
+        "correct-horse-viewer",
+    )
+    .await;
+    assert!(to.contains("error=RateLimited"), "{to}");
+    // The same person under another spelling is the same key.
+    let (_, to) = sign_in(
+        &client,
+        &server,
+        " Viewer@Example.com ",
+        "correct-horse-viewer",
+    )
+    .await;
+    assert!(to.contains("error=RateLimited"), "{to}");
+    // Forged forwarding headers from an untrusted peer change nothing.
+    for header in ["X-Forwarded-For", "X-Real-IP"] {
+        let (_, to) = sign_in_with_headers(
+            &client,
+            &server,
+            "viewer@example.com",
+            "correct-horse-viewer",
+            &[(header, "203.0.113.7")],
+        )
+        .await;
+        assert!(to.contains("error=RateLimited"), "{header}: {to}");
+    }
+    assert_eq!(
+        get_json(&client, &server, &format!("{BASE}/session"))
+            .await
+            .1,
+        Value::Null
+    );
+}
+
+#[tokio::test]
+async fn sign_out_clears_every_session_chunk() {
+    let server = start().await;
+
+    // A browser still carrying the chunks of an older, larger session: a client without a
+    // jar, so that the request carries exactly these cookies.
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = plain
+        .get(server.url(&format!("{BASE}/csrf")))
+        .send()
+        .await
+        .expect("GET /csrf");
+    let csrf_cookie = set_cookies(response.headers())
+        .into_iter()
+        .find_map(|c| Some(c.split(';').next()?.to_owned()))
+        .expect("a CSRF cookie");
+    let csrf: Value = response.json().await.expect("JSON");
+    let csrf = csrf["csrfToken"].as_str().expect("token");
+    let response = plain
+        .post(server.url(&format!("{BASE}/signout")))
+        .header(
+            "Cookie",
+            format!(
+                "{csrf_cookie}; authjs.session-token.0=stale; authjs.session-token.1=stale; \
+                 authjs.session-token.2=stale"
+            ),
+        )
+        .form(&[("csrfToken", csrf), ("callbackUrl", "/")])
+        .send()
+        .await
+        .expect("POST /signout");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let cleared = set_cookies(response.headers());
+    for chunk in 0..3 {
+        let name = format!("authjs.session-token.{chunk}=");
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(&name) && c.contains("Max-Age=0")),
+            "{name} not expired: {cleared:?}"
+        );
+    }
+
+    // The ordinary sign-out of a signed-in browser: its session is gone.
+    let client = browser();
+    sign_in(&client, &server, "admin@example.com", "correct-horse-admin").await;
+    let csrf = csrf_token(&client, &server, BASE).await;
+    let response = client
+        .post(server.url(&format!("{BASE}/signout")))
+        .form(&[("csrfToken", csrf.as_str()), ("callbackUrl", "/")])
+        .send()
+        .await
+        .expect("POST /signout");
+    assert!(
+        set_cookies(response.headers())
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=;") && c.contains("Max-Age=0"))
+    );
+    assert_eq!(
+        get_json(&client, &server, &format!("{BASE}/session"))
+            .await
+            .1,
+        Value::Null
+    );
+    assert_eq!(
+        client
+            .get(server.url("/api/me"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_opens_in_the_real_authjs_under_the_demo_secret() {
+    let server = start().await;
+    let client = browser();
+    let csrf = csrf_token(&client, &server, BASE).await;
+    let response = client
+        .post(server.url(&format!("{BASE}/callback/credentials")))
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", "admin@example.com"),
+            ("password", "correct-horse-admin"),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    let cookies = set_cookies(response.headers());
+    let pairs: Vec<(String, String)> = cookies
+        .iter()
+        .filter_map(|c| c.split(';').next()?.split_once('='))
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    let token = SessionCookie::read(
+        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        "authjs.session-token",
+    )
+    .token
+    .expect("well formed")
+    .expect("a session cookie");
+
+    let results = authjs(&[json!({
+        "op": "decode", "secret": SECRET, "salt": "authjs.session-token", "token": token
+    })]);
+    let claims = &results[0]["claims"];
+    assert_eq!(claims["sub"], "u-admin", "{}", results[0]);
+    assert_eq!(claims["email"], "admin@example.com");
+    assert_eq!(claims["role"], "admin");
+    assert_eq!(
+        claims["permissions"],
+        json!(["read", "write", "delete", "admin"])
+    );
+    assert_eq!(claims["tenantId"], "acme");
+    assert_eq!(claims["id"], "u-admin");
+}

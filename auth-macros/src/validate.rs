@@ -117,14 +117,7 @@ struct Settings {
 
 fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
     let mut settings = Settings::default();
-    let mut seen = Seen::default();
-    for meta in args {
-        let Some(key) = errors.take(attr::key_of(meta)) else {
-            continue;
-        };
-        if !seen.first(&key, meta, errors) {
-            continue;
-        }
+    for (key, meta) in keyed(args, errors) {
         match key.as_str() {
             "base_path" => {
                 if let Some((path, span)) = errors.take(attr::string_value(
@@ -166,14 +159,8 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
 fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
     let example = "session(max_age = \"30d\")";
     let mut max_age = None;
-    let mut seen = Seen::default();
-    for inner in errors.take(attr::nested(meta, "session", example))? {
-        let Some(key) = errors.take(attr::key_of(&inner)) else {
-            continue;
-        };
-        if !seen.first(&key, &inner, errors) {
-            continue;
-        }
+    let list = errors.take(attr::nested(meta, "session", example))?;
+    for (key, inner) in keyed(&list, errors) {
         match key.as_str() {
             "max_age" => {
                 let Some((text, span)) =
@@ -213,17 +200,10 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
 fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
     let example = "pages(sign_in = \"/login\", error = \"/auth/error\")";
     let mut pages = Pages::default();
-    let mut seen = Seen::default();
     let Some(list) = errors.take(attr::nested(meta, "pages", example)) else {
         return pages;
     };
-    for inner in list {
-        let Some(key) = errors.take(attr::key_of(&inner)) else {
-            continue;
-        };
-        if !seen.first(&key, &inner, errors) {
-            continue;
-        }
+    for (key, inner) in keyed(&list, errors) {
         let slot = match key.as_str() {
             "sign_in" => &mut pages.sign_in,
             "sign_out" => &mut pages.sign_out,
@@ -252,14 +232,8 @@ fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
 fn read_rate_limit(meta: &Meta, errors: &mut Errors) -> Option<(u32, u64)> {
     let example = "rate_limit(sign_in = \"5 per 15m\")";
     let mut limit = None;
-    let mut seen = Seen::default();
-    for inner in errors.take(attr::nested(meta, "rate_limit", example))? {
-        let Some(key) = errors.take(attr::key_of(&inner)) else {
-            continue;
-        };
-        if !seen.first(&key, &inner, errors) {
-            continue;
-        }
+    let list = errors.take(attr::nested(meta, "rate_limit", example))?;
+    for (key, inner) in keyed(&list, errors) {
         if key != "sign_in" {
             errors.push(
                 inner.path().span(),
@@ -294,17 +268,10 @@ fn parse_rate_limit(text: &str) -> Option<(u32, u64)> {
 fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
     let example = "callbacks(sign_in = policy::sign_in)";
     let mut callbacks = Callbacks::default();
-    let mut seen = Seen::default();
     let Some(list) = errors.take(attr::nested(meta, "callbacks", example)) else {
         return callbacks;
     };
-    for inner in list {
-        let Some(key) = errors.take(attr::key_of(&inner)) else {
-            continue;
-        };
-        if !seen.first(&key, &inner, errors) {
-            continue;
-        }
+    for (key, inner) in keyed(&list, errors) {
         let slot = match key.as_str() {
             "sign_in" => &mut callbacks.sign_in,
             "jwt" => &mut callbacks.jwt,
@@ -456,14 +423,8 @@ fn read_credentials(
     let mut id = None;
     let mut name = None;
     let mut fields = None;
-    let mut seen = Seen::default();
-    for inner in errors.take(attr::nested(meta, "credentials", example))? {
-        let Some(key) = errors.take(attr::key_of(&inner)) else {
-            continue;
-        };
-        if !seen.first(&key, &inner, errors) {
-            continue;
-        }
+    let list = errors.take(attr::nested(meta, "credentials", example))?;
+    for (key, inner) in keyed(&list, errors) {
         match key.as_str() {
             "authorize" => {
                 authorize = errors.take(attr::path_value(&inner, "authorize", example));
@@ -599,14 +560,7 @@ fn read_claim(
         Some(Meta::List(list)) => errors.take(attr::parse_list(list.tokens.clone()))?,
         _ => Vec::new(),
     };
-    let mut seen = Seen::default();
-    for meta in &metas {
-        let Some(key) = errors.take(attr::key_of(meta)) else {
-            continue;
-        };
-        if !seen.first(&key, meta, errors) {
-            continue;
-        }
+    for (key, meta) in keyed(&metas, errors) {
         let key_span = meta.path().span();
         match key.as_str() {
             "from_user" => {
@@ -821,21 +775,21 @@ fn has_attribute(attrs: &[Attribute], name: &str) -> bool {
         .any(|attribute| attribute.path().is_ident(name))
 }
 
-/// Keys seen so far in one list, to refuse duplicates.
-#[derive(Default)]
-struct Seen(Vec<String>);
-
-impl Seen {
-    /// Records `key`; false (with an error at the repeated key) when it was seen already.
-    fn first(&mut self, key: &str, meta: &Meta, errors: &mut Errors) -> bool {
-        if self.0.iter().any(|seen| seen == key) {
+/// The metas of one list with their keys, in order. A meta whose key is not an identifier,
+/// or repeats an earlier key, is reported and left out.
+fn keyed<'a>(list: &'a [Meta], errors: &mut Errors) -> Vec<(String, &'a Meta)> {
+    let mut keyed: Vec<(String, &Meta)> = Vec::with_capacity(list.len());
+    for meta in list {
+        let Some(key) = errors.take(attr::key_of(meta)) else {
+            continue;
+        };
+        if keyed.iter().any(|(seen, _)| *seen == key) {
             errors.push(meta.path().span(), format!("duplicate key `{key}`"));
-            false
         } else {
-            self.0.push(key.to_owned());
-            true
+            keyed.push((key, meta));
         }
     }
+    keyed
 }
 
 #[cfg(test)]

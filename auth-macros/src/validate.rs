@@ -163,8 +163,7 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
     for (key, inner) in keyed(&list, errors) {
         match key.as_str() {
             "max_age" => {
-                let Some((text, span)) =
-                    errors.take(attr::string_value(&inner, "max_age", example))
+                let Some((text, span)) = errors.take(attr::string_value(inner, "max_age", example))
                 else {
                     continue;
                 };
@@ -213,7 +212,7 @@ fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
                 continue;
             }
         };
-        let Some((path, span)) = errors.take(attr::string_value(&inner, &key, example)) else {
+        let Some((path, span)) = errors.take(attr::string_value(inner, &key, example)) else {
             continue;
         };
         if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
@@ -241,7 +240,7 @@ fn read_rate_limit(meta: &Meta, errors: &mut Errors) -> Option<(u32, u64)> {
             );
             continue;
         }
-        let Some((text, span)) = errors.take(attr::string_value(&inner, "sign_in", example)) else {
+        let Some((text, span)) = errors.take(attr::string_value(inner, "sign_in", example)) else {
             continue;
         };
         match parse_rate_limit(&text) {
@@ -286,7 +285,7 @@ fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
             }
         };
         *slot = errors.take(attr::path_value(
-            &inner,
+            inner,
             &key,
             &format!("{key} = path::to::{key}"),
         ));
@@ -427,11 +426,11 @@ fn read_credentials(
     for (key, inner) in keyed(&list, errors) {
         match key.as_str() {
             "authorize" => {
-                authorize = errors.take(attr::path_value(&inner, "authorize", example));
+                authorize = errors.take(attr::path_value(inner, "authorize", example));
             }
             "id" => {
                 if let Some((value, span)) =
-                    errors.take(attr::string_value(&inner, "id", "id = \"credentials\""))
+                    errors.take(attr::string_value(inner, "id", "id = \"credentials\""))
                 {
                     if is_provider_id(&value) {
                         id = Some((value, span));
@@ -455,7 +454,7 @@ fn read_credentials(
                     ))
                     .map(|(value, _)| value);
             }
-            "fields" => fields = read_credential_fields(&inner, errors),
+            "fields" => fields = read_credential_fields(inner, errors),
             other => errors.push(
                 inner.path().span(),
                 unknown_key("key", other, CREDENTIALS_KEYS),
@@ -514,7 +513,7 @@ fn read_credential_fields(meta: &Meta, errors: &mut Errors) -> Option<Vec<Creden
             );
             continue;
         };
-        let Some((label, _)) = errors.take(attr::string_value(&inner, "fields", example)) else {
+        let Some((label, _)) = errors.take(attr::string_value(inner, "fields", example)) else {
             continue;
         };
         if fields.iter().any(|field| field.name == ident) {

@@ -513,7 +513,7 @@ fn read_credential_fields(meta: &Meta, errors: &mut Errors) -> Option<Vec<Creden
             );
             continue;
         };
-        let Some((label, _)) = errors.take(attr::string_value(inner, "fields", example)) else {
+        let Some((label, _)) = errors.take(attr::string_value(&inner, "fields", example)) else {
             continue;
         };
         if fields.iter().any(|field| field.name == ident) {

@@ -448,7 +448,7 @@ fn read_credentials(
             "name" => {
                 name = errors
                     .take(attr::string_value(
-                        &inner,
+                        inner,
                         "name",
                         "name = \"Email and password\"",
                     ))

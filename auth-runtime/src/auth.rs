@@ -7,14 +7,16 @@
 //! never at the first request.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use poem::Route;
+use poem::{Request, Route};
 
 use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
 use crate::middleware::AuthMiddleware;
+use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::{Origin, RedirectPolicy};
 use crate::schema::AuthSchema;
 use crate::secret::{SECRET_VARIABLE, Secrets};
@@ -64,6 +66,8 @@ struct AuthInner<C: AuthSchema> {
     codec: TokenCodec,
     names: &'static CookieNames,
     redirects: RedirectPolicy,
+    limiter: Option<Arc<dyn SignInLimiter>>,
+    trusted_proxies: Vec<IpAddr>,
     state: C::State,
 }
 
@@ -84,6 +88,8 @@ impl<C: AuthSchema> fmt::Debug for Auth<C> {
             .field("session_cookie", &self.inner.names.session)
             .field("secrets", self.inner.keyring.secrets())
             .field("redirect_origins", &self.inner.redirects.allowed())
+            .field("sign_in_limited", &self.inner.limiter.is_some())
+            .field("trusted_proxies", &self.inner.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -97,6 +103,8 @@ impl<C: AuthSchema> Auth<C> {
             public_url: None,
             clock: None,
             redirect_origins: Vec::new(),
+            limiter: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -156,6 +164,27 @@ impl<C: AuthSchema> Auth<C> {
         format!("{}{}{path}", self.origin().as_str(), C::BASE_PATH)
     }
 
+    /// Where failed sign-in attempts are counted: the limiter set with
+    /// [`AuthBuilder::sign_in_limiter`], else a [`MemoryLimiter`] for the schema's
+    /// [`SIGN_IN_RATE_LIMIT`](AuthSchema::SIGN_IN_RATE_LIMIT); `None` when sign-in is not
+    /// rate limited.
+    pub fn sign_in_limiter(&self) -> Option<&dyn SignInLimiter> {
+        self.inner.limiter.as_deref()
+    }
+
+    /// The proxies whose `X-Forwarded-For` is believed (canonical addresses).
+    pub fn trusted_proxies(&self) -> &[IpAddr] {
+        &self.inner.trusted_proxies
+    }
+
+    /// The address of the client that sent `req`, as the sign-in rate limit keys it: the
+    /// socket peer, or, when the peer is a trusted proxy, the right-most `X-Forwarded-For`
+    /// hop that is not a trusted proxy. Forwarding headers from any other peer are ignored.
+    /// `None` when the peer is not an IP socket.
+    pub fn client_ip(&self, req: &Request) -> Option<IpAddr> {
+        crate::routes::client_ip(req, &self.inner.trusted_proxies)
+    }
+
     /// The middleware that reads the session cookie once per request. Apply it to the whole
     /// app (outermost), so extractors and guards see the session.
     pub fn middleware(&self) -> AuthMiddleware<C> {
@@ -175,6 +204,8 @@ pub struct AuthBuilder<C: AuthSchema> {
     public_url: Option<String>,
     clock: Option<Arc<dyn Clock>>,
     redirect_origins: Vec<String>,
+    limiter: Option<Arc<dyn SignInLimiter>>,
+    trusted_proxies: Vec<IpAddr>,
 }
 
 /// The state and secrets are not printed.
@@ -184,6 +215,8 @@ impl<C: AuthSchema> fmt::Debug for AuthBuilder<C> {
             .field("secrets", &self.secrets)
             .field("public_url", &self.public_url)
             .field("redirect_origins", &self.redirect_origins)
+            .field("sign_in_limiter", &self.limiter.is_some())
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -226,6 +259,27 @@ impl<C: AuthSchema> AuthBuilder<C> {
         self
     }
 
+    /// Where failed sign-in attempts are counted, replacing the default: a [`MemoryLimiter`]
+    /// for the schema's [`SIGN_IN_RATE_LIMIT`](AuthSchema::SIGN_IN_RATE_LIMIT), or no limiting
+    /// when the schema sets none. Give a limiter over a shared store when several processes
+    /// serve the same users.
+    #[must_use]
+    pub fn sign_in_limiter(mut self, limiter: impl SignInLimiter) -> Self {
+        self.limiter = Some(Arc::new(limiter));
+        self
+    }
+
+    /// The reverse proxies in front of the server. When a request's peer is one of them, the
+    /// client is the right-most `X-Forwarded-For` hop that is not; from any other peer,
+    /// `X-Forwarded-For`, `X-Real-IP` and `Forwarded` are ignored. Default: none, so the
+    /// socket peer is always the client.
+    #[must_use]
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = IpAddr>) -> Self {
+        self.trusted_proxies
+            .extend(proxies.into_iter().map(|proxy| proxy.to_canonical()));
+        self
+    }
+
     /// Checks every setting, derives the session keys and returns the configuration.
     pub fn build(self) -> Result<Auth<C>, AuthError> {
         check_schema::<C>()?;
@@ -256,7 +310,14 @@ impl<C: AuthSchema> AuthBuilder<C> {
             .map(|url| Origin::parse(url))
             .collect::<Result<Vec<_>, _>>()?;
 
-        let names = CookieNames::for_https(origin.is_https());
+        let redirects = RedirectPolicy::new(origin, allowed);
+        check_pages::<C>(&redirects)?;
+        let limiter = self.limiter.or_else(|| {
+            C::SIGN_IN_RATE_LIMIT
+                .map(|limit| Arc::new(MemoryLimiter::new(limit)) as Arc<dyn SignInLimiter>)
+        });
+
+        let names = CookieNames::for_https(redirects.origin().is_https());
         let keyring = Keyring::new(secrets);
         let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let codec = TokenCodec::new(keyring.keys_for(names.session)).with_clock(SharedClock(clock));
@@ -265,7 +326,9 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 keyring,
                 codec,
                 names,
-                redirects: RedirectPolicy::new(origin, allowed),
+                redirects,
+                limiter,
+                trusted_proxies: self.trusted_proxies,
                 state: self.state,
             }),
         })
@@ -308,6 +371,41 @@ fn check_schema<C: AuthSchema>() -> Result<(), AuthError> {
         if C::PROVIDERS[..index].iter().any(|other| other.id == id) {
             return Err(AuthError::Configuration(format!(
                 "two providers have the id `{id}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the custom pages: each must be a path on this site (`/login`, not `//host/…`, no
+/// fragment, nothing the redirect check would refuse) outside the base path, where it would
+/// redirect to itself or to a route that is no page.
+fn check_pages<C: AuthSchema>(redirects: &RedirectPolicy) -> Result<(), AuthError> {
+    let pages = [
+        ("sign_in", C::PAGES.sign_in),
+        ("sign_out", C::PAGES.sign_out),
+        ("error", C::PAGES.error),
+    ];
+    for (name, path) in pages {
+        let Some(path) = path else { continue };
+        if !path.starts_with('/')
+            || path.starts_with("//")
+            || path.contains('#')
+            || !redirects.is_allowed(path)
+        {
+            return Err(AuthError::Configuration(format!(
+                "the custom {name} page `{path}` must be a path on this site: start with `/` \
+                 (not `//`), with no fragment, backslash, space or encoded slash"
+            )));
+        }
+        let page_path = path.split('?').next().unwrap_or(path);
+        let under_base = page_path
+            .strip_prefix(C::BASE_PATH)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if under_base {
+            return Err(AuthError::Configuration(format!(
+                "the custom {name} page `{path}` must not be under the base path `{}`",
+                C::BASE_PATH
             )));
         }
     }

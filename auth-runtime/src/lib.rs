@@ -15,7 +15,8 @@
 //! - [`middleware`], [`extract`], [`guard`]: the session in Poem (middleware, the [`Session`]
 //!   extractor, [`Guard`]);
 //! - [`routes`](mod@routes): the Auth.js routes (`/session`, `/csrf`, `/providers`,
-//!   `/callback/…`, `/signout`); [`redirect`]: the callback-URL check.
+//!   `/signin`, `/callback/…`, `/signout`, `/error`); [`pages`]: the built-in HTML pages;
+//!   [`redirect`]: the callback-URL check; [`rate_limit`]: the sign-in rate limit.
 //!
 //! ```
 //! use std::time::Duration;
@@ -42,6 +43,7 @@ mod json;
 pub mod jwe;
 pub mod keys;
 pub mod middleware;
+pub mod pages;
 pub mod password;
 pub mod rate_limit;
 pub mod redirect;
@@ -62,6 +64,7 @@ pub use extract::Session;
 pub use guard::Guard;
 pub use keys::{KeySet, Keyring};
 pub use middleware::{AuthMiddleware, LoadedSession};
+pub use pages::ErrorCode;
 pub use password::Password;
 pub use redirect::{Origin, RedirectPolicy};
 pub use rejection::AuthRejection;

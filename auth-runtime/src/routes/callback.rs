@@ -2,53 +2,33 @@
 //! provider's `authorize`, the `sign_in` and `jwt` callbacks, set the session cookie and
 //! redirect to the (checked) callback URL.
 //!
-//! Errors reach the URL only as Auth.js's public codes: `MissingCSRF` and `CredentialsSignin`
-//! on the sign-in page, `AccessDenied` and `Configuration` on the error page. Failures are
-//! logged without the form's values. Answers carry `Referrer-Policy: no-referrer`.
+//! Between the CSRF check and `authorize`, the attempt passes the sign-in rate limit
+//! ([`throttle`](super::throttle)): a limited attempt runs no `authorize` (so no password
+//! hash) and goes to the error page with `RateLimited`; refused credentials count a failure.
+//!
+//! Errors reach the URL only as Auth.js's public codes (and `RateLimited`), through
+//! [`respond::error_redirect`]: `MissingCSRF` and `CredentialsSignin` on the sign-in page,
+//! `AccessDenied`, `Configuration` and `RateLimited` on the error page. Failures are logged
+//! without the form's values. Answers carry `Referrer-Policy: no-referrer`.
 
 use poem::http::Method;
-use poem::http::header::{self, HeaderValue};
 use poem::{Request, Response};
 
 use super::request::{self, CSRF_FIELD};
 use super::respond;
 use super::session::write_token;
+use super::throttle::SignInThrottle;
 use crate::auth::Auth;
+use crate::pages::ErrorCode;
 use crate::schema::{
     Account, AuthEvent, AuthSchema, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
     TokenAction,
 };
 
-/// Where a failed sign-in sends the user.
-enum Failure {
-    /// `<base>/signin?error=MissingCSRF`.
-    MissingCsrf,
-    /// `<base>/signin?error=CredentialsSignin&code=credentials`.
-    CredentialsSignin,
-    /// `<base>/error?error=AccessDenied`.
-    AccessDenied,
-    /// `<base>/error?error=Configuration`.
-    Configuration,
-}
-
-impl Failure {
-    fn path(&self) -> &'static str {
-        match self {
-            Self::MissingCsrf => "/signin?error=MissingCSRF",
-            Self::CredentialsSignin => "/signin?error=CredentialsSignin&code=credentials",
-            Self::AccessDenied => "/error?error=AccessDenied",
-            Self::Configuration => "/error?error=Configuration",
-        }
-    }
-}
-
 /// The callback route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
     let mut response = callback(&auth, &mut req).await;
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    respond::set_private_headers(&mut response);
     response
 }
 
@@ -59,7 +39,7 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         .find(|provider| provider.id == provider_id)
     else {
         tracing::debug!("callback for an unknown provider");
-        return fail(auth, req, &Failure::Configuration);
+        return respond::error_redirect(auth, req, ErrorCode::Configuration);
     };
     // Only a POSTed form signs in with credentials: a GET changes nothing.
     if req.method() != Method::POST || provider.kind != ProviderKind::Credentials {
@@ -67,7 +47,7 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
             provider = provider.id,
             "callback refused: not a credentials POST"
         );
-        return fail(auth, req, &Failure::Configuration);
+        return respond::error_redirect(auth, req, ErrorCode::Configuration);
     }
     let Ok(body) = request::read_body(req).await else {
         return respond::payload_too_large();
@@ -78,11 +58,23 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
     let verified = request::csrf_verified(auth, req, submitted);
     let Some(fields) = fields.filter(|_| verified) else {
         tracing::debug!(provider = provider.id, "sign-in without a valid CSRF token");
-        return fail(auth, req, &Failure::MissingCsrf);
+        return respond::error_redirect(auth, req, ErrorCode::MissingCsrf);
     };
-    match sign_in_with_credentials(auth, req, provider, &fields).await {
+    let throttle = SignInThrottle::new(auth, req, provider, &fields);
+    if throttle.is_limited().await {
+        tracing::info!(provider = provider.id, "sign-in rate limited");
+        C::on_event(
+            AuthEvent::RateLimited {
+                provider: provider.id,
+            },
+            auth.state(),
+        )
+        .await;
+        return respond::error_redirect(auth, req, ErrorCode::RateLimited);
+    }
+    match sign_in_with_credentials(auth, req, provider, &fields, &throttle).await {
         Ok(response) => response,
-        Err(failure) => fail(auth, req, &failure),
+        Err(code) => respond::error_redirect(auth, req, code),
     }
 }
 
@@ -91,7 +83,8 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     req: &Request,
     provider: &ProviderInfo,
     fields: &FormFields,
-) -> Result<Response, Failure> {
+    throttle: &SignInThrottle<'_>,
+) -> Result<Response, ErrorCode> {
     let state = auth.state();
     let denied = || async {
         C::on_event(
@@ -107,12 +100,13 @@ async fn sign_in_with_credentials<C: AuthSchema>(
         Ok(Some(user)) => user,
         Ok(None) => {
             tracing::info!(provider = provider.id, "credentials refused");
+            throttle.record_failure().await;
             denied().await;
-            return Err(Failure::CredentialsSignin);
+            return Err(ErrorCode::CredentialsSignin);
         }
         Err(error) => {
             tracing::error!(provider = provider.id, %error, "authorize failed");
-            return Err(Failure::Configuration);
+            return Err(ErrorCode::Configuration);
         }
     };
     let account = Account {
@@ -127,7 +121,7 @@ async fn sign_in_with_credentials<C: AuthSchema>(
                 "the sign_in callback denied the user"
             );
             denied().await;
-            return Err(Failure::AccessDenied);
+            return Err(ErrorCode::AccessDenied);
         }
         Ok(SignIn::Redirect(url)) => {
             denied().await;
@@ -136,7 +130,7 @@ async fn sign_in_with_credentials<C: AuthSchema>(
         }
         Err(error) => {
             tracing::error!(provider = provider.id, %error, "the sign_in callback failed");
-            return Err(Failure::Configuration);
+            return Err(ErrorCode::Configuration);
         }
     }
 
@@ -153,18 +147,19 @@ async fn sign_in_with_credentials<C: AuthSchema>(
                 "the jwt callback refused the sign-in"
             );
             denied().await;
-            return Err(Failure::AccessDenied);
+            return Err(ErrorCode::AccessDenied);
         }
         Err(error) => {
             tracing::error!(provider = provider.id, %error, "the jwt callback failed at sign-in");
-            return Err(Failure::Configuration);
+            return Err(ErrorCode::Configuration);
         }
     }
     let previous = request::loaded_session(auth, req).cookie_names();
     let written = write_token(auth, &token, previous).map_err(|error| {
         tracing::error!(provider = provider.id, %error, "the session token could not be written");
-        Failure::Configuration
+        ErrorCode::Configuration
     })?;
+    throttle.record_success().await;
     C::on_event(
         AuthEvent::SignedIn {
             token: &token,
@@ -175,8 +170,4 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     .await;
     let location = request::callback_url(auth, req, Some(fields)).await;
     Ok(respond::redirect(req, &location, &written.cookies))
-}
-
-fn fail<C: AuthSchema>(auth: &Auth<C>, req: &Request, failure: &Failure) -> Response {
-    respond::redirect(req, &auth.url_of(failure.path()), &[])
 }

@@ -6,8 +6,6 @@ use serde_json::json;
 
 use super::{request, respond};
 use crate::auth::Auth;
-use crate::cookies::{CookieLifetime, SetCookie};
-use crate::csrf::CsrfToken;
 use crate::schema::AuthSchema;
 
 /// `{"csrfToken":"<64 hex>"}`. A CSRF cookie whose hash verifies is kept; a missing, tampered
@@ -16,23 +14,10 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, req: Request) -> Respon
     if req.method() != Method::GET {
         return respond::bad_request();
     }
-    let names = auth.names();
-    let (token, cookies) = match request::csrf_cookie_token(&auth, &req) {
-        Some(token) => (token, Vec::new()),
-        None => {
-            let token = CsrfToken::generate();
-            let cookie = SetCookie::new(
-                names.csrf,
-                &token.cookie_value(auth.secrets()),
-                CookieLifetime::BrowserSession,
-                names.secure,
-            );
-            (token, vec![cookie])
-        }
-    };
+    let (token, cookie) = request::csrf_token_or_new(&auth, &req);
     respond::json_no_store(
         StatusCode::OK,
         &json!({ "csrfToken": token.as_str() }),
-        &cookies,
+        cookie.as_slice(),
     )
 }

@@ -5,21 +5,30 @@
 //! | `GET /providers` | `providers` |
 //! | `GET /csrf` | `csrf` |
 //! | `GET`, `POST /session` | `session` |
-//! | `POST /callback/<provider>` | `callback` |
-//! | `POST /signout` | `signout` |
+//! | `GET /signin` (the sign-in page) | `signin` |
+//! | `POST /callback/<provider>` (rate limited by `throttle`) | `callback` |
+//! | `GET` (confirmation page), `POST /signout` | `signout` |
+//! | `GET /error` (the error page) | `error` |
 //! | anything else | 400 `"Bad request."` |
 //!
 //! Each handler takes the [`Auth`] and the request and answers every method itself, so a
-//! method it does not serve gets Auth.js's 400 rather than a 405. A new page (`GET /signin`,
-//! `GET /error`) is one more `.at(…)` line here.
+//! method it does not serve gets Auth.js's 400 rather than a 405. The pages' HTML is built by
+//! [`pages`](crate::pages); where pages and errors send the user is decided in one place,
+//! `respond`.
 
 mod callback;
+mod client_addr;
 mod csrf;
+mod error;
 mod providers;
 mod request;
 mod respond;
 mod session;
+mod signin;
 mod signout;
+mod throttle;
+
+pub(crate) use client_addr::client_ip;
 
 use std::future::Future;
 
@@ -35,8 +44,10 @@ pub fn routes<C: AuthSchema>(auth: &Auth<C>) -> Route {
         .at("/providers", route(auth, providers::handle::<C>))
         .at("/csrf", route(auth, csrf::handle::<C>))
         .at("/session", route(auth, session::handle::<C>))
+        .at("/signin", route(auth, signin::handle::<C>))
         .at("/callback/:provider", route(auth, callback::handle::<C>))
         .at("/signout", route(auth, signout::handle::<C>))
+        .at("/error", route(auth, error::handle::<C>))
         .at("/", make(|_| async { respond::bad_request() }))
         .at("/*rest", make(|_| async { respond::bad_request() }))
 }

@@ -6,7 +6,7 @@ use poem::http::header;
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::cookies::{decode_cookie_value, parse_cookie_header};
+use crate::cookies::{CookieLifetime, SetCookie, decode_cookie_value, parse_cookie_header};
 use crate::csrf::CsrfToken;
 use crate::middleware::LoadedSession;
 use crate::schema::{AuthSchema, FormFields};
@@ -16,7 +16,7 @@ use crate::token::parse_claims;
 pub(super) const MAX_BODY_LEN: usize = 64 * 1024;
 
 /// The body field and query parameter naming where to go after sign-in or sign-out.
-const CALLBACK_URL_FIELD: &str = "callbackUrl";
+pub(super) const CALLBACK_URL_FIELD: &str = "callbackUrl";
 
 /// The body field holding the submitted CSRF token.
 pub(super) const CSRF_FIELD: &str = "csrfToken";
@@ -105,6 +105,26 @@ pub(super) fn csrf_cookie_token<C: AuthSchema>(auth: &Auth<C>, req: &Request) ->
     CsrfToken::from_cookie_value(&value, auth.secrets())
 }
 
+/// The token of the request's valid CSRF cookie, or a fresh token with the `Set-Cookie` that
+/// stores it (browser-session lifetime) when the cookie is missing, tampered or foreign.
+pub(super) fn csrf_token_or_new<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &Request,
+) -> (CsrfToken, Option<SetCookie>) {
+    if let Some(token) = csrf_cookie_token(auth, req) {
+        return (token, None);
+    }
+    let names = auth.names();
+    let token = CsrfToken::generate();
+    let cookie = SetCookie::new(
+        names.csrf,
+        &token.cookie_value(auth.secrets()),
+        CookieLifetime::BrowserSession,
+        names.secure,
+    );
+    (token, Some(cookie))
+}
+
 /// Whether `submitted` (the body's `csrfToken`) equals the token of a valid CSRF cookie,
 /// compared in constant time.
 pub(super) fn csrf_verified<C: AuthSchema>(
@@ -127,7 +147,7 @@ pub(super) fn loaded_session<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Lo
 }
 
 /// The query parameter `name`, when given once.
-fn query_param(req: &Request, name: &str) -> Option<String> {
+pub(super) fn query_param(req: &Request, name: &str) -> Option<String> {
     let query = req.uri().query()?;
     let mut values = form_urlencoded::parse(query.as_bytes())
         .filter(|(key, _)| key == name)

@@ -1,31 +1,66 @@
-//! `POST /signout`: with the CSRF token, expire every session cookie and redirect to the
-//! (checked) callback URL. `GET /signout` will be the confirmation page; until then it is
-//! answered like any unknown route.
+//! `GET /signout`: the confirmation page (or a redirect to the custom one); it changes nothing
+//! (CS-06). `POST /signout`: with the CSRF token, expire every session cookie and redirect to
+//! the (checked) callback URL.
 
-use poem::http::Method;
+use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
-use super::request::{self, CSRF_FIELD};
-use super::respond;
+use super::request::{self, CALLBACK_URL_FIELD, CSRF_FIELD};
+use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::cookies::clear_session_cookies;
+use crate::pages::{self, ErrorCode, SignOutPage};
 use crate::schema::{AuthEvent, AuthSchema};
 
 /// The sign-out route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
-    if req.method() != Method::POST {
-        return respond::bad_request();
+    match *req.method() {
+        Method::GET => {
+            let mut response = confirmation_page(&auth, &req);
+            respond::set_private_headers(&mut response);
+            response
+        }
+        Method::POST => sign_out(&auth, &mut req).await,
+        _ => respond::bad_request(),
     }
-    let Ok(body) = request::read_body(&mut req).await else {
+}
+
+/// A page asking to confirm with a POST form carrying the CSRF token and the checked
+/// `callbackUrl` of the query. The CSRF cookie is set when the request has no valid one.
+fn confirmation_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
+    let callback_url =
+        request::query_param(req, CALLBACK_URL_FIELD).map(|url| auth.redirect_policy().check(&url));
+    if Page::SignOut.custom::<C>().is_some() {
+        let params: Vec<(&str, &str)> = callback_url
+            .as_deref()
+            .map(|url| (CALLBACK_URL_FIELD, url))
+            .into_iter()
+            .collect();
+        let location = respond::page_url(auth, Page::SignOut, &params);
+        return respond::redirect(req, &location, &[]);
+    }
+    let (token, cookie) = request::csrf_token_or_new(auth, req);
+    let base_url = auth.url_of("");
+    let html = pages::render_sign_out(&SignOutPage {
+        base_url: &base_url,
+        csrf_token: token.as_str(),
+        callback_url: callback_url.as_deref(),
+    });
+    respond::html(auth, StatusCode::OK, html, cookie.as_slice())
+}
+
+async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
+    let Ok(body) = request::read_body(req).await else {
         return respond::payload_too_large();
     };
-    let fields = request::form_fields(&req, &body);
+    let req: &Request = req;
+    let fields = request::form_fields(req, &body);
     let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    if !request::csrf_verified(&auth, &req, submitted) {
+    if !request::csrf_verified(auth, req, submitted) {
         tracing::debug!("sign-out without a valid CSRF token; session kept");
-        return respond::redirect(&req, &auth.url_of("/signin?error=MissingCSRF"), &[]);
+        return respond::error_redirect(auth, req, ErrorCode::MissingCsrf);
     }
-    let loaded = request::loaded_session(&auth, &req);
+    let loaded = request::loaded_session(auth, req);
     let names = auth.names();
     let cookies = clear_session_cookies(names.session, names.secure, loaded.cookie_names());
     C::on_event(
@@ -35,6 +70,6 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
         auth.state(),
     )
     .await;
-    let location = request::callback_url(&auth, &req, fields.as_ref()).await;
-    respond::redirect(&req, &location, &cookies)
+    let location = request::callback_url(auth, req, fields.as_ref()).await;
+    respond::redirect(req, &location, &cookies)
 }

@@ -1,0 +1,54 @@
+//! `GET /signin`: the built-in sign-in page, or a redirect to the custom one
+//! ([`Pages::sign_in`](crate::schema::Pages::sign_in)).
+
+use poem::http::{Method, StatusCode};
+use poem::{Request, Response};
+
+use super::request::{self, CALLBACK_URL_FIELD};
+use super::respond::{self, Page};
+use crate::auth::Auth;
+use crate::pages::{self, ErrorCode, SignInPage};
+use crate::schema::AuthSchema;
+
+/// The query parameter naming the error to show.
+const ERROR_PARAM: &str = "error";
+
+/// The sign-in page. A `callbackUrl` in the query passes the redirect check before it is put
+/// in the forms; an `error` is shown only as a fixed message. The CSRF token comes from a
+/// valid CSRF cookie, else a fresh one whose cookie is set here.
+pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, req: Request) -> Response {
+    if req.method() != Method::GET {
+        return respond::bad_request();
+    }
+    let mut response = sign_in_page(&auth, &req);
+    respond::set_private_headers(&mut response);
+    response
+}
+
+fn sign_in_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
+    let callback_url =
+        request::query_param(req, CALLBACK_URL_FIELD).map(|url| auth.redirect_policy().check(&url));
+    let error = request::query_param(req, ERROR_PARAM);
+    if Page::SignIn.custom::<C>().is_some() {
+        // The custom page gets the checked callback URL and only a known error code.
+        let mut params = Vec::new();
+        if let Some(url) = &callback_url {
+            params.push((CALLBACK_URL_FIELD, url.as_str()));
+        }
+        if let Some(code) = error.as_deref().and_then(ErrorCode::from_query) {
+            params.push((ERROR_PARAM, code.as_str()));
+        }
+        let location = respond::page_url(auth, Page::SignIn, &params);
+        return respond::redirect(req, &location, &[]);
+    }
+    let (token, cookie) = request::csrf_token_or_new(auth, req);
+    let base_url = auth.url_of("");
+    let html = pages::render_sign_in(&SignInPage {
+        base_url: &base_url,
+        providers: C::PROVIDERS,
+        csrf_token: token.as_str(),
+        callback_url: callback_url.as_deref(),
+        error: error.as_deref(),
+    });
+    respond::html(auth, StatusCode::OK, html, cookie.as_slice())
+}

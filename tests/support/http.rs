@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use poem::listener::{Acceptor as _, Listener as _, TcpListener};
+use poem::listener::{Acceptor as _, Listener as _, TcpAcceptor, TcpListener};
 use poem::{Endpoint, IntoEndpoint, Server};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -17,6 +17,12 @@ pub(crate) struct TestServer {
 impl TestServer {
     /// Serves `app` on a fresh loopback port.
     pub(crate) async fn start(app: impl IntoEndpoint<Endpoint: Endpoint + 'static>) -> Self {
+        Self::bind().await.serve(app)
+    }
+
+    /// Binds a fresh loopback port without serving yet, for an app that must know its own
+    /// origin (its public URL) before it is built.
+    pub(crate) async fn bind() -> BoundPort {
         let acceptor = TcpListener::bind("127.0.0.1:0")
             .into_acceptor()
             .await
@@ -25,6 +31,30 @@ impl TestServer {
             .as_socket_addr()
             .copied()
             .expect("a TCP address");
+        BoundPort { acceptor, addr }
+    }
+
+    /// `http://127.0.0.1:<port><path>`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+/// A loopback port bound by [`TestServer::bind`]: connections queue until [`BoundPort::serve`].
+pub(crate) struct BoundPort {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+}
+
+impl BoundPort {
+    /// `http://127.0.0.1:<port>`, the origin the app will be served at.
+    pub(crate) fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves `app` on this port until the returned server is dropped.
+    pub(crate) fn serve(self, app: impl IntoEndpoint<Endpoint: Endpoint + 'static>) -> TestServer {
+        let Self { acceptor, addr } = self;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = app.into_endpoint();
         tokio::spawn(async move {
@@ -38,15 +68,10 @@ impl TestServer {
                 )
                 .await
         });
-        Self {
+        TestServer {
             addr,
             stop: Some(stop),
         }
-    }
-
-    /// `http://127.0.0.1:<port><path>`.
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
     }
 }
 

@@ -1,9 +1,12 @@
-//! Runs the real `@auth/core` under Node, installed from `tests/package-lock.json`.
+//! Runs the real `@auth/core` and other Node peers (the `next-auth` client, Playwright)
+//! under Node, installed from `tests/package-lock.json`.
 
 use std::fs::File;
 use std::io::Write as _;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -12,11 +15,27 @@ pub(crate) fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
+/// Whether every dependency of `tests/package.json` is in `tests/node_modules` at the pinned
+/// version, so that a checkout whose packages changed since the last install installs again.
+fn node_packages_installed(dir: &Path) -> bool {
+    let read = |path: PathBuf| -> Option<Value> {
+        serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    };
+    let manifest = read(dir.join("package.json")).expect("tests/package.json is JSON");
+    let Some(dependencies) = manifest["dependencies"].as_object() else {
+        return true;
+    };
+    dependencies.iter().all(|(name, version)| {
+        read(dir.join("node_modules").join(name).join("package.json"))
+            .is_some_and(|installed| installed["version"] == *version)
+    })
+}
+
 /// Installs the pinned Node packages with `npm ci` unless they are already there. A file
 /// lock keeps parallel test processes from installing at the same time.
 pub(crate) fn ensure_node_packages() {
     let dir = tests_dir();
-    let installed = || dir.join("node_modules/@auth/core/package.json").is_file();
+    let installed = || node_packages_installed(&dir);
     if installed() {
         return;
     }
@@ -64,4 +83,97 @@ pub(crate) fn authjs(ops: &[Value]) -> Vec<Value> {
         }
         other => panic!("unexpected reply from the peer: {other}"),
     }
+}
+
+/// What a Node script printed and how it ended.
+pub(crate) struct ScriptOutput {
+    /// Whether it exited with status 0.
+    pub(crate) success: bool,
+    /// Its standard output.
+    pub(crate) stdout: String,
+    /// Its standard error.
+    pub(crate) stderr: String,
+}
+
+/// A spawned process group: killed whole when dropped, whatever happened.
+struct ProcessGroup(Child);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        // The script leads its own group (`process_group(0)`), so the group id is its pid:
+        // killing the group also ends anything it left running (a browser). Nothing is left
+        // to kill after a clean exit, and then `kill` just fails.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `node tests/<script> <args>` with `envs`, in its own process group, and waits at most
+/// `timeout` for it to exit; on time-out the whole group is killed and the test fails with
+/// what the script had printed. Blocking: call it from `spawn_blocking` when the server under
+/// test runs on the same runtime.
+pub(crate) fn run_script(
+    script: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    timeout: Duration,
+) -> ScriptOutput {
+    ensure_node_packages();
+    let dir = tests_dir();
+    let mut command = Command::new("node");
+    command
+        .arg(dir.join(script))
+        .args(args)
+        .envs(envs.iter().copied())
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = ProcessGroup(
+        command
+            .spawn()
+            .expect("node must be installed to run the interop tests"),
+    );
+    let stdout = drain(child.0.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.0.stderr.take().expect("piped stderr"));
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Kills the group if the script timed out (and any child it left behind otherwise),
+    // which also closes the pipes the readers wait on.
+    drop(child);
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    let Some(status) = status else {
+        panic!(
+            "{script} did not finish within {timeout:?}; killed.\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+    };
+    ScriptOutput {
+        success: status.success(),
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a chatty script never blocks on a
+/// full pipe while the caller waits for it.
+fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }

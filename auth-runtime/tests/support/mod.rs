@@ -42,32 +42,32 @@ pub(crate) struct TestState {
 }
 
 pub(crate) struct TestUser {
-    id: &'static str,
-    name: &'static str,
-    email: &'static str,
-    role: &'static str,
-    tenant: Option<&'static str>,
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) email: &'static str,
+    pub(crate) role: &'static str,
+    pub(crate) tenant: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TestToken {
-    sub: String,
+    pub(crate) sub: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    role: String,
+    pub(crate) email: Option<String>,
+    pub(crate) role: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    iat: Option<i64>,
+    pub(crate) iat: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<i64>,
+    pub(crate) exp: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    jti: Option<String>,
+    pub(crate) jti: Option<String>,
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    pub(crate) extra: Map<String, Value>,
 }
 
 impl TokenClaims for TestToken {
@@ -79,23 +79,23 @@ impl TokenClaims for TestToken {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TestSession {
-    user: SessionUser,
+    pub(crate) user: SessionUser,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<String>,
-    expires: String,
+    pub(crate) tenant_id: Option<String>,
+    pub(crate) expires: String,
 }
 
 #[derive(Serialize)]
 pub(crate) struct SessionUser {
-    name: Option<String>,
-    email: Option<String>,
-    role: String,
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) role: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct TestUpdate {
-    tenant_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
 }
 
 pub(crate) const CREDENTIAL_FIELDS: &[CredentialField] = &[

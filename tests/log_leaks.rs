@@ -1,0 +1,157 @@
+//! LG-01: the whole demo flow at TRACE level, every log line captured, and not one of them
+//! holds the secret, a derived key, a session token, a CSRF value or a password.
+#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+#[path = "../examples/demo/app.rs"]
+#[allow(dead_code, reason = "the demo's items are used by its own binary")]
+mod app;
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::cookies::CookieNames;
+use auth_runtime::keys::DerivedKey;
+use auth_runtime::{Auth, Secret, Secrets};
+use serde_json::{Value, json};
+use support::http::{TestServer, browser, csrf_token, set_cookies};
+use tracing_subscriber::fmt::MakeWriter;
+
+const SECRET: &str = "log-leak-secret-5e2a8c1f7b3d9e4a6c0f";
+const PASSWORDS: [&str; 3] = [
+    "correct-horse-admin",
+    "correct-horse-viewer",
+    "wrong-horse-battery",
+];
+
+/// Every formatted log line, kept in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber here");
+
+    let state = app::AppState::with_demo_users().expect("demo users");
+    let auth = Auth::<app::DemoAuth>::builder(state)
+        .secrets(Secrets::new([SECRET]).expect("strong secret"))
+        .build()
+        .expect("valid configuration");
+    let server = TestServer::start(app::app(&auth)).await;
+    let client = browser();
+    let base = "/api/auth";
+    let mut secrets_seen: Vec<String> = Vec::new();
+
+    // Sign-in: a wrong password, then the right one.
+    for password in ["wrong-horse-battery", "correct-horse-admin"] {
+        let csrf = csrf_token(&client, &server, base).await;
+        secrets_seen.push(csrf.clone());
+        let response = client
+            .post(server.url(&format!("{base}/callback/credentials")))
+            .form(&[
+                ("csrfToken", csrf.as_str()),
+                ("email", "admin@example.com"),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        for cookie in set_cookies(response.headers()) {
+            if let Some((_, value)) = cookie.split(';').next().and_then(|c| c.split_once('='))
+                && !value.is_empty()
+            {
+                secrets_seen.push(value.to_owned());
+            }
+        }
+    }
+    // The session, an accepted and a refused update, a bad cookie, sign-out.
+    let session: Value = client
+        .get(server.url(&format!("{base}/session")))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(session["user"]["role"], "admin");
+    for data in [
+        json!({"tenantId": "globex"}),
+        json!({"tenantId": "initech"}),
+        json!({"role": "x"}),
+    ] {
+        let csrf = csrf_token(&client, &server, base).await;
+        client
+            .post(server.url(&format!("{base}/session")))
+            .json(&json!({"csrfToken": csrf, "data": data}))
+            .send()
+            .await
+            .expect("update");
+    }
+    reqwest::Client::new()
+        .get(server.url(&format!("{base}/session")))
+        .header(
+            "Cookie",
+            "authjs.session-token=eyJhbGciOiJkaXIifQ..AAAA.BBBB.CCCC",
+        )
+        .send()
+        .await
+        .expect("bad cookie");
+    let csrf = csrf_token(&client, &server, base).await;
+    client
+        .post(server.url(&format!("{base}/signout")))
+        .form(&[("csrfToken", csrf.as_str())])
+        .send()
+        .await
+        .expect("sign out");
+
+    let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf-8");
+    assert!(
+        logs.contains("signed_in"),
+        "the flow was logged at all:\n{logs}"
+    );
+
+    let secret = Secret::new(SECRET).expect("strong");
+    let mut forbidden: Vec<String> = vec![SECRET.to_owned()];
+    forbidden.extend(PASSWORDS.iter().map(|p| (*p).to_owned()));
+    for salt in [CookieNames::HTTP.session, CookieNames::HTTP.csrf] {
+        let key = DerivedKey::derive(&secret, salt);
+        forbidden.push(key.__key_hex_for_tests());
+    }
+    for value in &secrets_seen {
+        // Any 24-character window of a token or CSRF value would be a leak.
+        let value = value.replace("%7C", "|");
+        for part in value.split(['|', '.']).filter(|part| part.len() >= 24) {
+            forbidden.push(part[..24].to_owned());
+        }
+    }
+    for needle in &forbidden {
+        assert!(
+            !logs.contains(needle.as_str()),
+            "the logs contain a secret value ({} characters)",
+            needle.len()
+        );
+    }
+}

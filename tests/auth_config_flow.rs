@@ -390,3 +390,41 @@ async fn the_generated_schema_describes_the_configuration() {
     );
     assert_eq!(json["role"], "admin");
 }
+
+/// CF-01, CF-02, CF-03: configuration problems stop the server when `Auth` is built, before
+/// it binds, with a message that says what to fix and prints no secret.
+#[test]
+fn configuration_problems_are_start_up_errors() {
+    let build = |secrets: Option<&str>, url: &str| {
+        let mut builder = Auth::<AppAuth>::builder(AppState::default()).public_url(url);
+        if let Some(secret) = secrets {
+            builder = builder.secrets(Secrets::new([secret]).expect("strong secret"));
+        }
+        builder
+            .build()
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    };
+    assert_eq!(
+        build(None, "https://app.example"),
+        Err("no secret configured: set AUTH_SECRET".to_owned())
+    );
+    assert!(Secrets::new(["too-short"]).is_err());
+    let insecure = build(Some(SECRET), "http://app.example").expect_err("plain http refused");
+    assert!(insecure.contains("plain http"), "{insecure}");
+    assert!(!insecure.contains(SECRET));
+    for fine in [
+        "https://app.example",
+        "http://127.0.0.1:3000",
+        "http://localhost:8080",
+        "http://[::1]:3000",
+    ] {
+        assert_eq!(build(Some(SECRET), fine), Ok(()), "{fine}");
+    }
+    let opted_out = Auth::<AppAuth>::builder(AppState::default())
+        .secrets(Secrets::new([SECRET]).expect("strong secret"))
+        .public_url("http://10.0.0.5:3000")
+        .allow_insecure_http()
+        .build();
+    assert!(opted_out.is_ok());
+}

@@ -105,6 +105,7 @@ impl<C: AuthSchema> Auth<C> {
             redirect_origins: Vec::new(),
             limiter: None,
             trusted_proxies: Vec::new(),
+            allow_insecure_http: false,
         }
     }
 
@@ -197,6 +198,15 @@ impl<C: AuthSchema> Auth<C> {
     }
 }
 
+/// Whether `host` (lower-case, IPv6 in brackets) is this machine: `localhost`, 127.0.0.0/8
+/// or `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Builds an [`Auth`]; every setting is checked in [`AuthBuilder::build`].
 pub struct AuthBuilder<C: AuthSchema> {
     state: C::State,
@@ -206,6 +216,7 @@ pub struct AuthBuilder<C: AuthSchema> {
     redirect_origins: Vec<String>,
     limiter: Option<Arc<dyn SignInLimiter>>,
     trusted_proxies: Vec<IpAddr>,
+    allow_insecure_http: bool,
 }
 
 /// The state and secrets are not printed.
@@ -280,6 +291,15 @@ impl<C: AuthSchema> AuthBuilder<C> {
         self
     }
 
+    /// Allows a plain `http://` public URL on a host other than loopback, for a closed test
+    /// network. Without it such a URL is a start-up error: session cookies would cross the
+    /// network unencrypted and without `Secure`.
+    #[must_use]
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// Checks every setting, derives the session keys and returns the configuration.
     pub fn build(self) -> Result<Auth<C>, AuthError> {
         check_schema::<C>()?;
@@ -297,6 +317,13 @@ impl<C: AuthSchema> AuthBuilder<C> {
             }
         };
         let (origin, path) = Origin::parse_with_path(public_url)?;
+        if !origin.is_https() && !is_loopback(origin.host()) && !self.allow_insecure_http {
+            return Err(AuthError::Configuration(format!(
+                "the public URL `{public_url}` is plain http on a host other than loopback: \
+                 session cookies would travel unencrypted; use https (or allow_insecure_http() \
+                 on a closed test network)"
+            )));
+        }
         let path = path.strip_suffix('/').unwrap_or(path);
         if !path.is_empty() && path != C::BASE_PATH {
             return Err(AuthError::Configuration(format!(

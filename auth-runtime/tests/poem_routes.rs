@@ -684,7 +684,6 @@ async fn unknown_routes_answer_bad_request() {
     for path in [
         "/api/auth",
         "/api/auth/",
-        "/api/auth/signin/credentials",
         "/api/auth/nope",
         "/api/auth/session/extra",
     ] {
@@ -696,6 +695,38 @@ async fn unknown_routes_answer_bad_request() {
         let response = browser.post_form(path, &[]).await;
         response.assert_status(StatusCode::BAD_REQUEST);
     }
+}
+
+/// CS-01, CS-06: `/signin/<provider>` is an action only as a POST with the CSRF token; a GET
+/// sets nothing and is a `Configuration` error, as in Auth.js.
+#[tokio::test]
+async fn signin_provider_route_is_a_csrf_checked_post_only() {
+    let mut browser = Browser::new(app(&auth()));
+    let response = browser.get("/api/auth/signin/credentials").await;
+    response.assert_status(StatusCode::FOUND);
+    assert!(location(&response).ends_with("/api/auth/error?error=Configuration"));
+    assert!(set_cookies(&response).is_empty());
+
+    let response = browser.post_form("/api/auth/signin/credentials", &[]).await;
+    assert!(location(&response).ends_with("/api/auth/signin?error=MissingCSRF"));
+
+    let csrf = browser.csrf_token().await;
+    let response = browser
+        .post_form(
+            "/api/auth/signin/credentials",
+            &[("csrfToken", &csrf), ("callbackUrl", "/dashboard")],
+        )
+        .await;
+    response.assert_status(StatusCode::FOUND);
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/api/auth/signin?callbackUrl=http%3A%2F%2Flocalhost%3A3000%2Fdashboard"
+    );
+
+    let response = browser
+        .post_form("/api/auth/signin/github", &[("csrfToken", &csrf)])
+        .await;
+    assert!(location(&response).ends_with("/api/auth/error?error=Configuration"));
 }
 
 // --- extractor and guard --------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //! | `GET /providers` | `providers` |
 //! | `GET /csrf` | `csrf` |
 //! | `GET`, `POST /session` | `session` |
-//! | `GET /signin` (the sign-in page) | `signin` |
+//! | `GET /signin` (the sign-in page), `POST /signin/<provider>` | `signin` |
 //! | `POST /callback/<provider>` (rate limited by `throttle`) | `callback` |
 //! | `GET` (confirmation page), `POST /signout` | `signout` |
 //! | `GET /error` (the error page) | `error` |
@@ -45,6 +45,10 @@ pub fn routes<C: AuthSchema>(auth: &Auth<C>) -> Route {
         .at("/csrf", route(auth, csrf::handle::<C>))
         .at("/session", route(auth, session::handle::<C>))
         .at("/signin", route(auth, signin::handle::<C>))
+        .at(
+            "/signin/:provider",
+            route(auth, signin::handle_provider::<C>),
+        )
         .at("/callback/:provider", route(auth, callback::handle::<C>))
         .at("/signout", route(auth, signout::handle::<C>))
         .at("/error", route(auth, error::handle::<C>))

@@ -1,14 +1,15 @@
 //! `GET /signin`: the built-in sign-in page, or a redirect to the custom one
-//! ([`Pages::sign_in`](crate::schema::Pages::sign_in)).
+//! ([`Pages::sign_in`](crate::schema::Pages::sign_in)). `POST /signin/<provider>`: the start
+//! of a provider's sign-in (CSRF required); `GET /signin/<provider>` is not an action.
 
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
-use super::request::{self, CALLBACK_URL_FIELD};
+use super::request::{self, CALLBACK_URL_FIELD, CSRF_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::pages::{self, ErrorCode, SignInPage};
-use crate::schema::AuthSchema;
+use crate::schema::{AuthSchema, ProviderKind};
 
 /// The query parameter naming the error to show.
 const ERROR_PARAM: &str = "error";
@@ -51,4 +52,43 @@ fn sign_in_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
         error: error.as_deref(),
     });
     respond::html(auth, StatusCode::OK, html, cookie.as_slice())
+}
+
+/// `/signin/<provider>`. Only a POST with the CSRF token starts a sign-in, as in Auth.js: a
+/// GET, or a provider that does not exist, is a `Configuration` error, and nothing is set.
+/// A credentials provider signs in by posting its form to `/callback/<id>`, so starting one
+/// leads to the sign-in page, keeping the checked `callbackUrl`.
+pub(super) async fn handle_provider<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
+    if req.method() == Method::GET {
+        return respond::error_redirect(&auth, &req, ErrorCode::Configuration);
+    }
+    if req.method() != Method::POST {
+        return respond::bad_request();
+    }
+    let Ok(body) = request::read_body(&mut req).await else {
+        return respond::payload_too_large();
+    };
+    let fields = request::form_fields(&req, &body);
+    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
+    if !request::csrf_verified(&auth, &req, submitted) {
+        return respond::error_redirect(&auth, &req, ErrorCode::MissingCsrf);
+    }
+    let id = req.raw_path_param("provider").unwrap_or_default();
+    let provider = C::PROVIDERS.iter().find(|provider| provider.id == id);
+    match provider.map(|provider| provider.kind) {
+        Some(ProviderKind::Credentials) => {
+            let callback_url = fields
+                .as_ref()
+                .and_then(|fields| fields.get(CALLBACK_URL_FIELD))
+                .map(|url| auth.redirect_policy().check(url));
+            let params: Vec<(&str, &str)> = callback_url
+                .as_deref()
+                .map(|url| (CALLBACK_URL_FIELD, url))
+                .into_iter()
+                .collect();
+            let location = respond::page_url(&auth, Page::SignIn, &params);
+            respond::redirect(&req, &location, &[])
+        }
+        None => respond::error_redirect(&auth, &req, ErrorCode::Configuration),
+    }
 }

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Session throughput, side by side with Auth.js: `tests/bench/load.sh` from the repository root.
+#
+# Builds the demo in release mode, starts it on a loopback port with a fixed AUTH_SECRET, signs
+# in as admin@example.com (GET /api/auth/csrf, POST /api/auth/callback/credentials, with a curl
+# cookie jar), then runs wrk against GET /api/auth/session, GET /api/me, POST /api/posts and
+# GET /api/ping, one after another on the same server. Then the peer: the real @auth/core
+# (tests/bench/authjs-server.mjs, pinned by tests/package-lock.json) behind node:http, signed
+# in the same way and loaded the same way on its /api/auth/session and /api/ping. Prints
+# req/s, p50 and p99 of each run, the ratios to /api/ping and to the peer, and the peak
+# resident memory (VmHWM) of both servers. Every process it starts is stopped on exit.
+#
+# Settings (environment): DURATION (10s), THREADS (2), CONNECTIONS (64), OUR_PORT (3100),
+# PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+OUR_PORT=${OUR_PORT:-3100}
+PEER_PORT=${PEER_PORT:-3101}
+HOST=127.0.0.1
+SECRET="load-bench-secret-6c0e2f9a4b8d1e3f5a7c9b0d"
+EMAIL=admin@example.com
+PASSWORD=correct-horse-admin
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- tools ----------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  say "installing wrk (Debian package)"
+  SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get install -y wrk >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y wrk >/dev/null; }
+fi
+for tool in curl node cargo python3; do
+  command -v "$tool" >/dev/null || { say "missing: $tool"; exit 1; }
+done
+if [ ! -f tests/node_modules/@auth/core/package.json ]; then
+  say "installing the pinned @auth/core (npm ci in tests/)"
+  (cd tests && npm ci --no-audit --no-fund >/dev/null)
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  say "building the demo (release)"
+  cargo build --release --example demo >&2
+fi
+DEMO="$ROOT/target/release/examples/demo"
+
+# --- helpers --------------------------------------------------------------------------------
+wait_for() { # url
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  say "server at $1 did not come up"
+  exit 1
+}
+
+# Signs in on base URL $1 with jar $2; prints the Cookie header a browser would then send.
+sign_in() {
+  local base=$1 jar=$2 csrf
+  csrf=$(curl -fsS -c "$jar" -b "$jar" "$base/api/auth/csrf" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["csrfToken"])')
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" \
+    --data-urlencode "csrfToken=$csrf" --data-urlencode "email=$EMAIL" \
+    --data-urlencode "password=$PASSWORD" --data-urlencode "callbackUrl=/" \
+    "$base/api/auth/callback/credentials"
+  python3 - "$jar" <<'PY'
+import sys
+pairs = []
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    if line.startswith("#HttpOnly_"):
+        line = line[len("#HttpOnly_"):]
+    elif not line or line.startswith("#"):
+        continue
+    fields = line.split("\t")
+    if len(fields) == 7:
+        pairs.append(f"{fields[5]}={fields[6]}")
+if not any(p.startswith("authjs.session-token") for p in pairs):
+    sys.exit("sign-in did not set a session cookie")
+print("; ".join(pairs))
+PY
+}
+
+peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# wrk with --latency; appends "label rps p50_ms p99_ms non2xx" to $WORK/results.
+load() { # label url cookie [lua script]
+  local label=$1 url=$2 cookie=$3 script=${4:-} out="$WORK/wrk-$1.txt"
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $cookie")
+  [ -n "$script" ] && args+=(-s "$script")
+  say "wrk $label: $url"
+  wrk "${args[@]}" "$url" >"$out"
+  python3 - "$label" "$out" >>"$WORK/results" <<'PY'
+import re, sys
+label, text = sys.argv[1], open(sys.argv[2]).read()
+def ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+errors = re.search(r"Socket errors:.*", text)
+print(label, rps, p50, p99, bad.group(1) if bad else 0, "|", errors.group(0) if errors else "")
+PY
+}
+
+cat >"$WORK/posts.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"title":"bench","body":"a post written by wrk"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# --- the machine ----------------------------------------------------------------------------
+say "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+say "load before: $(uptime)"
+
+# --- ours -----------------------------------------------------------------------------------
+OURS="http://$HOST:$OUR_PORT"
+RUST_LOG=warn AUTH_SECRET=$SECRET PORT=$OUR_PORT AUTH_URL=$OURS "$DEMO" 2>"$WORK/demo.log" &
+OUR_PID=$!
+PIDS+=("$OUR_PID")
+wait_for "$OURS/api/ping"
+OUR_COOKIE=$(sign_in "$OURS" "$WORK/ours.jar")
+curl -fsS -H "Cookie: $OUR_COOKIE" "$OURS/api/me" >/dev/null || { say "not signed in on ours"; exit 1; }
+
+load session "$OURS/api/auth/session" "$OUR_COOKIE"
+OUR_PEAK_SESSION=$(peak_kb "$OUR_PID")
+load me "$OURS/api/me" "$OUR_COOKIE"
+load posts "$OURS/api/posts" "$OUR_COOKIE" "$WORK/posts.lua"
+load ping "$OURS/api/ping" "$OUR_COOKIE"
+OUR_PEAK=$(peak_kb "$OUR_PID")
+
+# --- the peer: @auth/core -------------------------------------------------------------------
+PEER="http://$HOST:$PEER_PORT"
+NODE_ENV=production AUTH_SECRET=$SECRET PORT=$PEER_PORT node tests/bench/authjs-server.mjs 2>"$WORK/peer.log" &
+PEER_PID=$!
+PIDS+=("$PEER_PID")
+wait_for "$PEER/api/ping"
+PEER_COOKIE=$(sign_in "$PEER" "$WORK/peer.jar")
+curl -fsS -H "Cookie: $PEER_COOKIE" "$PEER/api/auth/session" | grep -q '"role":"admin"' ||
+  { say "not signed in on the peer"; exit 1; }
+
+load authjs_session "$PEER/api/auth/session" "$PEER_COOKIE"
+PEER_PEAK_SESSION=$(peak_kb "$PEER_PID")
+load authjs_ping "$PEER/api/ping" "$PEER_COOKIE"
+PEER_PEAK=$(peak_kb "$PEER_PID")
+
+say "load after: $(uptime)"
+
+# --- the table ------------------------------------------------------------------------------
+python3 - "$WORK/results" "$OUR_PEAK_SESSION" "$OUR_PEAK" "$PEER_PEAK_SESSION" "$PEER_PEAK" \
+  "$DURATION" "$THREADS" "$CONNECTIONS" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    head, _, errors = line.partition("|")
+    label, rps, p50, p99, bad = head.split()
+    rows[label] = (float(rps), float(p50), float(p99), int(bad), errors.strip())
+our_hwm_session, our_hwm, peer_hwm_session, peer_hwm = (int(v) for v in sys.argv[2:6])
+duration, threads, connections = sys.argv[6:9]
+names = {
+    "session": "ours GET /api/auth/session",
+    "me": "ours GET /api/me",
+    "posts": "ours POST /api/posts",
+    "ping": "ours GET /api/ping",
+    "authjs_session": "@auth/core GET /api/auth/session",
+    "authjs_ping": "@auth/core GET /api/ping",
+}
+print(f"\nwrk -t{threads} -c{connections} -d{duration} --latency, one run after another\n")
+print("| endpoint | req/s | p50 | p99 | vs own /api/ping | non-2xx |")
+print("|---|---:|---:|---:|---:|---:|")
+for label, name in names.items():
+    if label not in rows:
+        continue
+    rps, p50, p99, bad, _ = rows[label]
+    ping = rows["authjs_ping" if label.startswith("authjs") else "ping"][0]
+    print(f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rps / ping:.1%} | {bad} |")
+for label, (*_, errors) in rows.items():
+    if errors:
+        print(f"{label}: {errors}")
+ratio = rows["session"][0] / rows["authjs_session"][0]
+print(f"\nours /api/auth/session vs @auth/core's: {ratio:.1f}×")
+print(f"ours /api/auth/session vs ours /api/ping: {rows['session'][0] / rows['ping'][0]:.1%}")
+print("\n| peak resident memory (VmHWM) | ours (demo) | @auth/core (node) |")
+print("|---|---:|---:|")
+print(f"| after the /session run | {our_hwm_session / 1024:.1f} MiB | {peer_hwm_session / 1024:.1f} MiB |")
+print(f"| after all runs | {our_hwm / 1024:.1f} MiB | {peer_hwm / 1024:.1f} MiB |")
+PY

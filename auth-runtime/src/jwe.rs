@@ -7,13 +7,13 @@
 //! `crit`, no other member. The header is checked before any key is looked up, so a hostile
 //! header costs nothing.
 
-use aes::Aes256;
+use aes::{Aes256Dec, Aes256Enc};
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit as _};
+use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, InnerIvInit as _};
 use hmac::{Hmac, Mac as _};
 use serde_json::Value;
 use sha2::Sha512;
@@ -31,6 +31,45 @@ const GCM_IV_LEN: usize = 12;
 const GCM_TAG_LEN: usize = 16;
 /// Longest protected header accepted, in base64url characters. Ours is 136.
 const MAX_HEADER_LEN: usize = 512;
+/// Base64url (unpadded) lengths of the A256CBC-HS512 IV and tag.
+const CBC_IV_B64_LEN: usize = 22;
+const CBC_TAG_B64_LEN: usize = 43;
+
+/// An A256CBC-HS512 key set up once for every token it opens or seals: the HMAC-SHA-512 with
+/// its key pads already absorbed (two SHA-512 blocks saved per token) and both AES-256 key
+/// schedules. Each use clones the state; every copy zeroizes itself when dropped.
+pub(crate) struct CbcHs512Cipher {
+    mac: Hmac<Sha512>,
+    enc: Aes256Enc,
+    dec: Aes256Dec,
+}
+
+impl CbcHs512Cipher {
+    /// Keys the cipher: MAC key = bytes 0..32, AES key = bytes 32..64 (RFC 7518 §5.2.2.1).
+    #[allow(
+        clippy::expect_used,
+        reason = "HMAC takes any key length and the AES half is always 32 bytes"
+    )]
+    pub(crate) fn new(key: &[u8; 64]) -> Self {
+        let (mac_key, enc_key) = key.split_at(32);
+        Self {
+            mac: Hmac::<Sha512>::new_from_slice(mac_key).expect("HMAC takes any key length"),
+            enc: Aes256Enc::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
+            dec: Aes256Dec::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
+        }
+    }
+
+    /// HMAC-SHA-512 over `AAD || IV || ciphertext || AL` (RFC 7518 §5.2.2.1), not finalised.
+    fn mac(&self, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Hmac<Sha512> {
+        let mut mac = self.mac.clone();
+        mac.update(aad);
+        mac.update(iv);
+        mac.update(ciphertext);
+        let aad_bits = (aad.len() as u64).wrapping_mul(8);
+        mac.update(&aad_bits.to_be_bytes());
+        mac
+    }
+}
 
 /// The content encryption named by a token's `enc` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +113,7 @@ fn split_compact(token: &str, max_len: usize) -> Result<CompactParts<'_>, AuthEr
             "longer than the longest accepted token",
         ));
     }
-    if !token
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
-    {
+    if !is_base64url_or_dot(token.as_bytes()) {
         return Err(AuthError::MalformedToken(
             "characters outside base64url and `.`",
         ));
@@ -106,6 +142,21 @@ fn split_compact(token: &str, max_len: usize) -> Result<CompactParts<'_>, AuthEr
         iv,
         ciphertext,
         tag,
+    })
+}
+
+/// Whether every byte is base64url (`A-Z a-z 0-9 - _`) or `.`. Written without
+/// short-circuits so that the compiler vectorises it: every token is checked before anything
+/// else, and this scan was a tenth of a decode.
+fn is_base64url_or_dot(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|chunk| {
+        chunk.iter().fold(true, |valid, &byte| {
+            let lower = byte | 0x20;
+            let letter = lower.wrapping_sub(b'a') < 26;
+            let digit = byte.wrapping_sub(b'0') < 10;
+            let other = (byte == b'-') | (byte == b'_') | (byte == b'.');
+            valid & (letter | digit | other)
+        })
     })
 }
 
@@ -191,15 +242,20 @@ fn parse_header(encoded: &str) -> Result<ProtectedHeader, AuthError> {
 /// The IV must be fresh random bytes for every token; [`encrypt`] supplies them.
 #[allow(
     clippy::expect_used,
-    reason = "the key halves and the IV have the fixed lengths AES-256-CBC takes"
+    reason = "the buffer is sized for the padded plaintext, so padding cannot fail"
 )]
 pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
-    let (mac_key, enc_key) = key.cbc_hs512_key().split_at(32);
-    let ciphertext = cbc::Encryptor::<Aes256>::new_from_slices(enc_key, iv)
-        .expect("32-byte key and 16-byte IV")
-        .encrypt_padded_vec::<Pkcs7>(plaintext);
+    let cipher = key.cbc_hs512();
+    // Encrypted in place: PKCS#7 always adds 1..=16 bytes. The buffer holds the plaintext
+    // until it is encrypted, so it is zeroized when dropped.
+    let mut buffer = Zeroizing::new(vec![0u8; (plaintext.len() / 16 + 1) * 16]);
+    buffer[..plaintext.len()].copy_from_slice(plaintext);
+    let ciphertext = cbc::Encryptor::inner_iv_init(cipher.enc.clone(), &(*iv).into())
+        .encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len())
+        .expect("the buffer holds the padded plaintext");
     let header = key.encoded_header();
-    let tag = cbc_hs512_mac(mac_key, header.as_bytes(), iv, &ciphertext)
+    let tag = cipher
+        .mac(header.as_bytes(), iv, ciphertext)
         .finalize()
         .into_bytes();
 
@@ -210,7 +266,7 @@ pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]
     token.push_str("..");
     URL_SAFE_NO_PAD.encode_string(iv, &mut token);
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(&ciphertext, &mut token);
+    URL_SAFE_NO_PAD.encode_string(ciphertext, &mut token);
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(&tag[..CBC_TAG_LEN], &mut token);
     token
@@ -220,18 +276,6 @@ pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]
 pub fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
     let iv: [u8; CBC_IV_LEN] = rand::random();
     encrypt_with_iv(plaintext, key, &iv)
-}
-
-/// HMAC-SHA-512 over `AAD || IV || ciphertext || AL` (RFC 7518 §5.2.2.1), not yet finalised.
-#[allow(clippy::expect_used, reason = "HMAC accepts keys of any length")]
-fn cbc_hs512_mac(mac_key: &[u8], aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Hmac<Sha512> {
-    let mut mac = Hmac::<Sha512>::new_from_slice(mac_key).expect("HMAC takes any key length");
-    mac.update(aad);
-    mac.update(iv);
-    mac.update(ciphertext);
-    let aad_bits = (aad.len() as u64).wrapping_mul(8);
-    mac.update(&aad_bits.to_be_bytes());
-    mac
 }
 
 /// Decrypts a compact JWE with the key its header names, returning the plaintext.
@@ -246,52 +290,83 @@ pub fn decrypt(
     max_len: usize,
 ) -> Result<Zeroizing<Vec<u8>>, AuthError> {
     let parts = split_compact(token, max_len)?;
+    let aad = parts.header.as_bytes();
+    // The common case: a header byte-for-byte equal to one our keys write (Auth.js writes the
+    // same bytes), which is `alg: dir`, A256CBC-HS512 and that key's `kid`; nothing to parse.
+    if let Some(key) = keys.key_for_encoded_header(parts.header) {
+        return decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts);
+    }
     let header = parse_header(parts.header)?;
     let gcm = header.enc == ContentEncryption::A256Gcm;
     let key = keys
         .decoding_key(header.kid.as_deref(), gcm)
         .ok_or(AuthError::UnknownKey)?;
-    let iv = decode_part(parts.iv, "iv is not base64url")?;
-    let ciphertext = decode_part(parts.ciphertext, "ciphertext is not base64url")?;
-    let tag = decode_part(parts.tag, "tag is not base64url")?;
-    let aad = parts.header.as_bytes();
     match header.enc {
-        ContentEncryption::A256CbcHs512 => {
-            decrypt_cbc_hs512(key.cbc_hs512_key(), aad, &iv, &ciphertext, &tag)
+        ContentEncryption::A256CbcHs512 => decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts),
+        ContentEncryption::A256Gcm => {
+            let iv = decode_part(parts.iv, "iv is not base64url")?;
+            let ciphertext = decode_part(parts.ciphertext, "ciphertext is not base64url")?;
+            let tag = decode_part(parts.tag, "tag is not base64url")?;
+            decrypt_gcm(key.gcm_key(), aad, &iv, &ciphertext, &tag)
         }
-        ContentEncryption::A256Gcm => decrypt_gcm(key.gcm_key(), aad, &iv, &ciphertext, &tag),
     }
 }
 
+/// Decodes a base64url part that must be exactly `N` bytes into an array, without allocating
+/// when its length is right: `Ok(None)` when it is base64url of another length.
+fn decode_fixed<const N: usize>(
+    part: &str,
+    b64_len: usize,
+    not_base64: &'static str,
+) -> Result<Option<[u8; N]>, AuthError> {
+    let mut out = [0u8; N];
+    if part.len() == b64_len {
+        return match URL_SAFE_NO_PAD.decode_slice(part, &mut out) {
+            Ok(len) if len == N => Ok(Some(out)),
+            Ok(_) => Ok(None),
+            Err(_) => Err(AuthError::MalformedToken(not_base64)),
+        };
+    }
+    decode_part(part, not_base64).map(|_| None)
+}
+
 fn decrypt_cbc_hs512(
-    key: &[u8; 64],
+    cipher: &CbcHs512Cipher,
     aad: &[u8],
-    iv: &[u8],
-    ciphertext: &[u8],
-    tag: &[u8],
+    parts: &CompactParts<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, AuthError> {
-    if iv.len() != CBC_IV_LEN {
+    // Every part is decoded before any length is checked, so errors come in the same order
+    // as decoding them whole would give.
+    let iv = decode_fixed::<CBC_IV_LEN>(parts.iv, CBC_IV_B64_LEN, "iv is not base64url")?;
+    // Decrypted in place below, so zeroized from the start.
+    let mut buffer = Zeroizing::new(decode_part(
+        parts.ciphertext,
+        "ciphertext is not base64url",
+    )?);
+    let tag = decode_fixed::<CBC_TAG_LEN>(parts.tag, CBC_TAG_B64_LEN, "tag is not base64url")?;
+    let Some(iv) = iv else {
         return Err(AuthError::MalformedToken("iv must be 16 bytes"));
-    }
-    if tag.len() != CBC_TAG_LEN {
+    };
+    let Some(tag) = tag else {
         return Err(AuthError::MalformedToken("tag must be 32 bytes"));
-    }
-    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
+    };
+    if buffer.is_empty() || !buffer.len().is_multiple_of(16) {
         return Err(AuthError::MalformedToken(
             "ciphertext is not a whole number of blocks",
         ));
     }
-    let (mac_key, enc_key) = key.split_at(32);
     // `verify_truncated_left` compares the first 32 bytes of the HMAC in constant time; the
-    // tag length was checked above, so a short tag cannot pass as a prefix.
-    cbc_hs512_mac(mac_key, aad, iv, ciphertext)
-        .verify_truncated_left(tag)
+    // tag is exactly 32 bytes, so a short tag cannot pass as a prefix.
+    cipher
+        .mac(aad, &iv, &buffer)
+        .verify_truncated_left(&tag)
         .map_err(|_| AuthError::TagMismatch)?;
-    let plaintext = cbc::Decryptor::<Aes256>::new_from_slices(enc_key, iv)
+    let len = cbc::Decryptor::inner_iv_init(cipher.dec.clone(), &iv.into())
+        .decrypt_padded::<Pkcs7>(&mut buffer)
         .map_err(|_| AuthError::DecryptionFailed)?
-        .decrypt_padded_vec::<Pkcs7>(ciphertext)
-        .map_err(|_| AuthError::DecryptionFailed)?;
-    Ok(Zeroizing::new(plaintext))
+        .len();
+    buffer.truncate(len);
+    Ok(buffer)
 }
 
 fn decrypt_gcm(
@@ -317,4 +392,79 @@ fn decrypt_gcm(
         .decrypt(&nonce, Payload { msg: &message, aad })
         .map(Zeroizing::new)
         .map_err(|_| AuthError::TagMismatch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::KeySet;
+    use crate::secret::Secrets;
+
+    #[test]
+    fn the_character_scan_accepts_exactly_base64url_and_dots() {
+        for byte in 0..=u8::MAX {
+            let expected = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.');
+            // Alone, and at every position of a chunk and across a chunk boundary.
+            for position in [0, 1, 63, 64, 100] {
+                let mut bytes = vec![b'A'; 130];
+                bytes[position] = byte;
+                assert_eq!(is_base64url_or_dot(&bytes), expected, "byte {byte:#04x}");
+            }
+        }
+        assert!(is_base64url_or_dot(b""));
+    }
+
+    #[test]
+    fn fast_and_parsed_header_paths_open_the_same_tokens() {
+        let secrets = Secrets::new(["jwe-unit-secret-0123456789abcdef0123"]).unwrap();
+        let keys = KeySet::derive(&secrets, "authjs.session-token");
+        let key = keys.encoding_key();
+        let token = encrypt(b"{\"sub\":\"1\"}", key);
+        assert!(keys.key_for_encoded_header(key.encoded_header()).is_some());
+        assert_eq!(
+            decrypt(&token, &keys, 4096).unwrap().as_slice(),
+            b"{\"sub\":\"1\"}"
+        );
+        // The same header with its members reordered is not ours byte for byte: parsed.
+        let reordered = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"kid":"{}","enc":"A256CBC-HS512","alg":"dir"}}"#,
+            key.kid()
+        ));
+        assert!(keys.key_for_encoded_header(&reordered).is_none());
+        let rest = token.split_once('.').unwrap().1;
+        let iv: [u8; CBC_IV_LEN] = rand::random();
+        let resealed = encrypt_reheadered(b"{\"sub\":\"1\"}", key, &reordered, &iv);
+        assert_eq!(
+            decrypt(&resealed, &keys, 4096).unwrap().as_slice(),
+            b"{\"sub\":\"1\"}"
+        );
+        // A token whose tag was made over the other header does not open.
+        let swapped = format!("{reordered}.{rest}");
+        assert_eq!(decrypt(&swapped, &keys, 4096), Err(AuthError::TagMismatch));
+    }
+
+    /// Seals under `key` with an arbitrary protected header.
+    fn encrypt_reheadered(
+        plaintext: &[u8],
+        key: &DerivedKey,
+        header: &str,
+        iv: &[u8; CBC_IV_LEN],
+    ) -> String {
+        let cipher = key.cbc_hs512();
+        let mut buffer = vec![0u8; (plaintext.len() / 16 + 1) * 16];
+        buffer[..plaintext.len()].copy_from_slice(plaintext);
+        let ciphertext = cbc::Encryptor::inner_iv_init(cipher.enc.clone(), &(*iv).into())
+            .encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len())
+            .unwrap();
+        let tag = cipher
+            .mac(header.as_bytes(), iv, ciphertext)
+            .finalize()
+            .into_bytes();
+        format!(
+            "{header}..{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(iv),
+            URL_SAFE_NO_PAD.encode(ciphertext),
+            URL_SAFE_NO_PAD.encode(&tag[..CBC_TAG_LEN])
+        )
+    }
 }

@@ -14,6 +14,7 @@ use hkdf::Hkdf;
 use sha2::{Digest as _, Sha256, Sha512};
 use zeroize::Zeroizing;
 
+use crate::jwe::CbcHs512Cipher;
 use crate::secret::{Secret, Secrets};
 
 /// Length of an A256CBC-HS512 key: 32 bytes of MAC key, then 32 bytes of AES key.
@@ -60,6 +61,8 @@ pub struct DerivedKey {
     /// `{"alg":"dir","enc":"A256CBC-HS512","kid":…}`, base64url: the first part of every
     /// token this key encodes, computed once.
     encoded_header: String,
+    /// The A256CBC-HS512 key set up for use (HMAC pads absorbed, AES key schedules).
+    cbc: CbcHs512Cipher,
 }
 
 impl DerivedKey {
@@ -71,15 +74,16 @@ impl DerivedKey {
         let header = format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid}"}}"#);
         Self {
             encoded_header: URL_SAFE_NO_PAD.encode(header),
+            cbc: CbcHs512Cipher::new(&key),
             key,
             kid,
             gcm_kid,
         }
     }
 
-    /// The 64-byte A256CBC-HS512 key.
-    pub(crate) fn cbc_hs512_key(&self) -> &[u8; CBC_HS512_KEY_LEN] {
-        &self.key
+    /// The A256CBC-HS512 key, set up once.
+    pub(crate) fn cbc_hs512(&self) -> &CbcHs512Cipher {
+        &self.cbc
     }
 
     /// The 32-byte A256GCM key.
@@ -151,6 +155,15 @@ impl KeySet {
     /// All keys, newest first.
     pub fn keys(&self) -> &[DerivedKey] {
         &self.keys
+    }
+
+    /// The key whose own protected header is exactly `encoded` (base64url, as in a token):
+    /// the fast path of decoding, which then needs no header parsing. Headers are public, so
+    /// the comparison need not be constant-time.
+    pub(crate) fn key_for_encoded_header(&self, encoded: &str) -> Option<&DerivedKey> {
+        self.keys
+            .iter()
+            .find(|key| key.encoded_header.as_bytes() == encoded.as_bytes())
     }
 
     /// The key for a token's header: the one whose `kid` matches, or, for a token without a

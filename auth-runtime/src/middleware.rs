@@ -4,10 +4,13 @@
 //! A cookie that does not decode (tampered, expired, made with another secret, claims that do
 //! not fit the token type, chunks that do not form one token) means signed out; it is never an
 //! error response. The session keys were derived when [`Auth`] was built, so a request costs
-//! one cookie parse and, when a cookie is present, one decryption.
+//! one cookie parse and, when a cookie is present and something asks for the session, one
+//! decryption: the token is decrypted on first use, so a route that never looks at the session
+//! (a health check, static files) does not pay for it even when the browser sends the cookie.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use poem::http::header;
@@ -21,7 +24,10 @@ use crate::schema::AuthSchema;
 
 /// The session a request carried, as the middleware found it.
 pub struct LoadedSession<C: AuthSchema> {
-    signed_in: Option<SignedInToken<C>>,
+    /// The reassembled token and the keys to open it, until the first use decodes it.
+    raw: Option<(String, Auth<C>)>,
+    /// The decoded session: set on first use (or at once when there was no token).
+    signed_in: OnceLock<Option<SignedInToken<C>>>,
     names: SessionCookieNames,
 }
 
@@ -31,31 +37,38 @@ struct SignedInToken<C: AuthSchema> {
     expires_at: i64,
 }
 
+impl<C: AuthSchema> Clone for SignedInToken<C> {
+    fn clone(&self) -> Self {
+        Self {
+            token: self.token.clone(),
+            expires_at: self.expires_at,
+        }
+    }
+}
+
 impl<C: AuthSchema> Clone for LoadedSession<C> {
     fn clone(&self) -> Self {
         Self {
-            signed_in: self.signed_in.as_ref().map(|signed_in| SignedInToken {
-                token: signed_in.token.clone(),
-                expires_at: signed_in.expires_at,
-            }),
+            raw: self.raw.clone(),
+            signed_in: self.signed_in.clone(),
             names: self.names,
         }
     }
 }
 
-/// Prints whether the request is signed in, never the token.
+/// Prints whether the request carried a session token, never the token.
 impl<C: AuthSchema> fmt::Debug for LoadedSession<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoadedSession")
-            .field("signed_in", &self.signed_in.is_some())
+            .field("signed_in", &self.token().is_some())
             .field("names", &self.names)
             .finish()
     }
 }
 
 impl<C: AuthSchema> LoadedSession<C> {
-    /// Reads and decodes the session cookie of `req` (every `Cookie` header, chunks
-    /// reassembled). Never fails: anything unusable is signed out.
+    /// Reads the session cookie of `req` (every `Cookie` header, chunks reassembled); the token
+    /// is decrypted when first asked for. Never fails: anything unusable is signed out.
     pub fn load(auth: &Auth<C>, req: &Request) -> Self {
         let pairs = req
             .headers()
@@ -64,15 +77,20 @@ impl<C: AuthSchema> LoadedSession<C> {
             .filter_map(|value| value.to_str().ok())
             .flat_map(parse_cookie_header);
         let cookie = SessionCookie::read(pairs, auth.names().session);
-        let signed_in = match cookie.token {
-            Ok(Some(raw)) => decode_token(auth, &raw),
+        let signed_in = OnceLock::new();
+        let raw = match cookie.token {
+            Ok(Some(raw)) => Some((raw, auth.clone())),
             Ok(None) => None,
             Err(error) => {
                 tracing::debug!(%error, "session cookie refused; signed out");
                 None
             }
         };
+        if raw.is_none() {
+            let _ = signed_in.set(None);
+        }
         Self {
+            raw,
             signed_in,
             names: cookie.names,
         }
@@ -96,16 +114,24 @@ impl<C: AuthSchema> LoadedSession<C> {
         }
     }
 
+    /// The decoded session, decoding the token on first use.
+    fn signed_in(&self) -> Option<&SignedInToken<C>> {
+        self.signed_in
+            .get_or_init(|| {
+                let (raw, auth) = self.raw.as_ref()?;
+                decode_token(auth, raw)
+            })
+            .as_ref()
+    }
+
     /// The signed-in user's token, `None` when signed out.
     pub fn token(&self) -> Option<&C::Token> {
-        self.signed_in.as_ref().map(|signed_in| &signed_in.token)
+        self.signed_in().map(|signed_in| &signed_in.token)
     }
 
     /// When the token expires, in seconds since the Unix epoch; `None` when signed out.
     pub fn expires_at(&self) -> Option<i64> {
-        self.signed_in
-            .as_ref()
-            .map(|signed_in| signed_in.expires_at)
+        self.signed_in().map(|signed_in| signed_in.expires_at)
     }
 
     /// Which session cookie names the request carried (to expire them).

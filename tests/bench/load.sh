@@ -4,14 +4,16 @@
 # Builds the demo in release mode, starts it on a loopback port with a fixed AUTH_SECRET, signs
 # in as admin@example.com (GET /api/auth/csrf, POST /api/auth/callback/credentials, with a curl
 # cookie jar), then runs wrk against GET /api/auth/session, GET /api/me, POST /api/posts and
-# GET /api/ping, one after another on the same server. Then the peer: the real @auth/core
+# GET /api/ping (without a cookie: the unauthenticated baseline; then with the session cookie a
+# browser would send), one after another on the same server. Then the peer: the real @auth/core
 # (tests/bench/authjs-server.mjs, pinned by tests/package-lock.json) behind node:http, signed
 # in the same way and loaded the same way on its /api/auth/session and /api/ping. Prints
 # req/s, p50 and p99 of each run, the ratios to /api/ping and to the peer, and the peak
 # resident memory (VmHWM) of both servers. Every process it starts is stopped on exit.
 #
 # Settings (environment): DURATION (10s), THREADS (2), CONNECTIONS (64), OUR_PORT (3100),
-# PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo.
+# PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo, DEMO=<path> to load
+# another build of the demo (a checkout of an older commit, say; implies SKIP_BUILD=1).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -53,11 +55,11 @@ if [ ! -f tests/node_modules/@auth/core/package.json ]; then
   say "installing the pinned @auth/core (npm ci in tests/)"
   (cd tests && npm ci --no-audit --no-fund >/dev/null)
 fi
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
+if [ "${SKIP_BUILD:-0}" != 1 ] && [ -z "${DEMO:-}" ]; then
   say "building the demo (release)"
   cargo build --release --example demo >&2
 fi
-DEMO="$ROOT/target/release/examples/demo"
+DEMO=${DEMO:-"$ROOT/target/release/examples/demo"}
 
 # --- helpers --------------------------------------------------------------------------------
 wait_for() { # url
@@ -101,7 +103,8 @@ peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 # wrk with --latency; appends "label rps p50_ms p99_ms non2xx" to $WORK/results.
 load() { # label url cookie [lua script]
   local label=$1 url=$2 cookie=$3 script=${4:-} out="$WORK/wrk-$1.txt"
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $cookie")
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
+  [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
   [ -n "$script" ] && args+=(-s "$script")
   say "wrk $label: $url"
   wrk "${args[@]}" "$url" >"$out"
@@ -138,12 +141,14 @@ PIDS+=("$OUR_PID")
 wait_for "$OURS/api/ping"
 OUR_COOKIE=$(sign_in "$OURS" "$WORK/ours.jar")
 curl -fsS -H "Cookie: $OUR_COOKIE" "$OURS/api/me" >/dev/null || { say "not signed in on ours"; exit 1; }
+OUR_PEAK_IDLE=$(peak_kb "$OUR_PID")
 
 load session "$OURS/api/auth/session" "$OUR_COOKIE"
 OUR_PEAK_SESSION=$(peak_kb "$OUR_PID")
 load me "$OURS/api/me" "$OUR_COOKIE"
 load posts "$OURS/api/posts" "$OUR_COOKIE" "$WORK/posts.lua"
-load ping "$OURS/api/ping" "$OUR_COOKIE"
+load ping "$OURS/api/ping" ""
+load ping_cookie "$OURS/api/ping" "$OUR_COOKIE"
 OUR_PEAK=$(peak_kb "$OUR_PID")
 
 # --- the peer: @auth/core -------------------------------------------------------------------
@@ -155,16 +160,17 @@ wait_for "$PEER/api/ping"
 PEER_COOKIE=$(sign_in "$PEER" "$WORK/peer.jar")
 curl -fsS -H "Cookie: $PEER_COOKIE" "$PEER/api/auth/session" | grep -q '"role":"admin"' ||
   { say "not signed in on the peer"; exit 1; }
+PEER_PEAK_IDLE=$(peak_kb "$PEER_PID")
 
 load authjs_session "$PEER/api/auth/session" "$PEER_COOKIE"
 PEER_PEAK_SESSION=$(peak_kb "$PEER_PID")
-load authjs_ping "$PEER/api/ping" "$PEER_COOKIE"
+load authjs_ping "$PEER/api/ping" ""
 PEER_PEAK=$(peak_kb "$PEER_PID")
 
 say "load after: $(uptime)"
 
 # --- the table ------------------------------------------------------------------------------
-python3 - "$WORK/results" "$OUR_PEAK_SESSION" "$OUR_PEAK" "$PEER_PEAK_SESSION" "$PEER_PEAK" \
+python3 - "$WORK/results" "$OUR_PEAK_IDLE" "$PEER_PEAK_IDLE" "$OUR_PEAK_SESSION" "$OUR_PEAK" "$PEER_PEAK_SESSION" "$PEER_PEAK" \
   "$DURATION" "$THREADS" "$CONNECTIONS" <<'PY'
 import sys
 rows = {}
@@ -172,13 +178,16 @@ for line in open(sys.argv[1]):
     head, _, errors = line.partition("|")
     label, rps, p50, p99, bad = head.split()
     rows[label] = (float(rps), float(p50), float(p99), int(bad), errors.strip())
-our_hwm_session, our_hwm, peer_hwm_session, peer_hwm = (int(v) for v in sys.argv[2:6])
-duration, threads, connections = sys.argv[6:9]
+our_idle, peer_idle, our_hwm_session, our_hwm, peer_hwm_session, peer_hwm = (
+    int(v) for v in sys.argv[2:8]
+)
+duration, threads, connections = sys.argv[8:11]
 names = {
     "session": "ours GET /api/auth/session",
     "me": "ours GET /api/me",
     "posts": "ours POST /api/posts",
     "ping": "ours GET /api/ping",
+    "ping_cookie": "ours GET /api/ping, session cookie sent",
     "authjs_session": "@auth/core GET /api/auth/session",
     "authjs_ping": "@auth/core GET /api/ping",
 }
@@ -199,6 +208,7 @@ print(f"\nours /api/auth/session vs @auth/core's: {ratio:.1f}×")
 print(f"ours /api/auth/session vs ours /api/ping: {rows['session'][0] / rows['ping'][0]:.1%}")
 print("\n| peak resident memory (VmHWM) | ours (demo) | @auth/core (node) |")
 print("|---|---:|---:|")
+print(f"| after start-up and sign-in, before any load | {our_idle / 1024:.1f} MiB | {peer_idle / 1024:.1f} MiB |")
 print(f"| after the /session run | {our_hwm_session / 1024:.1f} MiB | {peer_hwm_session / 1024:.1f} MiB |")
-print(f"| after all runs | {our_hwm / 1024:.1f} MiB | {peer_hwm / 1024:.1f} MiB |")
+print(f"| after all runs (ours also kept every post) | {our_hwm / 1024:.1f} MiB | {peer_hwm / 1024:.1f} MiB |")
 PY

@@ -20,6 +20,7 @@ use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::{Origin, RedirectPolicy};
 use crate::schema::AuthSchema;
 use crate::secret::{SECRET_VARIABLE, Secrets};
+use crate::superseded::UpdatedTokens;
 use crate::token::{Clock, SystemClock, TokenCodec};
 
 /// The environment variable holding the public URL of the site.
@@ -68,6 +69,7 @@ struct AuthInner<C: AuthSchema> {
     redirects: RedirectPolicy,
     limiter: Option<Arc<dyn SignInLimiter>>,
     trusted_proxies: Vec<IpAddr>,
+    updated_tokens: UpdatedTokens<C::Token>,
     state: C::State,
 }
 
@@ -184,6 +186,12 @@ impl<C: AuthSchema> Auth<C> {
     /// `None` when the peer is not an IP socket.
     pub fn client_ip(&self, req: &Request) -> Option<IpAddr> {
         crate::routes::client_ip(req, &self.inner.trusted_proxies)
+    }
+
+    /// The tokens recent updates issued, so that a session read that started before an update
+    /// cannot write the old claims back.
+    pub(crate) fn updated_tokens(&self) -> &UpdatedTokens<C::Token> {
+        &self.inner.updated_tokens
     }
 
     /// The middleware that reads the session cookie once per request. Apply it to the whole
@@ -356,6 +364,7 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 redirects,
                 limiter,
                 trusted_proxies: self.trusted_proxies,
+                updated_tokens: UpdatedTokens::new(),
                 state: self.state,
             }),
         })

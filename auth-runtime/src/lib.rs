@@ -51,6 +51,7 @@ pub mod rejection;
 pub mod routes;
 pub mod schema;
 pub mod secret;
+pub mod superseded;
 pub mod token;
 
 #[doc(hidden)]

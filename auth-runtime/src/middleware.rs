@@ -33,6 +33,8 @@ pub struct LoadedSession<C: AuthSchema> {
 
 struct SignedInToken<C: AuthSchema> {
     token: C::Token,
+    /// The token's `iat`, in seconds since the Unix epoch.
+    issued_at: i64,
     /// The token's `exp`, in seconds since the Unix epoch.
     expires_at: i64,
 }
@@ -41,6 +43,7 @@ impl<C: AuthSchema> Clone for SignedInToken<C> {
     fn clone(&self) -> Self {
         Self {
             token: self.token.clone(),
+            issued_at: self.issued_at,
             expires_at: self.expires_at,
         }
     }
@@ -129,6 +132,12 @@ impl<C: AuthSchema> LoadedSession<C> {
         self.signed_in().map(|signed_in| &signed_in.token)
     }
 
+    /// When the token was issued (`iat`), in seconds since the Unix epoch; `None` when signed
+    /// out.
+    pub fn issued_at(&self) -> Option<i64> {
+        self.signed_in().map(|signed_in| signed_in.issued_at)
+    }
+
     /// When the token expires, in seconds since the Unix epoch; `None` when signed out.
     pub fn expires_at(&self) -> Option<i64> {
         self.signed_in().map(|signed_in| signed_in.expires_at)
@@ -151,8 +160,13 @@ fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToke
         }
     };
     let expires_at = claims.get("exp").and_then(Value::as_i64)?;
+    let issued_at = claims.get("iat").and_then(Value::as_i64).unwrap_or(0);
     match serde_json::from_value::<C::Token>(Value::Object(claims)) {
-        Ok(token) => Some(SignedInToken { token, expires_at }),
+        Ok(token) => Some(SignedInToken {
+            token,
+            issued_at,
+            expires_at,
+        }),
         Err(error) => {
             // The serde message may quote claim values; only its position is logged.
             tracing::debug!(

@@ -506,6 +506,40 @@ async fn update_to_an_allowed_tenant_switches_it() {
     assert!(state.events.lock().unwrap().contains(&"session_updated"));
 }
 
+/// SU-08 (Auth.js pain point 1): a session read sent with the cookie from before an update and
+/// answered after it does not write the old claims back; it answers, and re-issues, the
+/// updated token.
+#[tokio::test]
+async fn a_read_with_the_pre_update_cookie_cannot_undo_the_update() {
+    let clock = SteppingClock::default();
+    let auth = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .public_url(ORIGIN)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let mut browser = Browser::new(app(&auth));
+    browser.sign_in("alice", "correct horse").await;
+    let before_update = browser.jar.clone();
+    assert_eq!(decode_jar_token(&auth, &before_update)["tenantId"], "home");
+
+    clock.advance(std::time::Duration::from_secs(3));
+    browser
+        .update(json!({ "tenantId": "acme" }))
+        .await
+        .assert_status_is_ok();
+
+    // The slow read: sent with the old cookie, answered now.
+    let mut slow = Browser::new(app(&auth));
+    slow.jar = before_update;
+    assert_eq!(slow.session().await["tenantId"], "acme");
+    assert_eq!(decode_jar_token(&auth, &slow.jar)["tenantId"], "acme");
+
+    // Once the update is a minute old, the record is gone; nothing else changed.
+    clock.advance(std::time::Duration::from_secs(120));
+    assert_eq!(browser.session().await["tenantId"], "acme");
+}
+
 #[tokio::test]
 async fn update_to_a_foreign_tenant_is_forbidden_and_leaves_the_token_unchanged() {
     let state = state();

@@ -12,12 +12,11 @@
 mod support;
 
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use auth_runtime::Auth;
 use auth_runtime::rate_limit::{MemoryLimiter, RateLimit};
-use auth_runtime::{Auth, Clock};
 use poem::Endpoint;
 use poem::http::StatusCode;
 use poem::test::TestResponse;
@@ -28,23 +27,6 @@ use support::*;
 const RATE_LIMITED: &str = "http://localhost:3000/api/auth/error?error=RateLimited";
 const WRONG_CREDENTIALS: &str =
     "http://localhost:3000/api/auth/signin?error=CredentialsSignin&code=credentials";
-
-/// A clock the test moves forward.
-#[derive(Clone, Default)]
-struct SteppingClock(Arc<AtomicI64>);
-
-impl SteppingClock {
-    fn advance(&self, by: Duration) {
-        self.0
-            .fetch_add(i64::try_from(by.as_secs()).unwrap(), Ordering::SeqCst);
-    }
-}
-
-impl Clock for SteppingClock {
-    fn now(&self) -> i64 {
-        NOW + self.0.load(Ordering::SeqCst)
-    }
-}
 
 fn limited(state: TestState) -> Auth<LimitedAuth> {
     builder::<LimitedAuth>(state).build().unwrap()

@@ -21,7 +21,7 @@ use crate::auth::Auth;
 use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies, session_set_cookies};
 use crate::error::AuthError;
 use crate::middleware::iso8601;
-use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, UpdateError};
+use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
 use crate::token::parse_claims;
 
 /// `GET` reads the session, `POST` updates it.
@@ -39,7 +39,15 @@ async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     let Some(token) = loaded.token() else {
         return signed_out(auth, previous);
     };
-    let mut token = token.clone();
+    // A token from before a recent update is answered with the updated one (SU-08).
+    let mut token = auth
+        .updated_tokens()
+        .newer_than(
+            token.subject(),
+            loaded.issued_at().unwrap_or(0),
+            auth.codec().now(),
+        )
+        .unwrap_or_else(|| token.clone());
     match C::jwt(&mut token, JwtTrigger::Refresh, auth.state()).await {
         Ok(TokenAction::Keep) => reissue(auth, &token, previous).await.unwrap_or_else(|e| e),
         Ok(TokenAction::SignOut) => signed_out(auth, previous),
@@ -88,6 +96,15 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
         return respond::null(StatusCode::BAD_REQUEST, &[]);
     };
 
+    // Two updates sent with the same old cookie build on each other, not on the old token.
+    let current = auth
+        .updated_tokens()
+        .newer_than(
+            current.subject(),
+            loaded.issued_at().unwrap_or(0),
+            auth.codec().now(),
+        )
+        .unwrap_or_else(|| current.clone());
     let mut token = current.clone();
     if let Err(error) = C::apply_update(&mut token, to_apply, auth.state()).await {
         let claim = match &error {
@@ -100,7 +117,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
         tracing::info!(claim, "session update refused");
         C::on_event(
             AuthEvent::UpdateRefused {
-                token: current,
+                token: &current,
                 claim,
             },
             auth.state(),
@@ -125,6 +142,8 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     }
     match reissue(auth, &token, previous).await {
         Ok(response) => {
+            auth.updated_tokens()
+                .record(token.subject(), token.clone(), auth.codec().now());
             C::on_event(AuthEvent::SessionUpdated { token: &token }, auth.state()).await;
             response
         }

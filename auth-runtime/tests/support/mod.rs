@@ -286,6 +286,25 @@ test_schema!(
     rate_limit = None
 );
 
+/// A clock the test moves forward, starting at `NOW`.
+#[derive(Clone, Default)]
+pub(crate) struct SteppingClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl SteppingClock {
+    pub(crate) fn advance(&self, by: std::time::Duration) {
+        self.0.fetch_add(
+            i64::try_from(by.as_secs()).unwrap(),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+}
+
+impl auth_runtime::Clock for SteppingClock {
+    fn now(&self) -> i64 {
+        NOW + self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 // --- the app --------------------------------------------------------------------------------
 
 pub(crate) fn state() -> TestState {

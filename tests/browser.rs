@@ -7,18 +7,14 @@
 //! running as root, as `.ci/run` also does; otherwise the test fails saying so.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
-#[path = "../examples/demo/app.rs"]
-#[allow(dead_code, reason = "the demo's items are used by its own binary")]
-mod app;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use auth_runtime::{Auth, Secrets};
 use serde_json::Value;
-use support::http::TestServer;
+use support::demo::serve_demo;
 use support::node::run_script;
 
 const SECRET: &str = "browser-test-secret-3f9a6c1e8b2d7a4f0e5c";
@@ -72,15 +68,8 @@ async fn a_person_signs_in_on_the_built_in_page_switches_tenant_and_signs_out_in
     ensure_chromium();
     let shots = screenshot_dir();
 
-    let port = TestServer::bind().await;
-    let origin = port.origin();
-    let state = app::AppState::with_demo_users().expect("demo users");
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([SECRET]).expect("strong secret"))
-        .public_url(&origin)
-        .build()
-        .expect("valid configuration");
-    let server = port.serve(app::app(&auth));
+    let server = serve_demo(SECRET).await;
+    let origin = server.url("");
 
     let shots_arg = shots.to_str().expect("a UTF-8 path").to_owned();
     let script_origin = origin.clone();

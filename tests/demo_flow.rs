@@ -3,15 +3,12 @@
 //! guards, the rate limit and sign-out, and the session cookie read by the real `@auth/core`.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
-#[path = "../examples/demo/app.rs"]
-#[allow(dead_code, reason = "the demo's items are used by its own binary")]
-mod app;
 mod support;
 
 use auth_runtime::cookies::SessionCookie;
-use auth_runtime::{Auth, Secrets};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use support::demo::serve_demo;
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::authjs;
 
@@ -19,12 +16,7 @@ const SECRET: &str = "demo-flow-secret-7d1c9e3a5b2f4e6d8a0c";
 const BASE: &str = "/api/auth";
 
 async fn start() -> TestServer {
-    let state = app::AppState::with_demo_users().expect("demo users");
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([SECRET]).expect("strong secret"))
-        .build()
-        .expect("valid configuration");
-    TestServer::start(app::app(&auth)).await
+    serve_demo(SECRET).await
 }
 
 /// Posts the credentials form; answers the status and the `Location`.

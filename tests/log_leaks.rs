@@ -2,19 +2,17 @@
 //! holds the secret, a derived key, a session token, a CSRF value or a password.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
-#[path = "../examples/demo/app.rs"]
-#[allow(dead_code, reason = "the demo's items are used by its own binary")]
-mod app;
 mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use auth_runtime::Secret;
 use auth_runtime::cookies::CookieNames;
 use auth_runtime::keys::DerivedKey;
-use auth_runtime::{Auth, Secret, Secrets};
 use serde_json::{Value, json};
-use support::http::{TestServer, browser, csrf_token, set_cookies};
+use support::demo::serve_demo;
+use support::http::{browser, csrf_token, set_cookies};
 use tracing_subscriber::fmt::MakeWriter;
 
 const SECRET: &str = "log-leak-secret-5e2a8c1f7b3d9e4a6c0f";
@@ -55,12 +53,7 @@ async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
         .finish();
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber here");
 
-    let state = app::AppState::with_demo_users().expect("demo users");
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([SECRET]).expect("strong secret"))
-        .build()
-        .expect("valid configuration");
-    let server = TestServer::start(app::app(&auth)).await;
+    let server = serve_demo(SECRET).await;
     let client = browser();
     let base = "/api/auth";
     let mut secrets_seen: Vec<String> = Vec::new();

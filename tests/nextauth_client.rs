@@ -6,16 +6,12 @@
 //! asserts on the JSON it prints.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
-#[path = "../examples/demo/app.rs"]
-#[allow(dead_code, reason = "the demo's items are used by its own binary")]
-mod app;
 mod support;
 
 use std::time::Duration;
 
-use auth_runtime::{Auth, Secrets};
 use serde_json::{Value, json};
-use support::http::TestServer;
+use support::demo::serve_demo;
 use support::node::run_script;
 
 const SECRET: &str = "nextauth-client-secret-5e8b2d7f1a9c3e6b";
@@ -25,16 +21,8 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Serves the demo at its real origin and runs `scenario` of the client script against it.
 async fn run_client(scenario: &'static str) -> Value {
-    let port = TestServer::bind().await;
-    let origin = port.origin();
-    let state = app::AppState::with_demo_users().expect("demo users");
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([SECRET]).expect("strong secret"))
-        .public_url(&origin)
-        .build()
-        .expect("valid configuration");
-    let server = port.serve(app::app(&auth));
-    let base_url = format!("{origin}{BASE}");
+    let server = serve_demo(SECRET).await;
+    let base_url = server.url(BASE);
     let output = tokio::task::spawn_blocking(move || {
         run_script(
             "interop/nextauth-client.mjs",

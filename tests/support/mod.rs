@@ -6,6 +6,7 @@
     reason = "each test binary uses a different part of this module"
 )]
 
+pub(crate) mod demo;
 pub(crate) mod http;
 pub(crate) mod jose;
 pub(crate) mod node;

@@ -120,11 +120,50 @@ fn token_with_blob(len: usize) -> String {
     codec().encode(claims, HOUR).expect("encode")
 }
 
+/// A token type shaped as the one `#[auth_config]` generates, for the typed decode.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code, reason = "read only to prove the decode")]
+struct TypedToken {
+    sub: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    iat: i64,
+    #[serde(default)]
+    exp: i64,
+    #[serde(default)]
+    jti: String,
+    #[serde(flatten)]
+    other_claims: serde_json::Map<String, Value>,
+}
+
 /// Asserts that `codec` refuses `token` as a bad token (signed out) with an error that names
-/// no secret, key or token, and returns the error.
+/// no secret, key or token, and returns the error. The typed decode the session middleware
+/// uses (`decode_as`, into a map and into a generated-like token type) must refuse it too,
+/// with the same kind of error (and the same error when it is about time or the header).
 #[track_caller]
 fn refused(codec: &TokenCodec, token: &str) -> AuthError {
     let error = codec.decode(token).expect_err("the token must be refused");
+    for typed in [
+        codec.decode_as::<Claims>(token).map(|_| ()),
+        codec.decode_as::<TypedToken>(token).map(|_| ()),
+    ] {
+        let typed = typed.expect_err("the typed decode must refuse it too");
+        assert_eq!(
+            std::mem::discriminant(&typed),
+            std::mem::discriminant(&error),
+            "{typed:?} against {error:?}"
+        );
+        if !matches!(error, AuthError::InvalidClaims(_)) {
+            assert_eq!(typed, error);
+        }
+        let shown = format!("{typed} {typed:?}");
+        for secret in [S1, S2, SX] {
+            assert!(!shown.contains(secret), "a secret leaked into {shown}");
+        }
+    }
     assert!(error.is_bad_token(), "{error:?} must read as signed out");
     let shown = format!("{error} {error:?}");
     for secret in [S1, S2, SX] {
@@ -1285,6 +1324,66 @@ fn invalid_utf8_and_lone_surrogates_are_refused() {
             AuthError::UnsupportedHeader(_)
         ));
     }
+}
+
+/// CL-08, CL-09, CL-10 and the registered claims, for the typed decode of the session
+/// middleware: every refusal above is also checked on `decode_as` (see [`refused`]); here,
+/// what the map decode accepts, the typed decode accepts with the same claims and times.
+#[test]
+fn the_typed_decode_accepts_what_the_map_decode_accepts() {
+    let codec = codec();
+    let exp = NOW + 3600;
+    for plaintext in [
+        claims_json(),
+        format!(r#"{{"sub":"\ud83d\ude00","exp":{exp}}}"#),
+        format!(
+            r#"{{"sub":"user-1","exp":{},"iat":{},"nbf":{}}}"#,
+            NOW - 14,
+            NOW + 14,
+            NOW + 14
+        ),
+        format!(
+            r#"{{"sub":"user-1","exp":{exp},"a":{{"b":1}},"c":{{"b":2}},"l":[{{"x":1}},{{"x":2}}]}}"#
+        ),
+        format!(
+            r#"{{"sub":"user-1","exp":{exp},"role":"user","Role":"admin","__proto__":{{"role":"admin"}}}}"#
+        ),
+        format!(r#"{{"sub":"user-1","exp":{exp},"jti":"j","n":[1.5,-2,1e300,null,true,"ü"]}}"#),
+    ] {
+        let token = forge_claims(&plaintext);
+        let claims = codec.decode(&token).expect("the map decode accepts it");
+        let (map, registered) = codec
+            .decode_as::<Claims>(&token)
+            .expect("the typed decode accepts it");
+        assert_eq!(map, claims, "{plaintext}");
+        assert_eq!(Some(registered.expires_at), claims["exp"].as_i64());
+        assert_eq!(
+            registered.issued_at,
+            claims.get("iat").and_then(Value::as_i64).unwrap_or(0)
+        );
+        let (typed, _) = codec
+            .decode_as::<TypedToken>(&token)
+            .expect("the typed decode accepts it");
+        assert_eq!(Some(typed.sub.as_str()), claims["sub"].as_str());
+    }
+
+    // Genuine tokens, and what does not fit the type: refused by position, never by value.
+    let token = codec.encode(user_claims("user-1"), HOUR).expect("encode");
+    let (typed, registered) = codec.decode_as::<TypedToken>(&token).expect("decode");
+    assert_eq!((typed.exp, typed.iat), (NOW + 3600, NOW));
+    assert_eq!(
+        (registered.expires_at, registered.issued_at),
+        (NOW + 3600, NOW)
+    );
+    let token = forge_claims(&format!(
+        r#"{{"sub":"secret-value-x","exp":{exp},"name":7}}"#
+    ));
+    codec.decode(&token).expect("the map has no types");
+    let error = codec
+        .decode_as::<TypedToken>(&token)
+        .expect_err("`name` is not a string");
+    assert!(matches!(error, AuthError::InvalidClaims(_)));
+    assert!(!format!("{error} {error:?}").contains("secret-value-x"));
 }
 
 // --- CK: cookies ---------------------------------------------------------------------------

@@ -5,14 +5,18 @@
 //! members, at every depth, have distinct names. Depth is bounded by serde_json's recursion
 //! limit (128), so deep nesting is an error, not a stack overflow.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses `bytes` as one JSON object with no duplicate member names at any depth.
 pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    // UTF-8 checked once for the whole input (escapes are still checked string by string).
+    let text = std::str::from_utf8(bytes).map_err(|_| "the JSON is not UTF-8".to_owned())?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = StrictValue
         .deserialize(&mut deserializer)
         .map_err(|error| error.to_string())?;
@@ -98,6 +102,201 @@ impl<'de> Visitor<'de> for StrictValue {
     }
 }
 
+/// A member value as the registered-claim checks see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A number that `Value::as_i64` reads: an integer within `i64`.
+    Integer(i64),
+    /// A string.
+    String,
+    /// Anything else: a fraction, an integer beyond `i64`, `null`, a boolean, an array or an
+    /// object (whose contents were checked all the same).
+    Other,
+}
+
+/// The top-level members of a claims object that the registered-claim checks read (`None`:
+/// absent).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RegisteredShapes {
+    pub(crate) exp: Option<Shape>,
+    pub(crate) nbf: Option<Shape>,
+    pub(crate) iat: Option<Shape>,
+    pub(crate) jti: Option<Shape>,
+}
+
+/// Checks `text` as [`parse_object`] does (one JSON object, distinct member names at every
+/// depth, nesting bounded, valid UTF-8 and escapes) without building it, and returns the
+/// shapes of its top-level `exp`, `nbf`, `iat` and `jti`. Member names are compared borrowed
+/// from `text` unless they contain escapes. The caller has checked that the bytes are UTF-8
+/// (once, for the whole text, rather than string by string).
+pub(crate) fn check_object(text: &str) -> Result<RegisteredShapes, String> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let shapes = TopLevel
+        .deserialize(&mut deserializer)
+        .map_err(|error| error.to_string())?;
+    deserializer.end().map_err(|error| error.to_string())?;
+    Ok(shapes)
+}
+
+/// Member names gathered for the duplicate check; above this many they are sorted instead of
+/// compared pairwise.
+const PAIRWISE_MEMBERS: usize = 16;
+
+/// The name of the first member that appears twice, if any.
+fn duplicate<'a>(names: &'a mut [Cow<'_, str>]) -> Option<&'a str> {
+    if names.len() <= PAIRWISE_MEMBERS {
+        for (index, name) in names.iter().enumerate() {
+            if names[..index].contains(name) {
+                return Some(name);
+            }
+        }
+        return None;
+    }
+    names.sort_unstable();
+    names
+        .windows(2)
+        .find(|pair| pair[0] == pair[1])
+        .map(|pair| &*pair[0])
+}
+
+fn refuse_duplicates<E: de::Error>(names: &mut [Cow<'_, str>]) -> Result<(), E> {
+    match duplicate(names) {
+        Some(name) => Err(E::custom(format_args!("duplicate member `{name}`"))),
+        None => Ok(()),
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Name<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(v)))
+    }
+}
+
+/// The top-level object: every member checked, the registered claims' shapes kept.
+struct TopLevel;
+
+impl<'de> DeserializeSeed<'de> for TopLevel {
+    type Value = RegisteredShapes;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel {
+    type Value = RegisteredShapes;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut shapes = RegisteredShapes::default();
+        let mut names: Vec<Cow<'de, str>> = Vec::with_capacity(PAIRWISE_MEMBERS);
+        while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
+            let shape = access.next_value_seed(Checked)?;
+            match &*name {
+                "exp" => shapes.exp = Some(shape),
+                "nbf" => shapes.nbf = Some(shape),
+                "iat" => shapes.iat = Some(shape),
+                "jti" => shapes.jti = Some(shape),
+                _ => {}
+            }
+            names.push(name);
+        }
+        refuse_duplicates(&mut names)?;
+        Ok(shapes)
+    }
+}
+
+/// Any value, checked as [`StrictValue`] reads it but not kept: only its [`Shape`].
+struct Checked;
+
+impl<'de> DeserializeSeed<'de> for Checked {
+    type Value = Shape;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Shape, E> {
+        Ok(Shape::Integer(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Shape, E> {
+        Ok(i64::try_from(v).map_or(Shape::Other, Shape::Integer))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Shape, E> {
+        // As `StrictValue`: a number JSON cannot hold is an error.
+        if v.is_finite() {
+            Ok(Shape::Other)
+        } else {
+            Err(E::custom("number out of range"))
+        }
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::String)
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        while seq.next_element_seed(Checked)?.is_some() {}
+        Ok(Shape::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Shape, A::Error> {
+        let mut names: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
+            access.next_value_seed(Checked)?;
+            names.push(name);
+        }
+        refuse_duplicates(&mut names)?;
+        Ok(Shape::Other)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +307,80 @@ mod tests {
         assert!(parse_object(br#"{"a":{"b":1,"b":2}}"#).is_err());
         assert!(parse_object(br#"{"a":[{"b":1,"b":2}]}"#).is_err());
         assert!(parse_object(br#"{"a":{"b":1},"c":{"b":2}}"#).is_ok());
+    }
+
+    /// `check_object` refuses exactly what `parse_object` refuses.
+    #[test]
+    fn the_check_refuses_what_the_parse_refuses() {
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        let many: String = (0..40).map(|i| format!("\"k{i}\":{i},")).collect();
+        let many_dup = format!("{{{many}\"k7\":0}}");
+        let many_ok = format!("{{{many}\"z\":0}}");
+        let inputs: [&[u8]; 24] = [
+            br#"{"role":"user","role":"admin"}"#,
+            br#"{"a":{"b":1,"b":2}}"#,
+            br#"{"a":[{"b":1,"b":2}]}"#,
+            br#"{"a":{"b":1},"c":{"b":2}}"#,
+            br#"{"role":"user","r\u006fle":"admin"}"#,
+            br#"{"exp":{"a":1,"a":2}}"#,
+            br#"{"a":"\ud800"}"#,
+            br#"{"\udc00":1}"#,
+            b"{\"a\":\"\xff\"}",
+            b"{\"\xff\":1}",
+            b"[1]",
+            b"1",
+            b"\"x\"",
+            b"{} x",
+            b"{",
+            b"",
+            br#"{"a":1e400}"#,
+            br#"{"a":[1,2,{"b":null,"c":true}],"d":-1.5}"#,
+            br#"{"a":"\u00e9\n"}"#,
+            br#"{"a":1,}"#,
+            deep.as_bytes(),
+            many_dup.as_bytes(),
+            many_ok.as_bytes(),
+            br#"{}"#,
+        ];
+        for input in inputs {
+            let checked = std::str::from_utf8(input)
+                .map_err(|error| error.to_string())
+                .and_then(check_object);
+            assert_eq!(
+                checked.is_ok(),
+                parse_object(input).is_ok(),
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+        }
+        assert!(check_object(&many_dup).is_err());
+        assert!(check_object(r#"{"role":"user","r\u006fle":"admin"}"#).is_err());
+    }
+
+    #[test]
+    fn the_check_reads_the_shapes_of_the_registered_claims() {
+        let shapes = check_object(
+            r#"{"exp":10,"nbf":1.5,"iat":18446744073709551615,"jti":"x","a":{"exp":"s"}}"#,
+        )
+        .ok();
+        assert_eq!(
+            shapes,
+            Some(RegisteredShapes {
+                exp: Some(Shape::Integer(10)),
+                nbf: Some(Shape::Other),
+                iat: Some(Shape::Other),
+                jti: Some(Shape::String),
+            })
+        );
+        let shapes = check_object(r#"{"\u0065xp":-3,"jti":null}"#).ok();
+        assert_eq!(
+            shapes,
+            Some(RegisteredShapes {
+                exp: Some(Shape::Integer(-3)),
+                jti: Some(Shape::Other),
+                ..RegisteredShapes::default()
+            })
+        );
     }
 
     #[test]

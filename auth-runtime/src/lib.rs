@@ -75,7 +75,7 @@ pub use schema::{
     ProviderKind, SignIn, TokenAction, TokenClaims,
 };
 pub use secret::{Secret, Secrets};
-pub use token::{Claims, Clock, FixedClock, SystemClock, TokenCodec};
+pub use token::{Claims, Clock, FixedClock, Registered, SystemClock, TokenCodec};
 
 /// What a config module needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {

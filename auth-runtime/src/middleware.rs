@@ -15,7 +15,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use poem::http::header;
 use poem::{Endpoint, Middleware, Request, Result};
-use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::cookies::{SessionCookie, SessionCookieNames, parse_cookie_header};
@@ -152,28 +151,15 @@ impl<C: AuthSchema> LoadedSession<C> {
 /// Decodes a session token into the schema's token type; `None` (logged at debug level,
 /// without the token) when it does not open or does not fit.
 fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToken<C>> {
-    let claims = match auth.codec().decode(raw) {
-        Ok(claims) => claims,
-        Err(error) => {
-            tracing::debug!(%error, "session token refused; signed out");
-            return None;
-        }
-    };
-    let expires_at = claims.get("exp").and_then(Value::as_i64)?;
-    let issued_at = claims.get("iat").and_then(Value::as_i64).unwrap_or(0);
-    match serde_json::from_value::<C::Token>(Value::Object(claims)) {
-        Ok(token) => Some(SignedInToken {
+    match auth.codec().decode_as::<C::Token>(raw) {
+        Ok((token, registered)) => Some(SignedInToken {
             token,
-            issued_at,
-            expires_at,
+            issued_at: registered.issued_at,
+            expires_at: registered.expires_at,
         }),
         Err(error) => {
-            // The serde message may quote claim values; only its position is logged.
-            tracing::debug!(
-                line = error.line(),
-                column = error.column(),
-                "session claims do not fit the token type; signed out"
-            );
+            // Claims that do not fit the token type give only their position, never a value.
+            tracing::debug!(%error, "session token refused; signed out");
             None
         }
     }

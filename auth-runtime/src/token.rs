@@ -5,12 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::cookies::{CHUNK_SIZE, MAX_CHUNKS};
 use crate::error::AuthError;
-use crate::json;
+use crate::json::{self, RegisteredShapes, Shape};
 use crate::jwe;
 use crate::keys::KeySet;
 
@@ -115,17 +117,87 @@ impl TokenCodec {
 
     /// Encrypts `claims` after setting `iat` to now, `exp` to now + `max_age` and `jti` to a
     /// fresh random UUID, replacing any values they had, as Auth.js does on every encode.
-    pub fn encode(&self, mut claims: Claims, max_age: Duration) -> Result<String, AuthError> {
-        let now = self.now();
-        let max_age = i64::try_from(max_age.as_secs()).unwrap_or(MAX_SAFE_INTEGER);
-        claims.insert("iat".into(), now.into());
-        claims.insert("exp".into(), now.saturating_add(max_age).into());
-        claims.insert("jti".into(), random_uuid().into());
+    pub fn encode(&self, claims: Claims, max_age: Duration) -> Result<String, AuthError> {
+        let (registered, jti) = self.registered_now(max_age);
+        self.encode_registered(claims, registered, jti)
+    }
+
+    /// Encrypts `claims` with these registered claims set, replacing any values they had.
+    pub(crate) fn encode_registered(
+        &self,
+        mut claims: Claims,
+        registered: Registered,
+        jti: String,
+    ) -> Result<String, AuthError> {
+        claims.insert("iat".into(), registered.issued_at.into());
+        claims.insert("exp".into(), registered.expires_at.into());
+        claims.insert("jti".into(), jti.into());
         let plaintext = Zeroizing::new(
             serde_json::to_vec(&claims)
                 .map_err(|error| AuthError::Serialization(error.to_string()))?,
         );
         Ok(jwe::encrypt(&plaintext, self.keys.encoding_key()))
+    }
+
+    /// The registered claims an encode made now stamps, with the same values
+    /// [`TokenCodec::encode`] sets: `iat` now, `exp` now + `max_age`, and (returned beside
+    /// them) a fresh random UUID for `jti`.
+    pub fn registered_now(&self, max_age: Duration) -> (Registered, String) {
+        let now = self.now();
+        let max_age = i64::try_from(max_age.as_secs()).unwrap_or(MAX_SAFE_INTEGER);
+        let registered = Registered {
+            issued_at: now,
+            expires_at: now.saturating_add(max_age),
+        };
+        (registered, random_uuid())
+    }
+
+    /// Encrypts a token whose registered claims are already stamped (see
+    /// [`TokenClaims::set_registered`]): it is serialised straight to bytes, with no JSON map
+    /// in between. The token must serialise to one JSON object with distinct member names.
+    ///
+    /// [`TokenClaims::set_registered`]: crate::TokenClaims::set_registered
+    pub fn encode_stamped<T: Serialize + ?Sized>(&self, token: &T) -> Result<String, AuthError> {
+        let plaintext = Zeroizing::new(
+            serde_json::to_vec(token)
+                .map_err(|error| AuthError::Serialization(error.to_string()))?,
+        );
+        if plaintext.first() != Some(&b'{') {
+            return Err(AuthError::Serialization(
+                "the token type must serialise to a JSON object".into(),
+            ));
+        }
+        Ok(jwe::encrypt(&plaintext, self.keys.encoding_key()))
+    }
+
+    /// Decrypts `token`, checks its claims exactly as [`TokenCodec::decode`] does, and reads
+    /// them into `T`, without building a JSON map: the plaintext is checked in one pass (no
+    /// duplicate member names at any depth, nesting bounded, valid UTF-8, the registered
+    /// claims' types and times), then deserialised into `T`. Returns the token's `iat` (0 when
+    /// absent) and `exp` beside it.
+    ///
+    /// Claims that do not fit `T` are an [`AuthError::InvalidClaims`] that gives only the
+    /// position, never a claim's value.
+    pub fn decode_as<T: DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<(T, Registered), AuthError> {
+        let plaintext = jwe::decrypt(token, &self.keys, self.max_token_len)?;
+        // UTF-8 is checked once for the whole plaintext, so that neither pass checks it
+        // string by string; escapes (lone surrogates) are still checked by both.
+        let text = std::str::from_utf8(&plaintext)
+            .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
+        let shapes = json::check_object(text).map_err(AuthError::InvalidClaims)?;
+        let registered = check_registered(shapes, self.now())?;
+        let claims = serde_json::from_str::<T>(text).map_err(|error| {
+            // The serde message may quote a claim value: only its position is kept.
+            AuthError::InvalidClaims(format!(
+                "the claims do not fit the token type (line {}, column {})",
+                error.line(),
+                error.column()
+            ))
+        })?;
+        Ok((claims, registered))
     }
 
     /// Decrypts `token` and checks its claims: a JSON object without duplicate members, an
@@ -139,6 +211,15 @@ impl TokenCodec {
     }
 }
 
+/// The registered times of a token: stamped by an encode, read by a decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    /// `iat`, in seconds since the Unix epoch (0 when a decoded token has none).
+    pub issued_at: i64,
+    /// `exp`, in seconds since the Unix epoch.
+    pub expires_at: i64,
+}
+
 /// Parses claims strictly: one JSON object, no duplicate member names at any depth (where
 /// a plain JSON reader would silently keep the last `"role"`), nesting bounded.
 pub fn parse_claims(json: &[u8]) -> Result<Claims, AuthError> {
@@ -149,43 +230,62 @@ pub fn parse_claims(json: &[u8]) -> Result<Claims, AuthError> {
 /// (which Auth.js uses), but stricter on types: times must be integers, never strings,
 /// fractions or absent `exp`.
 pub fn check_registered_claims(claims: &Claims, now: i64) -> Result<(), AuthError> {
+    let shape = |name: &str| {
+        claims.get(name).map(|value| match value {
+            Value::String(_) => Shape::String,
+            value => value.as_i64().map_or(Shape::Other, Shape::Integer),
+        })
+    };
+    let shapes = RegisteredShapes {
+        exp: shape("exp"),
+        nbf: shape("nbf"),
+        iat: shape("iat"),
+        jti: shape("jti"),
+    };
+    check_registered(shapes, now).map(|_| ())
+}
+
+/// The checks of [`check_registered_claims`] on the shapes of the claims, in the same order
+/// and with the same errors; the times when they pass.
+fn check_registered(shapes: RegisteredShapes, now: i64) -> Result<Registered, AuthError> {
     let tolerance = CLOCK_TOLERANCE.as_secs() as i64;
-    let exp = integer_claim(claims, "exp")?
+    let exp = integer_claim(shapes.exp, "exp")?
         .ok_or_else(|| AuthError::InvalidClaims("`exp` is missing".into()))?;
     if exp <= now - tolerance {
         return Err(AuthError::Expired { exp });
     }
-    if let Some(nbf) = integer_claim(claims, "nbf")?
+    if let Some(nbf) = integer_claim(shapes.nbf, "nbf")?
         && nbf > now + tolerance
     {
         return Err(AuthError::NotYetValid { not_before: nbf });
     }
-    if let Some(iat) = integer_claim(claims, "iat")?
+    let iat = integer_claim(shapes.iat, "iat")?;
+    if let Some(iat) = iat
         && iat > now + tolerance
     {
         return Err(AuthError::NotYetValid { not_before: iat });
     }
-    match claims.get("jti") {
-        None | Some(Value::String(_)) => Ok(()),
+    match shapes.jti {
+        None | Some(Shape::String) => Ok(Registered {
+            issued_at: iat.unwrap_or(0),
+            expires_at: exp,
+        }),
         Some(_) => Err(AuthError::InvalidClaims("`jti` must be a string".into())),
     }
 }
 
-fn integer_claim(claims: &Claims, name: &str) -> Result<Option<i64>, AuthError> {
-    let Some(value) = claims.get(name) else {
-        return Ok(None);
-    };
-    value
-        .as_i64()
-        .filter(|seconds| seconds.abs() <= MAX_SAFE_INTEGER)
-        .map(Some)
-        .ok_or_else(|| {
-            AuthError::InvalidClaims(format!("`{name}` must be an integer number of seconds"))
-        })
+fn integer_claim(shape: Option<Shape>, name: &str) -> Result<Option<i64>, AuthError> {
+    match shape {
+        None => Ok(None),
+        Some(Shape::Integer(seconds)) if seconds.abs() <= MAX_SAFE_INTEGER => Ok(Some(seconds)),
+        Some(_) => Err(AuthError::InvalidClaims(format!(
+            "`{name}` must be an integer number of seconds"
+        ))),
+    }
 }
 
 /// A random (version 4) UUID, the `jti` Auth.js sets.
-fn random_uuid() -> String {
+pub(crate) fn random_uuid() -> String {
     let bytes: [u8; 16] = rand::random();
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()

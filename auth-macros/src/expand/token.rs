@@ -19,6 +19,12 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
          the JavaScript convention, so a Next.js front end reads the same names."
     );
     let redacted = format!("{token}([redacted])");
+    // Every JSON name a field writes: an undeclared claim of one of these names would be
+    // written twice, so such a token takes the map path instead.
+    let field_names = ["sub", "name", "email", "picture", "iat", "exp", "jti"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(config.claims.iter().map(|claim| claim.json_name.clone()));
     quote! {
         #[doc = #doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
@@ -53,6 +59,16 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
         impl #krate::__private::TokenClaims for #token {
             fn subject(&self) -> &str {
                 &self.sub
+            }
+
+            fn set_registered(&mut self, iat: ::core::primitive::i64, exp: ::core::primitive::i64, jti: #krate::__private::String) -> ::core::primitive::bool {
+                self.iat = iat;
+                self.exp = exp;
+                self.jti = jti;
+                self.other_claims.is_empty()
+                    || !self.other_claims.keys().any(|claim| {
+                        ::core::matches!(claim.as_str(), #(#field_names)|*)
+                    })
             }
         }
 

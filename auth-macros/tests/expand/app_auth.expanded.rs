@@ -55,6 +55,27 @@ impl ::auth_runtime::__private::TokenClaims for AppAuthToken {
     fn subject(&self) -> &str {
         &self.sub
     }
+    fn set_registered(
+        &mut self,
+        iat: ::core::primitive::i64,
+        exp: ::core::primitive::i64,
+        jti: ::auth_runtime::__private::String,
+    ) -> ::core::primitive::bool {
+        self.iat = iat;
+        self.exp = exp;
+        self.jti = jti;
+        self.other_claims.is_empty()
+            || !self
+                .other_claims
+                .keys()
+                .any(|claim| {
+                    ::core::matches!(
+                        claim.as_str(), "sub" | "name" | "email" | "picture" | "iat" |
+                        "exp" | "jti" | "id" | "role" | "permissions" | "tenantId" |
+                        "accessToken"
+                    )
+                })
+    }
 }
 /// Claims are redacted: a token may carry credentials.
 impl ::auth_runtime::__private::fmt::Debug for AppAuthToken {

@@ -22,7 +22,7 @@ use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies, sessi
 use crate::error::AuthError;
 use crate::middleware::iso8601;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
-use crate::token::parse_claims;
+use crate::token::{parse_claims, random_uuid};
 
 /// `GET` reads the session, `POST` updates it.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
@@ -203,21 +203,26 @@ pub(super) fn write_token<C: AuthSchema>(
     token: &C::Token,
     previous: SessionCookieNames,
 ) -> Result<WrittenToken, AuthError> {
-    let claims = match serde_json::to_value(token) {
-        Ok(Value::Object(claims)) => claims,
-        Ok(_) => {
-            return Err(AuthError::Serialization(
-                "the token type must serialise to a JSON object".into(),
-            ));
-        }
-        Err(error) => return Err(AuthError::Serialization(error.to_string())),
-    };
     let codec = auth.codec();
-    // Read before encoding: the codec stamps `exp` from the same clock.
-    let now = codec.now();
-    let encoded = codec.encode(claims, C::MAX_AGE)?;
-    let max_age = i64::try_from(C::MAX_AGE.as_secs()).unwrap_or(i64::MAX);
-    let expires_at = now.saturating_add(max_age);
+    let (registered, jti) = codec.registered_now(C::MAX_AGE);
+    let expires_at = registered.expires_at;
+    // The generated token is stamped and serialised as it is; any other goes through a map.
+    let mut stamped = token.clone();
+    let encoded = if stamped.set_registered(registered.issued_at, expires_at, jti) {
+        codec.encode_stamped(&stamped)?
+    } else {
+        let claims = match serde_json::to_value(token) {
+            Ok(Value::Object(claims)) => claims,
+            Ok(_) => {
+                return Err(AuthError::Serialization(
+                    "the token type must serialise to a JSON object".into(),
+                ));
+            }
+            Err(error) => return Err(AuthError::Serialization(error.to_string())),
+        };
+        // `set_registered` took the stamped `jti`; a fresh one is as good.
+        codec.encode_registered(claims, registered, random_uuid())?
+    };
     let expires = UNIX_EPOCH
         .checked_add(Duration::from_secs(u64::try_from(expires_at).unwrap_or(0)))
         .unwrap_or(UNIX_EPOCH);

@@ -32,6 +32,23 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
+/// `value` percent-encoded with [`URI_COMPONENT`]; copied as it is when no byte needs it (a
+/// token: base64url and dots), without the encoder's pass.
+fn uri_component(value: &str) -> String {
+    let unreserved = |byte: u8| {
+        byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            )
+    };
+    if value.bytes().all(unreserved) {
+        value.to_owned()
+    } else {
+        utf8_percent_encode(value, URI_COMPONENT).to_string()
+    }
+}
+
 /// The names of every cookie Auth.js sets, for plain http or for https.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieNames {
@@ -113,7 +130,7 @@ impl SetCookie {
     ) -> Self {
         Self {
             name: name.into(),
-            value: utf8_percent_encode(value, URI_COMPONENT).to_string(),
+            value: uri_component(value),
             lifetime,
             secure,
             domain: None,
@@ -405,6 +422,36 @@ mod tests {
 
     fn read(header: &str) -> SessionCookie {
         SessionCookie::read(parse_cookie_header(header), NAME)
+    }
+
+    /// The shortcut for values without a byte to encode gives what the encoder gives.
+    #[test]
+    fn values_are_encoded_as_encode_uri_component_with_or_without_the_shortcut() {
+        let all: String = (0u8..=127).map(char::from).chain(['é', '😀']).collect();
+        for value in [
+            "",
+            "eyJhbGciOiJkaXIi.abc-_.xyz",
+            "AZaz09-_.!~*'()",
+            "a|b",
+            "a b",
+            "a%20b",
+            "é",
+            all.as_str(),
+        ] {
+            assert_eq!(
+                uri_component(value),
+                utf8_percent_encode(value, URI_COMPONENT).to_string(),
+                "{value}"
+            );
+        }
+        for byte in 0u8..=127 {
+            let value = char::from(byte).to_string();
+            assert_eq!(
+                uri_component(&value),
+                utf8_percent_encode(&value, URI_COMPONENT).to_string(),
+                "{byte}"
+            );
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ use auth_runtime::cookies::{
     CookieNames, SessionCookie, SessionCookieNames, parse_cookie_header, session_set_cookies,
 };
 use auth_runtime::csrf::CsrfToken;
-use auth_runtime::{Claims, KeySet, Keyring, Secrets, TokenCodec};
+use auth_runtime::{Claims, KeySet, Keyring, Secrets, TokenClaims, TokenCodec};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit as _};
 use criterion::{BatchSize, Criterion};
@@ -55,6 +55,62 @@ fn session_claims() -> Claims {
     match value {
         serde_json::Value::Object(claims) => claims,
         _ => unreachable!("an object literal"),
+    }
+}
+
+/// A token type shaped as the one `#[auth_config]` generates for the demo: the standard
+/// claims, the demo's declared claims and the undeclared rest, with the generated
+/// `set_registered`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct DemoToken {
+    sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    picture: Option<String>,
+    #[serde(default)]
+    iat: i64,
+    #[serde(default)]
+    exp: i64,
+    #[serde(default)]
+    jti: String,
+    id: String,
+    role: String,
+    permissions: Vec<String>,
+    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<String>,
+    #[serde(flatten)]
+    other_claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TokenClaims for DemoToken {
+    fn subject(&self) -> &str {
+        &self.sub
+    }
+
+    fn set_registered(&mut self, iat: i64, exp: i64, jti: String) -> bool {
+        self.iat = iat;
+        self.exp = exp;
+        self.jti = jti;
+        self.other_claims.is_empty()
+            || !self.other_claims.keys().any(|claim| {
+                matches!(
+                    claim.as_str(),
+                    "sub"
+                        | "name"
+                        | "email"
+                        | "picture"
+                        | "iat"
+                        | "exp"
+                        | "jti"
+                        | "id"
+                        | "role"
+                        | "permissions"
+                        | "tenantId"
+                )
+            })
     }
 }
 
@@ -110,6 +166,7 @@ struct Fixture {
     codec: TokenCodec,
     max_age: Duration,
     claims: Claims,
+    typed: DemoToken,
     token: String,
     tampered: String,
     rotated_codec: TokenCodec,
@@ -135,6 +192,7 @@ impl Fixture {
         let max_age = Duration::from_secs(7 * 24 * 3600);
         let claims = session_claims();
         let token = codec.encode(claims.clone(), max_age).expect("encode");
+        let (typed, _) = codec.decode_as::<DemoToken>(&token).expect("decode");
 
         // The floor works on the same sizes: the plaintext is the JSON the codec encrypts
         // (with `iat`, `exp` and `jti`), the AAD as long as the real protected header.
@@ -190,6 +248,7 @@ impl Fixture {
             codec,
             max_age,
             claims,
+            typed,
             token,
             tampered,
             rotated_codec,
@@ -231,8 +290,29 @@ impl Fixture {
         self.codec.encode(claims, self.max_age).expect("encode")
     }
 
+    /// The re-issue of a request: stamp the (cloned) typed token, serialise it, encrypt.
+    fn encode_typed(&self, mut token: DemoToken) -> String {
+        let (registered, jti) = self.codec.registered_now(self.max_age);
+        assert!(token.set_registered(registered.issued_at, registered.expires_at, jti));
+        self.codec.encode_stamped(&token).expect("encode")
+    }
+
     fn decode(&self) -> Claims {
         self.codec.decode(black_box(&self.token)).expect("decode")
+    }
+
+    /// The decode of a request before `decode_as`: into the claims map, then into the typed
+    /// token.
+    fn decode_map_typed(&self) -> DemoToken {
+        let claims = self.decode();
+        serde_json::from_value(serde_json::Value::Object(claims)).expect("the token type")
+    }
+
+    /// The decode of a request: into the typed token, with its times.
+    fn decode_typed(&self) -> (DemoToken, auth_runtime::Registered) {
+        self.codec
+            .decode_as::<DemoToken>(black_box(&self.token))
+            .expect("decode")
     }
 
     fn decode_tampered(&self) -> auth_runtime::AuthError {
@@ -279,11 +359,14 @@ impl Fixture {
 }
 
 /// The operations, with the floor each is compared to (`true`: sealing).
-const OPERATIONS: [(&str, bool); 11] = [
+const OPERATIONS: [(&str, bool); 14] = [
     ("floor_seal", true),
     ("floor_open", false),
     ("encode", true),
+    ("encode_typed", true),
     ("decode", false),
+    ("decode_map_then_typed", false),
+    ("decode_typed", false),
     ("decode_tampered", false),
     ("decode_rotated", false),
     ("csrf_verify", false),
@@ -304,7 +387,16 @@ fn benches(c: &mut Criterion, f: &Fixture) {
             BatchSize::SmallInput,
         );
     });
+    group.bench_function("encode_typed", |b| {
+        b.iter_batched(
+            || f.typed.clone(),
+            |token| f.encode_typed(token),
+            BatchSize::SmallInput,
+        );
+    });
     group.bench_function("decode", |b| b.iter(|| f.decode()));
+    group.bench_function("decode_map_then_typed", |b| b.iter(|| f.decode_map_typed()));
+    group.bench_function("decode_typed", |b| b.iter(|| f.decode_typed()));
     group.bench_function("decode_tampered", |b| b.iter(|| f.decode_tampered()));
     group.bench_function("decode_rotated", |b| b.iter(|| f.decode_rotated()));
     group.bench_function("csrf_verify", |b| b.iter(|| f.csrf_verify()));
@@ -369,7 +461,14 @@ fn ratio_of(f: &Fixture, name: &str) -> (f64, f64) {
         "floor_seal" => interleaved(|| f.seal(), || (), |()| f.seal()),
         "floor_open" => interleaved(open, || (), |()| f.open()),
         "encode" => interleaved(|| f.seal(), || f.claims.clone(), |claims| f.encode(claims)),
+        "encode_typed" => interleaved(
+            || f.seal(),
+            || f.typed.clone(),
+            |token| f.encode_typed(token),
+        ),
         "decode" => interleaved(open, || (), |()| f.decode()),
+        "decode_map_then_typed" => interleaved(open, || (), |()| f.decode_map_typed()),
+        "decode_typed" => interleaved(open, || (), |()| f.decode_typed()),
         "decode_tampered" => interleaved(open, || (), |()| f.decode_tampered()),
         "decode_rotated" => interleaved(open, || (), |()| f.decode_rotated()),
         "csrf_verify" => interleaved(open, || (), |()| f.csrf_verify()),

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::error::AuthError;
+use crate::jwe;
 
 /// Longest value of one session cookie chunk: 4096 bytes less 160 for name and attributes.
 pub const CHUNK_SIZE: usize = 3936;
@@ -32,17 +33,11 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
-/// `value` percent-encoded with [`URI_COMPONENT`]; copied as it is when no byte needs it (a
-/// token: base64url and dots), without the encoder's pass.
+/// `value` percent-encoded with [`URI_COMPONENT`]; copied as it is when it is base64url and
+/// dots (a token), which the encoder leaves alone, after one vectorised scan instead of the
+/// encoder's byte-by-byte pass.
 fn uri_component(value: &str) -> String {
-    let unreserved = |byte: u8| {
-        byte.is_ascii_alphanumeric()
-            || matches!(
-                byte,
-                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-            )
-    };
-    if value.bytes().all(unreserved) {
+    if jwe::is_base64url_or_dot(value.as_bytes()) {
         value.to_owned()
     } else {
         utf8_percent_encode(value, URI_COMPONENT).to_string()

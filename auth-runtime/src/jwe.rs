@@ -148,7 +148,7 @@ fn split_compact(token: &str, max_len: usize) -> Result<CompactParts<'_>, AuthEr
 /// Whether every byte is base64url (`A-Z a-z 0-9 - _`) or `.`. Written without
 /// short-circuits so that the compiler vectorises it: every token is checked before anything
 /// else, and this scan was a tenth of a decode.
-fn is_base64url_or_dot(bytes: &[u8]) -> bool {
+pub(crate) fn is_base64url_or_dot(bytes: &[u8]) -> bool {
     bytes.chunks(64).all(|chunk| {
         chunk.iter().fold(true, |valid, &byte| {
             let lower = byte | 0x20;

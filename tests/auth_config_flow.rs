@@ -428,3 +428,36 @@ fn configuration_problems_are_start_up_errors() {
         .build();
     assert!(opted_out.is_ok());
 }
+
+/// The generated token stamps its registered claims for the direct encode, unless an
+/// undeclared claim has a field's name (it would be written twice): then it says so, and the
+/// re-issue takes the map path, which keeps one of them.
+#[test]
+fn the_generated_token_stamps_its_registered_claims() {
+    use auth_runtime::TokenClaims as _;
+
+    let mut token: AppAuthToken = serde_json::from_value(json!({
+        "sub": "u-1",
+        "role": "viewer",
+        "permissions": ["read"],
+        "iat": 1,
+        "exp": 2,
+        "jti": "old",
+        "extra": {"kept": true},
+    }))
+    .expect("a token");
+    assert!(token.set_registered(10, 20, "new".to_owned()));
+    let written = serde_json::to_value(&token).expect("serialises");
+    assert_eq!(written["iat"], 10);
+    assert_eq!(written["exp"], 20);
+    assert_eq!(written["jti"], "new");
+    assert_eq!(written["extra"], json!({"kept": true}));
+    let text = serde_json::to_string(&token).expect("serialises");
+    assert_eq!(text.matches("\"iat\"").count(), 1, "{}", text.len());
+
+    for name in ["role", "tenantId", "sub", "iat", "jti"] {
+        let mut clashing = token.clone();
+        clashing.other_claims.insert(name.to_owned(), json!("x"));
+        assert!(!clashing.set_registered(10, 20, "new".to_owned()), "{name}");
+    }
+}

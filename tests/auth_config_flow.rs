@@ -227,6 +227,16 @@ async fn session(client: &reqwest::Client, server: &TestServer) -> Value {
         .expect("JSON")
 }
 
+async fn get_status(client: &reqwest::Client, server: &TestServer, path: &str) -> u16 {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET")
+        .status()
+        .as_u16()
+}
+
 async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (u16, Value) {
     let csrf = csrf_token(client, server, "/api/auth").await;
     let response = client
@@ -341,22 +351,12 @@ async fn generated_guards_answer_401_signed_out_and_403_without_the_claim() {
     let (server, _state) = start().await;
     let client = browser();
     for path in ["/api/admin", "/api/write", "/api/me"] {
-        let status = client
-            .get(server.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .status();
+        let status = get_status(&client, &server, path).await;
         assert_eq!(status, 401, "{path}");
     }
     sign_in(&client, &server).await;
     for path in ["/api/admin", "/api/write"] {
-        let status = client
-            .get(server.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .status();
+        let status = get_status(&client, &server, path).await;
         assert_eq!(status, 403, "{path}");
     }
 }

@@ -62,6 +62,25 @@ async fn get_json(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+async fn get_status(client: &reqwest::Client, server: &TestServer, path: &str) -> StatusCode {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET")
+        .status()
+}
+
+async fn post_status(client: &reqwest::Client, server: &TestServer, post: &Value) -> StatusCode {
+    client
+        .post(server.url("/api/posts"))
+        .json(post)
+        .send()
+        .await
+        .expect("POST")
+        .status()
+}
+
 async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (StatusCode, Value) {
     let csrf = csrf_token(client, server, BASE).await;
     let response = client
@@ -198,12 +217,7 @@ async fn a_client_cannot_raise_its_role_or_permissions_through_update() {
     assert_eq!(session["user"]["permissions"], json!(["read"]));
     assert_eq!(session["user"]["id"], "u-viewer");
     assert_eq!(
-        client
-            .get(server.url("/api/admin"))
-            .send()
-            .await
-            .expect("GET")
-            .status(),
+        get_status(&client, &server, "/api/admin").await,
         StatusCode::FORBIDDEN
     );
 }
@@ -213,22 +227,11 @@ async fn guards_answer_401_signed_out_and_403_without_role_or_permission() {
     let server = start().await;
     let client = browser();
     for path in ["/api/me", "/api/admin", "/api/posts"] {
-        let status = client
-            .get(server.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .status();
+        let status = get_status(&client, &server, path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
     }
     let post = json!({"title": "Hello", "body": "World"});
-    let status = client
-        .post(server.url("/api/posts"))
-        .json(&post)
-        .send()
-        .await
-        .expect("POST")
-        .status();
+    let status = post_status(&client, &server, &post).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         client
@@ -250,30 +253,14 @@ async fn guards_answer_401_signed_out_and_403_without_role_or_permission() {
     )
     .await;
     assert_eq!(
-        client
-            .get(server.url("/api/admin"))
-            .send()
-            .await
-            .expect("GET")
-            .status(),
+        get_status(&client, &server, "/api/admin").await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        client
-            .get(server.url("/api/posts"))
-            .send()
-            .await
-            .expect("GET")
-            .status(),
+        get_status(&client, &server, "/api/posts").await,
         StatusCode::OK
     );
-    let status = client
-        .post(server.url("/api/posts"))
-        .json(&post)
-        .send()
-        .await
-        .expect("POST")
-        .status();
+    let status = post_status(&client, &server, &post).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a viewer may not write");
 }
 
@@ -423,12 +410,7 @@ async fn sign_out_clears_every_session_chunk() {
         Value::Null
     );
     assert_eq!(
-        client
-            .get(server.url("/api/me"))
-            .send()
-            .await
-            .expect("GET")
-            .status(),
+        get_status(&client, &server, "/api/me").await,
         StatusCode::UNAUTHORIZED
     );
 }

@@ -62,6 +62,11 @@ async fn get_json(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// `GET <base>/session`: the session JSON, or `null` when signed out.
+async fn session_of(client: &reqwest::Client, server: &TestServer) -> Value {
+    get_json(client, server, &format!("{BASE}/session")).await.1
+}
+
 async fn get_status(client: &reqwest::Client, server: &TestServer, path: &str) -> StatusCode {
     client
         .get(server.url(path))
@@ -129,12 +134,7 @@ async fn wrong_password_and_missing_csrf_do_not_sign_in() {
     let (status, to) = sign_in(&client, &server, "viewer@example.com", "wrong").await;
     assert_eq!(status, StatusCode::FOUND);
     assert!(to.contains("error=CredentialsSignin"), "{to}");
-    assert_eq!(
-        get_json(&client, &server, &format!("{BASE}/session"))
-            .await
-            .1,
-        Value::Null
-    );
+    assert_eq!(session_of(&client, &server).await, Value::Null);
 
     let response = client
         .post(server.url(&format!("{BASE}/callback/credentials")))
@@ -146,12 +146,7 @@ async fn wrong_password_and_missing_csrf_do_not_sign_in() {
         .await
         .expect("POST");
     assert!(location(response.headers()).contains("error=MissingCSRF"));
-    assert_eq!(
-        get_json(&client, &server, &format!("{BASE}/session"))
-            .await
-            .1,
-        Value::Null
-    );
+    assert_eq!(session_of(&client, &server).await, Value::Null);
 }
 
 #[tokio::test]
@@ -161,12 +156,7 @@ async fn the_domain_allowlist_refuses_eve() {
     let (status, to) = sign_in(&client, &server, "eve@outside.test", "correct-horse-eve").await;
     assert_eq!(status, StatusCode::FOUND);
     assert!(to.contains("error=AccessDenied"), "{to}");
-    assert_eq!(
-        get_json(&client, &server, &format!("{BASE}/session"))
-            .await
-            .1,
-        Value::Null
-    );
+    assert_eq!(session_of(&client, &server).await, Value::Null);
 }
 
 #[tokio::test]
@@ -186,7 +176,7 @@ async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
     }
     let (status, _) = update(&client, &server, json!({"tenantId": null})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a tenant cannot be dropped");
-    let (_, session) = get_json(&client, &server, &format!("{BASE}/session")).await;
+    let session = session_of(&client, &server).await;
     assert_eq!(session["user"]["tenantId"], "globex");
 }
 
@@ -212,7 +202,7 @@ async fn a_client_cannot_raise_its_role_or_permissions_through_update() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{data}");
         assert_eq!(body, Value::Null);
     }
-    let (_, session) = get_json(&client, &server, &format!("{BASE}/session")).await;
+    let session = session_of(&client, &server).await;
     assert_eq!(session["user"]["role"], "viewer");
     assert_eq!(session["user"]["permissions"], json!(["read"]));
     assert_eq!(session["user"]["id"], "u-viewer");
@@ -334,12 +324,7 @@ async fn the_sixth_failed_attempt_is_rate_limited_and_forged_forwarding_headers_
         .await;
         assert!(to.contains("error=RateLimited"), "{header}: {to}");
     }
-    assert_eq!(
-        get_json(&client, &server, &format!("{BASE}/session"))
-            .await
-            .1,
-        Value::Null
-    );
+    assert_eq!(session_of(&client, &server).await, Value::Null);
 }
 
 #[tokio::test]
@@ -403,12 +388,7 @@ async fn sign_out_clears_every_session_chunk() {
             .iter()
             .any(|c| c.starts_with("authjs.session-token=;") && c.contains("Max-Age=0"))
     );
-    assert_eq!(
-        get_json(&client, &server, &format!("{BASE}/session"))
-            .await
-            .1,
-        Value::Null
-    );
+    assert_eq!(session_of(&client, &server).await, Value::Null);
     assert_eq!(
         get_status(&client, &server, "/api/me").await,
         StatusCode::UNAUTHORIZED

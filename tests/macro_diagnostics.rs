@@ -1,6 +1,6 @@
 //! `#[auth_config]` as users meet it: configurations that compile (`tests/ui/pass`) and
 //! mistakes that must not, each with its reviewed diagnostic (`tests/ui/fail/*.stderr`).
-//! `TRYBUILD=overwrite cargo test --test trybuild` rewrites the `.stderr` files after a deliberate
+//! `TRYBUILD=overwrite cargo test --test macro_diagnostics` rewrites the `.stderr` files after a deliberate
 //! change to a message; read every diff before committing it.
 
 #[test]

@@ -187,6 +187,12 @@ impl TokenCodec {
         // string by string; escapes (lone surrogates) are still checked by both.
         let text = std::str::from_utf8(&plaintext)
             .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
+        // One pass: the typed read refuses duplicates and notes the registered claims.
+        if let Ok((claims, shapes)) = json::read_typed::<T>(text) {
+            return Ok((claims, check_registered(shapes, self.now())?));
+        }
+        // Refused: read again, checks first, so that the error is the one the checks give
+        // (a duplicate member, a fractional `exp`) before any about the type.
         let shapes = json::check_object(text).map_err(AuthError::InvalidClaims)?;
         let registered = check_registered(shapes, self.now())?;
         let claims = serde_json::from_str::<T>(text).map_err(|error| {

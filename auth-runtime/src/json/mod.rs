@@ -12,6 +12,10 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+mod typed;
+
+pub(crate) use typed::from_str as read_typed;
+
 /// Parses `bytes` as one JSON object with no duplicate member names at any depth.
 pub(crate) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     // UTF-8 checked once for the whole input (escapes are still checked string by string).
@@ -299,6 +303,8 @@ impl<'de> Visitor<'de> for Checked {
 
 #[cfg(test)]
 mod tests {
+    use serde::de::IgnoredAny;
+
     use super::*;
 
     #[test]
@@ -343,18 +349,95 @@ mod tests {
             br#"{}"#,
         ];
         for input in inputs {
-            let checked = std::str::from_utf8(input)
-                .map_err(|error| error.to_string())
-                .and_then(check_object);
+            let text = std::str::from_utf8(input).map_err(|error| error.to_string());
+            let checked = text.clone().and_then(check_object);
+            let parsed = parse_object(input).is_ok();
+            let shown = String::from_utf8_lossy(input);
+            assert_eq!(checked.is_ok(), parsed, "{shown}");
+            // The one-pass typed read refuses the same, whatever the target type reads.
+            let Ok(text) = text else { continue };
             assert_eq!(
-                checked.is_ok(),
-                parse_object(input).is_ok(),
-                "{}",
-                String::from_utf8_lossy(input)
+                read_typed::<Map<String, Value>>(text).is_ok(),
+                parsed,
+                "{shown}"
             );
+            assert_eq!(read_typed::<IgnoredAny>(text).is_ok(), parsed, "{shown}");
+            assert_eq!(read_typed::<Flattened>(text).is_ok(), parsed, "{shown}");
+            assert_eq!(read_typed::<OnlyRole>(text).is_ok(), parsed, "{shown}");
+            // Where the typed read passes, the shapes are the check's.
+            if let Ok((_, shapes)) = read_typed::<IgnoredAny>(text) {
+                assert_eq!(Ok(shapes), checked, "{shown}");
+            }
         }
         assert!(check_object(&many_dup).is_err());
         assert!(check_object(r#"{"role":"user","r\u006fle":"admin"}"#).is_err());
+    }
+
+    /// A token-like type: one typed member, the rest kept.
+    #[derive(Deserialize)]
+    struct Flattened {
+        #[serde(default)]
+        #[allow(dead_code, reason = "read, not used")]
+        exp: Option<i64>,
+        #[serde(flatten)]
+        #[allow(dead_code, reason = "read, not used")]
+        rest: Map<String, Value>,
+    }
+
+    /// A type that ignores every member but one (serde_json would skip them unread).
+    #[derive(Deserialize)]
+    struct OnlyRole {
+        #[serde(default)]
+        #[allow(dead_code, reason = "read, not used")]
+        role: Option<String>,
+    }
+
+    /// Asks as `serde_json::value::RawValue` does (behind serde_json's `raw_value` feature,
+    /// which another crate in a build may turn on).
+    struct AsksForRawText;
+
+    impl<'de> Deserialize<'de> for AsksForRawText {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer
+                .deserialize_newtype_struct("$serde_json::private::RawValue", IgnoredAny)?;
+            Ok(Self)
+        }
+    }
+
+    #[test]
+    fn the_typed_read_refuses_duplicates_wherever_the_type_looks() {
+        use std::collections::HashMap;
+        // Names that read as the same number, for a map keyed by numbers.
+        assert!(read_typed::<HashMap<i64, i64>>(r#"{"1":1,"01":2}"#).is_err());
+        assert!(read_typed::<HashMap<i64, i64>>(r#"{"1":1,"2":2}"#).is_ok());
+        // A member the type ignores, with a duplicate inside it.
+        assert!(read_typed::<OnlyRole>(r#"{"x":{"a":1,"a":2},"role":"r"}"#).is_err());
+        assert!(read_typed::<OnlyRole>(r#"{"x":[{"a":1,"a":2}]}"#).is_err());
+        // Escaped and plain spellings of one name, known to the type and not.
+        assert!(read_typed::<OnlyRole>(r#"{"role":"a","r\u006fle":"b"}"#).is_err());
+        assert!(read_typed::<Flattened>(r#"{"xy":1,"x\u0079":2}"#).is_err());
+        // Unparsed text is not read in one pass: the caller falls back to the checking read.
+        assert!(read_typed::<AsksForRawText>(r#"{"a":1}"#).is_err());
+        // Not an object at the top, whatever the type would accept.
+        assert!(read_typed::<Option<Value>>("null").is_err());
+        assert!(read_typed::<Vec<i64>>("[1]").is_err());
+        assert!(read_typed::<Option<Value>>(r#"{"a":null}"#).is_ok());
+    }
+
+    #[test]
+    fn the_typed_read_notes_the_registered_shapes() {
+        let text = r#"{"exp":10,"nbf":1.5,"iat":18446744073709551615,"jti":"x","a":{"exp":"s"}}"#;
+        let (_, shapes) = read_typed::<Flattened>(text).expect("an object");
+        assert_eq!(Ok(shapes), check_object(text));
+        let (_, shapes) = read_typed::<OnlyRole>(r#"{"\u0065xp":-3,"jti":null}"#).expect("read");
+        assert_eq!(
+            shapes,
+            RegisteredShapes {
+                exp: Some(Shape::Integer(-3)),
+                jti: Some(Shape::Other),
+                ..RegisteredShapes::default()
+            }
+        );
     }
 
     #[test]

@@ -10,8 +10,7 @@
 use aes::{Aes256Dec, Aes256Enc};
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64_simd::{AsOut as _, URL_SAFE_NO_PAD};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, InnerIvInit as _};
 use hmac::{Hmac, Mac as _};
@@ -162,7 +161,7 @@ pub(crate) fn is_base64url_or_dot(bytes: &[u8]) -> bool {
 
 fn decode_part(part: &str, what: &'static str) -> Result<Vec<u8>, AuthError> {
     URL_SAFE_NO_PAD
-        .decode(part)
+        .decode_to_vec(part)
         .map_err(|_| AuthError::MalformedToken(what))
 }
 
@@ -264,11 +263,11 @@ pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]
     );
     token.push_str(header);
     token.push_str("..");
-    URL_SAFE_NO_PAD.encode_string(iv, &mut token);
+    URL_SAFE_NO_PAD.encode_append(iv, &mut token);
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(ciphertext, &mut token);
+    URL_SAFE_NO_PAD.encode_append(ciphertext, &mut token);
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(&tag[..CBC_TAG_LEN], &mut token);
+    URL_SAFE_NO_PAD.encode_append(&tag[..CBC_TAG_LEN], &mut token);
     token
 }
 
@@ -289,10 +288,31 @@ pub fn decrypt(
     keys: &KeySet,
     max_len: usize,
 ) -> Result<Zeroizing<Vec<u8>>, AuthError> {
+    // The common case: a token laid out as our keys write them (Auth.js writes the same
+    // bytes): one key's own header, an empty key part, then parts of the lengths
+    // A256CBC-HS512 gives. Nothing to scan, split or parse; a token this path refuses as
+    // malformed is read again below, so that the error is the one the checks give in order.
+    if token.len() <= max_len
+        && let Some((key, parts)) = our_layout(token, keys)
+    {
+        match decrypt_cbc_hs512(key.cbc_hs512(), parts.header.as_bytes(), &parts) {
+            Err(AuthError::MalformedToken(_)) => {}
+            decrypted => return decrypted,
+        }
+    }
+    decrypt_split(token, keys, max_len)
+}
+
+/// [`decrypt`] for any token: checked character by character, split at its dots, its header
+/// matched or parsed.
+fn decrypt_split(
+    token: &str,
+    keys: &KeySet,
+    max_len: usize,
+) -> Result<Zeroizing<Vec<u8>>, AuthError> {
     let parts = split_compact(token, max_len)?;
     let aad = parts.header.as_bytes();
-    // The common case: a header byte-for-byte equal to one our keys write (Auth.js writes the
-    // same bytes), which is `alg: dir`, A256CBC-HS512 and that key's `kid`; nothing to parse.
+    // A header byte-for-byte equal to one our keys write, split the general way.
     if let Some(key) = keys.key_for_encoded_header(parts.header) {
         return decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts);
     }
@@ -312,6 +332,37 @@ pub fn decrypt(
     }
 }
 
+/// The parts of `token` when it is `<one of our headers>..<22 characters>.<ciphertext>.<43
+/// characters>`, with the key that header names. Only the dots are looked at: the IV,
+/// ciphertext and tag are checked as base64url when they are decoded, and a ciphertext that
+/// holds a dot is not base64url. Whatever this accepts, [`split_compact`] splits the same way.
+fn our_layout<'t, 'k>(
+    token: &'t str,
+    keys: &'k KeySet,
+) -> Option<(&'k DerivedKey, CompactParts<'t>)> {
+    let header_len = token.find('.')?;
+    let (header, rest) = token.split_at(header_len);
+    let key = keys.key_for_encoded_header(header)?;
+    let rest = rest.strip_prefix("..")?;
+    let (iv, rest) = (rest.get(..CBC_IV_B64_LEN)?, rest.get(CBC_IV_B64_LEN..)?);
+    let rest = rest.strip_prefix('.')?;
+    let tag_start = rest.len().checked_sub(CBC_TAG_B64_LEN)?;
+    let (ciphertext, tag) = (rest.get(..tag_start)?, rest.get(tag_start..)?);
+    let ciphertext = ciphertext.strip_suffix('.')?;
+    if ciphertext.is_empty() || tag.contains('.') {
+        return None;
+    }
+    Some((
+        key,
+        CompactParts {
+            header,
+            iv,
+            ciphertext,
+            tag,
+        },
+    ))
+}
+
 /// Decodes a base64url part that must be exactly `N` bytes into an array, without allocating
 /// when its length is right: `Ok(None)` when it is base64url of another length.
 fn decode_fixed<const N: usize>(
@@ -321,9 +372,14 @@ fn decode_fixed<const N: usize>(
 ) -> Result<Option<[u8; N]>, AuthError> {
     let mut out = [0u8; N];
     if part.len() == b64_len {
-        return match URL_SAFE_NO_PAD.decode_slice(part, &mut out) {
-            Ok(len) if len == N => Ok(Some(out)),
-            Ok(_) => Ok(None),
+        return match URL_SAFE_NO_PAD.decoded_length(part.as_bytes()) {
+            Ok(len) if len == N => {
+                match URL_SAFE_NO_PAD.decode(part.as_bytes(), out[..].as_out()) {
+                    Ok(_) => Ok(Some(out)),
+                    Err(_) => Err(AuthError::MalformedToken(not_base64)),
+                }
+            }
+            Ok(_) => decode_part(part, not_base64).map(|_| None),
             Err(_) => Err(AuthError::MalformedToken(not_base64)),
         };
     }
@@ -426,7 +482,7 @@ mod tests {
             b"{\"sub\":\"1\"}"
         );
         // The same header with its members reordered is not ours byte for byte: parsed.
-        let reordered = URL_SAFE_NO_PAD.encode(format!(
+        let reordered = URL_SAFE_NO_PAD.encode_to_string(format!(
             r#"{{"kid":"{}","enc":"A256CBC-HS512","alg":"dir"}}"#,
             key.kid()
         ));
@@ -441,6 +497,47 @@ mod tests {
         // A token whose tag was made over the other header does not open.
         let swapped = format!("{reordered}.{rest}");
         assert_eq!(decrypt(&swapped, &keys, 4096), Err(AuthError::TagMismatch));
+    }
+
+    /// The fixed-layout path answers every token exactly as the general one does: a changed,
+    /// removed or added character anywhere (a dot included), and tokens cut or extended.
+    #[test]
+    fn the_layout_fast_path_answers_as_the_general_path() {
+        let secrets = Secrets::new(["a-long-enough-secret-for-these-tests-0123"]).unwrap();
+        let rotated = Secrets::new([
+            "another-long-enough-secret-for-the-tests-9",
+            "a-long-enough-secret-for-these-tests-0123",
+        ])
+        .unwrap();
+        let keys = KeySet::derive(&secrets, "authjs.session-token");
+        let both = KeySet::derive(&rotated, "authjs.session-token");
+        let token = encrypt(br#"{"sub":"1","name":"n"}"#, keys.encoding_key());
+        let mut variants = vec![token.clone(), format!("{token}."), format!(".{token}")];
+        for (index, _) in token.char_indices() {
+            for replacement in ['.', 'A', '_', '=', '+', ' '] {
+                let mut changed = token.clone();
+                changed.replace_range(index..=index, &replacement.to_string());
+                variants.push(changed);
+            }
+            let mut removed = token.clone();
+            removed.remove(index);
+            variants.push(removed);
+            let mut added = token.clone();
+            added.insert(index, '.');
+            variants.push(added);
+            variants.push(token[..index].to_owned());
+        }
+        for variant in &variants {
+            for keys in [&keys, &both] {
+                for max_len in [4096, token.len() - 1] {
+                    assert_eq!(
+                        decrypt(variant, keys, max_len),
+                        decrypt_split(variant, keys, max_len),
+                        "{variant}"
+                    );
+                }
+            }
+        }
     }
 
     /// Seals under `key` with an arbitrary protected header.
@@ -462,9 +559,9 @@ mod tests {
             .into_bytes();
         format!(
             "{header}..{}.{}.{}",
-            URL_SAFE_NO_PAD.encode(iv),
-            URL_SAFE_NO_PAD.encode(ciphertext),
-            URL_SAFE_NO_PAD.encode(&tag[..CBC_TAG_LEN])
+            URL_SAFE_NO_PAD.encode_to_string(iv),
+            URL_SAFE_NO_PAD.encode_to_string(ciphertext),
+            URL_SAFE_NO_PAD.encode_to_string(&tag[..CBC_TAG_LEN])
         )
     }
 }

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64_simd::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
 use sha2::{Digest as _, Sha256, Sha512};
 use zeroize::Zeroizing;
@@ -44,13 +43,16 @@ pub fn derive_encryption_key(secret: &Secret, salt: &str) -> Zeroizing<[u8; CBC_
 /// puts it in the `kid` header: SHA-512 for a 64-byte key, SHA-256 for a 32-byte key.
 pub fn key_id(key: &[u8]) -> String {
     // The canonical JWK has its members in lexicographic order and no white space.
-    let jwk = format!(r#"{{"k":"{}","kty":"oct"}}"#, URL_SAFE_NO_PAD.encode(key));
+    let jwk = format!(
+        r#"{{"k":"{}","kty":"oct"}}"#,
+        URL_SAFE_NO_PAD.encode_to_string(key)
+    );
     let digest: Vec<u8> = if key.len() == CBC_HS512_KEY_LEN {
         Sha512::digest(jwk.as_bytes()).to_vec()
     } else {
         Sha256::digest(jwk.as_bytes()).to_vec()
     };
-    URL_SAFE_NO_PAD.encode(digest)
+    URL_SAFE_NO_PAD.encode_to_string(digest)
 }
 
 /// One secret's key for one salt, with its key ids and the protected header that names it.
@@ -73,7 +75,7 @@ impl DerivedKey {
         let gcm_kid = key_id(&key[..GCM_KEY_LEN]);
         let header = format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid}"}}"#);
         Self {
-            encoded_header: URL_SAFE_NO_PAD.encode(header),
+            encoded_header: URL_SAFE_NO_PAD.encode_to_string(header),
             cbc: CbcHs512Cipher::new(&key),
             key,
             kid,

@@ -10,8 +10,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64_simd::STANDARD;
 use sha2::{Digest as _, Sha256};
 
 use crate::redirect::RedirectPolicy;
@@ -35,8 +34,12 @@ p{margin:0 0 1.25rem;line-height:1.5;text-align:center}\
 a{color:#2563eb}";
 
 /// `'sha256-<base64>'` of [`STYLE`], for the policy's `style-src`.
-static STYLE_SOURCE: LazyLock<String> =
-    LazyLock::new(|| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(STYLE))));
+static STYLE_SOURCE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "'sha256-{}'",
+        STANDARD.encode_to_string(Sha256::digest(STYLE))
+    )
+});
 
 /// Escapes `text` for HTML text and double- or single-quoted attribute values: `&`, `<`, `>`,
 /// `"` and `'` become character references.
@@ -129,7 +132,7 @@ mod tests {
         let html = page("t", "");
         let start = html.find("<style>").unwrap() + "<style>".len();
         let end = html.find("</style>").unwrap();
-        let digest = STANDARD.encode(Sha256::digest(&html[start..end]));
+        let digest = STANDARD.encode_to_string(Sha256::digest(&html[start..end]));
         assert!(policy.contains(&format!("'sha256-{digest}'")));
     }
 }

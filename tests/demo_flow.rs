@@ -5,10 +5,14 @@
 
 mod support;
 
+use std::time::Duration;
+
+use auth_runtime::Secrets;
 use auth_runtime::cookies::SessionCookie;
+use auth_runtime::jwe::read_protected_header;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::demo::serve_demo;
+use support::demo::{SteppingClock, serve_demo, serve_demo_with};
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::authjs;
 
@@ -125,6 +129,77 @@ async fn csrf_then_credentials_sign_in_gives_the_documented_session() {
     assert!(session["expires"].as_str().expect("expires").ends_with('Z'));
     let (_, me) = get_json(&client, &server, "/api/me").await;
     assert_eq!(me, session, "GET /api/me is the session JSON");
+}
+
+/// `session(update_age = "1h")` in the demo: a read within the hour answers from the cookie
+/// as it is (no `Set-Cookie`, the sign-in's expiry); once the token is an hour old a read
+/// re-issues it with a fresh expiry; a token under an older secret is re-issued on its first
+/// read, under the newest.
+#[tokio::test]
+async fn reads_re_issue_once_the_token_is_update_age_old_or_under_an_older_secret() {
+    let clock = SteppingClock::starting_now();
+    let server = serve_demo_with(Secrets::new([SECRET]).expect("strong"), clock.clone()).await;
+    let client = browser();
+    sign_in(&client, &server, "admin@example.com", "correct-horse-admin").await;
+    let read = || async {
+        let response = client
+            .get(server.url(&format!("{BASE}/session")))
+            .send()
+            .await
+            .expect("GET /session");
+        let cookies = set_cookies(response.headers());
+        let session: Value = response.json().await.expect("JSON");
+        (
+            cookies,
+            session["expires"].as_str().expect("expires").to_owned(),
+        )
+    };
+    let (cookies, signed_in_expiry) = read().await;
+    assert!(cookies.is_empty(), "{cookies:?}");
+    clock.advance(Duration::from_secs(59 * 60));
+    let (cookies, expires) = read().await;
+    assert!(cookies.is_empty(), "{cookies:?}");
+    assert_eq!(expires, signed_in_expiry, "no re-issue, no new expiry");
+
+    clock.advance(Duration::from_secs(60));
+    let (cookies, expires) = read().await;
+    assert_eq!(cookies.len(), 1, "re-issued once an hour old: {cookies:?}");
+    let old_token = token_in(&cookies).expect("a whole session cookie");
+    assert!(
+        expires > signed_in_expiry,
+        "{expires} after {signed_in_expiry}"
+    );
+    let (cookies, again) = read().await;
+    assert!(cookies.is_empty(), "{cookies:?}");
+    assert_eq!(again, expires);
+
+    // The secret rotates: the same cookie, read by a server whose newest secret is another.
+    let rotated = Secrets::new(["demo-flow-rotated-secret-4a8c2e6f0b1d3f5a", SECRET])
+        .expect("strong secrets");
+    let rotated = serve_demo_with(rotated, clock.clone()).await;
+    let read_rotated = || async {
+        let response = client
+            .get(rotated.url(&format!("{BASE}/session")))
+            .send()
+            .await
+            .expect("GET /session");
+        set_cookies(response.headers())
+    };
+    let new_token = token_in(&read_rotated().await).expect("re-issued at once");
+    let kid = |token: &str| read_protected_header(token).expect("our header").kid;
+    assert_ne!(kid(&new_token), kid(&old_token), "under the newest secret");
+    assert!(read_rotated().await.is_empty(), "and then left alone");
+}
+
+/// The session token in `Set-Cookie` headers, when it is one whole cookie.
+fn token_in(set_cookies: &[String]) -> Option<String> {
+    let pairs = set_cookies
+        .iter()
+        .filter_map(|cookie| cookie.split(';').next()?.split_once('='));
+    SessionCookie::read(pairs, "authjs.session-token")
+        .token
+        .ok()
+        .flatten()
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "crate",
 ];
 /// Keys of `session(...)`.
-pub(crate) const SESSION_KEYS: &[&str] = &["max_age"];
+pub(crate) const SESSION_KEYS: &[&str] = &["max_age", "update_age"];
 /// Keys of `pages(...)`.
 pub(crate) const PAGE_KEYS: &[&str] = &["sign_in", "sign_out", "error"];
 /// Keys of `rate_limit(...)`.

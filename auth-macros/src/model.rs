@@ -16,6 +16,8 @@ pub(crate) struct Config {
     pub(crate) user: Type,
     pub(crate) state: Type,
     pub(crate) max_age_secs: u64,
+    /// How old a token must be before a read re-issues it; 0: on every read.
+    pub(crate) update_age_secs: u64,
     pub(crate) callbacks: Callbacks,
     pub(crate) events: Option<Path>,
     pub(crate) pages: Pages,

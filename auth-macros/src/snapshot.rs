@@ -14,7 +14,7 @@ fn example_config_expansion_matches_the_snapshot() {
         base_path = "/api/auth",
         user = crate::users::User,
         state = crate::AppState,
-        session(max_age = "7d"),
+        session(max_age = "7d", update_age = "1h"),
         callbacks(sign_in = policy::sign_in, session = policy::session),
         events = audit::record,
     };

@@ -91,7 +91,12 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
             .unwrap_or_else(|| DEFAULT_BASE_PATH.to_owned()),
         user,
         state: settings.state.unwrap_or_else(|| syn::parse_quote!(())),
-        max_age_secs: settings.max_age.unwrap_or(DEFAULT_MAX_AGE).as_secs(),
+        max_age_secs: settings
+            .session
+            .max_age
+            .unwrap_or(DEFAULT_MAX_AGE)
+            .as_secs(),
+        update_age_secs: settings.session.update_age.map_or(0, |age| age.as_secs()),
         callbacks: settings.callbacks,
         events: settings.events,
         pages: settings.pages,
@@ -107,7 +112,7 @@ struct Settings {
     base_path: Option<String>,
     user: Option<Type>,
     state: Option<Type>,
-    max_age: Option<Duration>,
+    session: Session,
     callbacks: Callbacks,
     events: Option<Path>,
     pages: Pages,
@@ -138,7 +143,7 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
                 settings.state =
                     errors.take(attr::type_value(meta, "state", "state = crate::AppState"));
             }
-            "session" => settings.max_age = read_session(meta, errors),
+            "session" => settings.session = read_session(meta, errors),
             "callbacks" => settings.callbacks = read_callbacks(meta, errors),
             "events" => {
                 settings.events =
@@ -156,36 +161,41 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
     settings
 }
 
-fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
-    let example = "session(max_age = \"30d\")";
-    let mut max_age = None;
-    let list = errors.take(attr::nested(meta, "session", example))?;
+/// `session(max_age = …, update_age = …)`.
+#[derive(Default)]
+struct Session {
+    max_age: Option<Duration>,
+    update_age: Option<Duration>,
+}
+
+fn read_session(meta: &Meta, errors: &mut Errors) -> Session {
+    let example = "session(max_age = \"30d\", update_age = \"1h\")";
+    let mut session = Session::default();
+    let Some(list) = errors.take(attr::nested(meta, "session", example)) else {
+        return session;
+    };
+    let mut update_age = None;
     for (key, inner) in keyed(&list, errors) {
         match key.as_str() {
             "max_age" => {
-                let Some((text, span)) = errors.take(attr::string_value(inner, "max_age", example))
+                let Some((duration, text, span)) = read_duration(inner, "max_age", example, errors)
                 else {
                     continue;
                 };
-                match humantime::parse_duration(&text) {
-                    Ok(duration) if (SHORTEST_MAX_AGE..=LONGEST_MAX_AGE).contains(&duration) => {
-                        max_age = Some(duration);
-                    }
-                    Ok(_) => errors.push(
+                if (SHORTEST_MAX_AGE..=LONGEST_MAX_AGE).contains(&duration) {
+                    session.max_age = Some(duration);
+                } else {
+                    errors.push(
                         span,
                         format!(
                             "`max_age = \"{text}\"` is out of range: a session lasts from 1 \
                              minute to 400 days (browsers cap cookies there)"
                         ),
-                    ),
-                    Err(_) => errors.push(
-                        span,
-                        format!(
-                            "invalid duration `{text}`: write a number and a unit, like \
-                             \"30d\", \"12h\" or \"90m\""
-                        ),
-                    ),
+                    );
                 }
+            }
+            "update_age" => {
+                update_age = read_duration(inner, "update_age", example, errors);
             }
             other => errors.push(
                 inner.path().span(),
@@ -193,7 +203,46 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Option<Duration> {
             ),
         }
     }
-    max_age
+    if let Some((duration, text, span)) = update_age {
+        let max_age = session.max_age.unwrap_or(DEFAULT_MAX_AGE);
+        if duration < max_age {
+            session.update_age = Some(duration);
+        } else {
+            errors.push(
+                span,
+                format!(
+                    "`update_age = \"{text}\"` must be shorter than the session's `max_age` \
+                     ({}): a token is re-issued once it is `update_age` old, and one never \
+                     re-issued would expire while in use",
+                    humantime::format_duration(max_age)
+                ),
+            );
+        }
+    }
+    session
+}
+
+/// A duration written as a string (`"30d"`), with its text and span for later errors.
+fn read_duration(
+    meta: &Meta,
+    key: &str,
+    example: &str,
+    errors: &mut Errors,
+) -> Option<(Duration, String, Span)> {
+    let (text, span) = errors.take(attr::string_value(meta, key, example))?;
+    match humantime::parse_duration(&text) {
+        Ok(duration) => Some((duration, text, span)),
+        Err(_) => {
+            errors.push(
+                span,
+                format!(
+                    "invalid duration `{text}`: write a number and a unit, like \"30d\", \
+                     \"12h\" or \"90m\""
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
@@ -850,6 +899,45 @@ mod tests {
                 "invalid page `login`: a page is a path on this site, like \"/login\"",
                 "unknown page `eror`; did you mean `error`?",
                 "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn update_age_must_be_a_duration_shorter_than_max_age() {
+        let config = |session: proc_macro2::TokenStream| {
+            let mut errors = Errors::default();
+            let input = Input::parse(
+                quote!(user = User, #session),
+                quote!(
+                    struct AppAuth {}
+                ),
+                &mut errors,
+            )
+            .ok();
+            let config = input.and_then(|input| validate(input, &mut errors));
+            (config.map(|c| (c.max_age_secs, c.update_age_secs)), errors)
+        };
+        let (ages, errors) = config(quote!(session(max_age = "7d", update_age = "1h")));
+        assert!(errors.is_empty(), "{:?}", errors.messages());
+        assert_eq!(ages, Some((7 * 24 * 3600, 3600)));
+        // Not given: every read re-issues.
+        let (ages, _) = config(quote!(session(max_age = "7d")));
+        assert_eq!(ages, Some((7 * 24 * 3600, 0)));
+        let (_, errors) = config(quote!(session(update_age = "30d")));
+        assert_eq!(
+            errors.messages(),
+            [
+                "`update_age = \"30d\"` must be shorter than the session's `max_age` (30days): a \
+                 token is re-issued once it is `update_age` old, and one never re-issued would \
+                 expire while in use"
+            ]
+        );
+        let (_, errors) = config(quote!(session(update_age = "soon", max_age = "1h")));
+        assert_eq!(
+            errors.messages(),
+            [
+                "invalid duration `soon`: write a number and a unit, like \"30d\", \"12h\" or \"90m\""
             ]
         );
     }

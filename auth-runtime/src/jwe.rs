@@ -288,6 +288,25 @@ pub fn decrypt(
     keys: &KeySet,
     max_len: usize,
 ) -> Result<Zeroizing<Vec<u8>>, AuthError> {
+    open(token, keys, max_len).map(|opened| opened.plaintext)
+}
+
+/// A decrypted token.
+pub(crate) struct Opened {
+    /// The claims, as bytes.
+    pub(crate) plaintext: Zeroizing<Vec<u8>>,
+    /// Whether it is written as a re-issue would write it now: A256CBC-HS512 under the newest
+    /// secret's key. A token under an older secret, or in A256GCM, is due for re-issue.
+    pub(crate) as_written_now: bool,
+}
+
+/// [`decrypt`], telling also which key opened the token.
+pub(crate) fn open(token: &str, keys: &KeySet, max_len: usize) -> Result<Opened, AuthError> {
+    let newest = keys.encoding_key();
+    let opened = |key: &DerivedKey, plaintext| Opened {
+        plaintext,
+        as_written_now: std::ptr::eq(key, newest),
+    };
     // The common case: a token laid out as our keys write them (Auth.js writes the same
     // bytes): one key's own header, an empty key part, then parts of the lengths
     // A256CBC-HS512 gives. Nothing to scan, split or parse; a token this path refuses as
@@ -297,24 +316,26 @@ pub fn decrypt(
     {
         match decrypt_cbc_hs512(key.cbc_hs512(), parts.header.as_bytes(), &parts) {
             Err(AuthError::MalformedToken(_)) => {}
-            decrypted => return decrypted,
+            decrypted => return decrypted.map(|plaintext| opened(key, plaintext)),
         }
     }
-    decrypt_split(token, keys, max_len)
+    open_split(token, keys, max_len)
 }
 
-/// [`decrypt`] for any token: checked character by character, split at its dots, its header
+/// [`open`] for any token: checked character by character, split at its dots, its header
 /// matched or parsed.
-fn decrypt_split(
-    token: &str,
-    keys: &KeySet,
-    max_len: usize,
-) -> Result<Zeroizing<Vec<u8>>, AuthError> {
+fn open_split(token: &str, keys: &KeySet, max_len: usize) -> Result<Opened, AuthError> {
+    let newest = keys.encoding_key();
+    let opened = |key: &DerivedKey, plaintext| Opened {
+        plaintext,
+        as_written_now: std::ptr::eq(key, newest),
+    };
     let parts = split_compact(token, max_len)?;
     let aad = parts.header.as_bytes();
     // A header byte-for-byte equal to one our keys write, split the general way.
     if let Some(key) = keys.key_for_encoded_header(parts.header) {
-        return decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts);
+        return decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts)
+            .map(|plaintext| opened(key, plaintext));
     }
     let header = parse_header(parts.header)?;
     let gcm = header.enc == ContentEncryption::A256Gcm;
@@ -322,12 +343,18 @@ fn decrypt_split(
         .decoding_key(header.kid.as_deref(), gcm)
         .ok_or(AuthError::UnknownKey)?;
     match header.enc {
-        ContentEncryption::A256CbcHs512 => decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts),
+        ContentEncryption::A256CbcHs512 => {
+            decrypt_cbc_hs512(key.cbc_hs512(), aad, &parts).map(|plaintext| opened(key, plaintext))
+        }
         ContentEncryption::A256Gcm => {
             let iv = decode_part(parts.iv, "iv is not base64url")?;
             let ciphertext = decode_part(parts.ciphertext, "ciphertext is not base64url")?;
             let tag = decode_part(parts.tag, "tag is not base64url")?;
-            decrypt_gcm(key.gcm_key(), aad, &iv, &ciphertext, &tag)
+            let plaintext = decrypt_gcm(key.gcm_key(), aad, &iv, &ciphertext, &tag)?;
+            Ok(Opened {
+                plaintext,
+                as_written_now: false,
+            })
         }
     }
 }
@@ -527,12 +554,17 @@ mod tests {
             variants.push(added);
             variants.push(token[..index].to_owned());
         }
+        // Opened by the newest key only where it is the newest.
+        assert!(open(&token, &keys, 4096).unwrap().as_written_now);
+        assert!(!open(&token, &both, 4096).unwrap().as_written_now);
         for variant in &variants {
             for keys in [&keys, &both] {
                 for max_len in [4096, token.len() - 1] {
+                    let fast = open(variant, keys, max_len);
+                    let general = open_split(variant, keys, max_len);
                     assert_eq!(
-                        decrypt(variant, keys, max_len),
-                        decrypt_split(variant, keys, max_len),
+                        fast.map(|o| (o.plaintext, o.as_written_now)),
+                        general.map(|o| (o.plaintext, o.as_written_now)),
                         "{variant}"
                     );
                 }

@@ -20,6 +20,7 @@ use crate::auth::Auth;
 use crate::cookies::{SessionCookie, SessionCookieNames, parse_cookie_header};
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
+use crate::token::Registered;
 
 /// The session a request carried, as the middleware found it.
 pub struct LoadedSession<C: AuthSchema> {
@@ -32,18 +33,15 @@ pub struct LoadedSession<C: AuthSchema> {
 
 struct SignedInToken<C: AuthSchema> {
     token: C::Token,
-    /// The token's `iat`, in seconds since the Unix epoch.
-    issued_at: i64,
-    /// The token's `exp`, in seconds since the Unix epoch.
-    expires_at: i64,
+    /// The token's `iat` and `exp`, and whether it is encrypted as a re-issue would.
+    registered: Registered,
 }
 
 impl<C: AuthSchema> Clone for SignedInToken<C> {
     fn clone(&self) -> Self {
         Self {
             token: self.token.clone(),
-            issued_at: self.issued_at,
-            expires_at: self.expires_at,
+            registered: self.registered,
         }
     }
 }
@@ -134,12 +132,20 @@ impl<C: AuthSchema> LoadedSession<C> {
     /// When the token was issued (`iat`), in seconds since the Unix epoch; `None` when signed
     /// out.
     pub fn issued_at(&self) -> Option<i64> {
-        self.signed_in().map(|signed_in| signed_in.issued_at)
+        self.signed_in()
+            .map(|signed_in| signed_in.registered.issued_at)
     }
 
     /// When the token expires, in seconds since the Unix epoch; `None` when signed out.
     pub fn expires_at(&self) -> Option<i64> {
-        self.signed_in().map(|signed_in| signed_in.expires_at)
+        self.signed_in()
+            .map(|signed_in| signed_in.registered.expires_at)
+    }
+
+    /// The token's registered times, and whether it is encrypted as a re-issue now would;
+    /// `None` when signed out.
+    pub fn registered(&self) -> Option<Registered> {
+        self.signed_in().map(|signed_in| signed_in.registered)
     }
 
     /// Which session cookie names the request carried (to expire them).
@@ -152,11 +158,7 @@ impl<C: AuthSchema> LoadedSession<C> {
 /// without the token) when it does not open or does not fit.
 fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToken<C>> {
     match auth.codec().decode_as::<C::Token>(raw) {
-        Ok((token, registered)) => Some(SignedInToken {
-            token,
-            issued_at: registered.issued_at,
-            expires_at: registered.expires_at,
-        }),
+        Ok((token, registered)) => Some(SignedInToken { token, registered }),
         Err(error) => {
             // Claims that do not fit the token type give only their position, never a value.
             tracing::debug!(%error, "session token refused; signed out");

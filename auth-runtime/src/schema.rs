@@ -34,8 +34,16 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
 
     /// Where the auth routes are nested, e.g. `/api/auth`.
     const BASE_PATH: &'static str;
-    /// How long a session lasts; re-issued on every `/session` request.
+    /// How long a session lasts from its last re-issue (sliding expiry).
     const MAX_AGE: Duration;
+    /// How old a token must be before `GET /session` re-issues it (`session(update_age =
+    /// …)`). Zero, the default, re-issues on every read, as Auth.js does. Whatever this says,
+    /// a read re-issues a token that is under an older secret, that a newer one replaced (an
+    /// update racing it), or that a `jwt` callback may change.
+    const UPDATE_AGE: Duration = Duration::ZERO;
+    /// Whether a `jwt` callback is configured (`callbacks(jwt = …)`). It runs on every read
+    /// and may change the token, so a read then always re-issues it.
+    const JWT_CALLBACK: bool = true;
     /// The configured providers, in declaration order.
     const PROVIDERS: &'static [ProviderInfo];
     /// Custom pages (`pages(...)`) replacing the built-in sign-in, sign-out and error pages.

@@ -148,6 +148,7 @@ impl TokenCodec {
         let registered = Registered {
             issued_at: now,
             expires_at: now.saturating_add(max_age),
+            as_written_now: true,
         };
         (registered, random_uuid())
     }
@@ -182,14 +183,23 @@ impl TokenCodec {
         &self,
         token: &str,
     ) -> Result<(T, Registered), AuthError> {
-        let plaintext = jwe::decrypt(token, &self.keys, self.max_token_len)?;
+        let opened = jwe::open(token, &self.keys, self.max_token_len)?;
+        let as_written_now = opened.as_written_now;
+        let plaintext = opened.plaintext;
         // UTF-8 is checked once for the whole plaintext, so that neither pass checks it
         // string by string; escapes (lone surrogates) are still checked by both.
         let text = std::str::from_utf8(&plaintext)
             .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
         // One pass: the typed read refuses duplicates and notes the registered claims.
         if let Ok((claims, shapes)) = json::read_typed::<T>(text) {
-            return Ok((claims, check_registered(shapes, self.now())?));
+            let registered = check_registered(shapes, self.now())?;
+            return Ok((
+                claims,
+                Registered {
+                    as_written_now,
+                    ..registered
+                },
+            ));
         }
         // Refused: read again, checks first, so that the error is the one the checks give
         // (a duplicate member, a fractional `exp`) before any about the type.
@@ -203,7 +213,13 @@ impl TokenCodec {
                 error.column()
             ))
         })?;
-        Ok((claims, registered))
+        Ok((
+            claims,
+            Registered {
+                as_written_now,
+                ..registered
+            },
+        ))
     }
 
     /// Decrypts `token` and checks its claims: a JSON object without duplicate members, an
@@ -224,6 +240,10 @@ pub struct Registered {
     pub issued_at: i64,
     /// `exp`, in seconds since the Unix epoch.
     pub expires_at: i64,
+    /// Whether the token is encrypted as an encode now would: A256CBC-HS512 under the newest
+    /// secret. False for a token that needs re-issuing to move to the newest secret (key
+    /// rotation) or to A256CBC-HS512 (a token Auth.js accepts in A256GCM).
+    pub as_written_now: bool,
 }
 
 /// Parses claims strictly: one JSON object, no duplicate member names at any depth (where
@@ -275,6 +295,7 @@ fn check_registered(shapes: RegisteredShapes, now: i64) -> Result<Registered, Au
         None | Some(Shape::String) => Ok(Registered {
             issued_at: iat.unwrap_or(0),
             expires_at: exp,
+            as_written_now: false,
         }),
         Some(_) => Err(AuthError::InvalidClaims("`jti` must be a string".into())),
     }

@@ -267,7 +267,7 @@ mod audit {
     base_path = "/api/auth",
     user = User,
     state = AppState,
-    session(max_age = "7d"),
+    session(max_age = "7d", update_age = "1h"),
     callbacks(sign_in = policy::sign_in),
     events = audit::record,
     rate_limit(sign_in = "5 per 15m"),

@@ -4,6 +4,11 @@
 #[path = "../../examples/demo/app.rs"]
 pub(crate) mod app;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use auth_runtime::token::{Clock, SystemClock};
 use auth_runtime::{Auth, Secrets};
 
 use super::http::TestServer;
@@ -11,12 +16,44 @@ use super::http::TestServer;
 /// Serves the demo, with its users and `secret`, on a fresh loopback port; its public URL is
 /// the port's own origin, so redirects and cookies are what a browser would see.
 pub(crate) async fn serve_demo(secret: &str) -> TestServer {
+    serve_demo_with(
+        Secrets::new([secret]).expect("a strong secret"),
+        SystemClock,
+    )
+    .await
+}
+
+/// [`serve_demo`] with `secrets` (newest first) and the time from `clock`.
+pub(crate) async fn serve_demo_with(secrets: Secrets, clock: impl Clock) -> TestServer {
     let port = TestServer::bind().await;
     let state = app::AppState::with_demo_users().expect("demo users");
     let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([secret]).expect("a strong secret"))
+        .secrets(secrets)
         .public_url(&port.origin())
+        .clock(clock)
         .build()
         .expect("the demo's configuration is valid");
     port.serve(app::app(&auth))
+}
+
+/// A clock the test moves forward.
+#[derive(Clone, Default)]
+pub(crate) struct SteppingClock(Arc<AtomicI64>);
+
+impl SteppingClock {
+    /// The system time now, moving only when told.
+    pub(crate) fn starting_now() -> Self {
+        Self(Arc::new(AtomicI64::new(SystemClock.now())))
+    }
+
+    pub(crate) fn advance(&self, by: Duration) {
+        let by = i64::try_from(by.as_secs()).expect("a short step");
+        self.0.fetch_add(by, Ordering::SeqCst);
+    }
+}
+
+impl Clock for SteppingClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
 }

@@ -21,6 +21,11 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
     let base_path = &config.base_path;
     let max_age = config.max_age_secs;
     let p = quote!(#krate::__private);
+    let update_age = (config.update_age_secs > 0).then(|| {
+        let secs = config.update_age_secs;
+        quote!(const UPDATE_AGE: #p::Duration = #p::Duration::from_secs(#secs);)
+    });
+    let jwt_callback = config.callbacks.jwt.is_some();
 
     let providers = provider_infos(config);
     let pages = (!config.pages.is_built_in()).then(|| {
@@ -84,6 +89,8 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
 
             const BASE_PATH: &'static str = #base_path;
             const MAX_AGE: #p::Duration = #p::Duration::from_secs(#max_age);
+            #update_age
+            const JWT_CALLBACK: bool = #jwt_callback;
             const PROVIDERS: &'static [#p::ProviderInfo] = &[#(#providers),*];
             #pages
             #rate_limit

@@ -207,6 +207,10 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
     const MAX_AGE: ::auth_runtime::__private::Duration = ::auth_runtime::__private::Duration::from_secs(
         604800u64,
     );
+    const UPDATE_AGE: ::auth_runtime::__private::Duration = ::auth_runtime::__private::Duration::from_secs(
+        3600u64,
+    );
+    const JWT_CALLBACK: bool = false;
     const PROVIDERS: &'static [::auth_runtime::__private::ProviderInfo] = &[
         ::auth_runtime::__private::ProviderInfo {
             id: "credentials",

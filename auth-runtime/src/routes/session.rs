@@ -3,7 +3,9 @@
 //! Every answer is uncached (`Cache-Control: private, no-cache, no-store`). Signed out, or a
 //! token that does not open: `200 null` and every session cookie the request carried (chunks
 //! included) expired. Signed in: the `jwt` callback runs, the token is re-encoded with a fresh
-//! `exp` (sliding expiry) and re-set, and the session JSON is the answer.
+//! `exp` (sliding expiry) and re-set, and the session JSON is the answer. With an
+//! [`AuthSchema::UPDATE_AGE`], no `jwt` callback and a token younger than that age under the
+//! newest secret, the answer comes from the token as it is, and no cookie is set.
 //!
 //! An update is accepted only with the CSRF token, only with whitelisted fields (the generated
 //! update type refuses others: `400 null`), and only when every claim check allows it
@@ -22,7 +24,7 @@ use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies, sessi
 use crate::error::AuthError;
 use crate::middleware::iso8601;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
-use crate::token::{parse_claims, random_uuid};
+use crate::token::{Registered, parse_claims, random_uuid};
 
 /// `GET` reads the session, `POST` updates it.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
@@ -36,18 +38,22 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
 async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     let loaded = request::loaded_session(auth, req);
     let previous = loaded.cookie_names();
-    let Some(token) = loaded.token() else {
+    let (Some(token), Some(registered)) = (loaded.token(), loaded.registered()) else {
         return signed_out(auth, previous);
     };
+    let now = auth.codec().now();
     // A token from before a recent update is answered with the updated one (SU-08).
-    let mut token = auth
+    let newer = auth
         .updated_tokens()
-        .newer_than(
-            token.subject(),
-            loaded.issued_at().unwrap_or(0),
-            auth.codec().now(),
-        )
-        .unwrap_or_else(|| token.clone());
+        .newer_than(token.subject(), registered.issued_at, now);
+    if newer.is_none() && !C::JWT_CALLBACK && !due_for_reissue::<C>(registered, now) {
+        // Nothing would change but `iat`, `exp` and `jti`: answered from the token as it is,
+        // with no `Set-Cookie`.
+        return answer(auth, token, registered.expires_at, &[], previous)
+            .await
+            .unwrap_or_else(|e| e);
+    }
+    let mut token = newer.unwrap_or_else(|| token.clone());
     match C::jwt(&mut token, JwtTrigger::Refresh, auth.state()).await {
         Ok(TokenAction::Keep) => reissue(auth, &token, previous).await.unwrap_or_else(|e| e),
         Ok(TokenAction::SignOut) => signed_out(auth, previous),
@@ -151,6 +157,17 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     }
 }
 
+/// Whether a read re-issues a token with these registered claims: always with no
+/// [`AuthSchema::UPDATE_AGE`], else once it is that old, and at once when it is under an older
+/// secret or in another encryption than the one a re-issue writes.
+fn due_for_reissue<C: AuthSchema>(registered: Registered, now: i64) -> bool {
+    let update_age = i64::try_from(C::UPDATE_AGE.as_secs()).unwrap_or(i64::MAX);
+    update_age == 0
+        || !registered.as_written_now
+        || registered.issued_at > now
+        || now - registered.issued_at >= update_age
+}
+
 /// The session JSON for `token` with its cookie re-set; `Err` holds the answer when the
 /// session callback fails (signed out) or the token cannot be written (500, old cookie kept).
 async fn reissue<C: AuthSchema>(
@@ -162,7 +179,20 @@ async fn reissue<C: AuthSchema>(
         tracing::error!(%error, "the session token could not be written; old cookie kept");
         respond::null(StatusCode::INTERNAL_SERVER_ERROR, &[])
     })?;
-    let session = C::session(token, iso8601(written.expires_at), auth.state())
+    answer(auth, token, written.expires_at, &written.cookies, previous).await
+}
+
+/// The session JSON for `token`, which expires at `expires_at`, with `cookies` set; `Err`
+/// holds the answer when the session callback fails (signed out, every session cookie the
+/// request carried expired).
+async fn answer<C: AuthSchema>(
+    auth: &Auth<C>,
+    token: &C::Token,
+    expires_at: i64,
+    cookies: &[SetCookie],
+    previous: SessionCookieNames,
+) -> Result<Response, Response> {
+    let session = C::session(token, iso8601(expires_at), auth.state())
         .await
         .map_err(|error| {
             tracing::warn!(%error, "the session callback failed; signing out");
@@ -174,7 +204,7 @@ async fn reissue<C: AuthSchema>(
         tracing::error!(%error, "the session could not be serialised; signing out");
         signed_out(auth, previous)
     })?;
-    let mut response = respond::json_no_store(StatusCode::OK, &Value::Null, &written.cookies);
+    let mut response = respond::json_no_store(StatusCode::OK, &Value::Null, cookies);
     response.set_body(body);
     Ok(response)
 }

@@ -213,6 +213,25 @@ fn encode_makes_a_token_that_decode_opens() {
     let lifetime = back["exp"].as_i64().expect("exp") - back["iat"].as_i64().expect("iat");
     assert_eq!(lifetime, 600, "encode replaces iat and exp");
 
+    // Issued as if at another time: `iat` is that time, and a decode at it opens the token.
+    let earlier = auth_token(
+        &["encode", "--max-age", "600", "--now", "1700000000"],
+        &[("AUTH_SECRET", SECRET)],
+        claims,
+    );
+    assert!(earlier.status.success(), "{}", stderr(&earlier));
+    let token = stdout(&earlier).trim().to_owned();
+    let decoded = auth_token(
+        &["decode", "--now", "1700000100", &token],
+        &[("AUTH_SECRET", SECRET)],
+        "",
+    );
+    let back: Value = serde_json::from_str(&stdout(&decoded)).expect("JSON");
+    assert_eq!(
+        (back["iat"].as_i64(), back["exp"].as_i64()),
+        (Some(1_700_000_000), Some(1_700_000_600))
+    );
+
     let duplicate = auth_token(
         &["encode"],
         &[("AUTH_SECRET", SECRET)],

@@ -25,7 +25,8 @@ use serde_json::Value;
 const USAGE: &str = "\
 usage:
   auth-token decode [--salt NAME | --https] [--now UNIX_SECONDS] TOKEN
-  auth-token encode [--salt NAME | --https] [--max-age SECONDS]   (claims JSON on stdin)
+  auth-token encode [--salt NAME | --https] [--max-age SECONDS] [--now UNIX_SECONDS]
+                                                  (claims JSON on stdin)
   auth-token inspect [--salt NAME | --https] TOKEN
 
 TOKEN is a token, `-` to read it from stdin, or a whole Cookie header value (its session
@@ -45,6 +46,8 @@ enum Command {
     Encode {
         salt: String,
         max_age: Duration,
+        /// Issue as if it were this time (`iat`, and `exp` from it).
+        now: Option<i64>,
     },
     Inspect {
         salt: Option<String>,
@@ -128,11 +131,11 @@ fn parse_arguments(mut parser: lexopt::Parser) -> Result<Command, Failure> {
             })
         }
         Some("encode") => {
-            refuse("--now", now.is_some())?;
             refuse("TOKEN", token.is_some())?;
             Ok(Command::Encode {
                 salt: salt.unwrap_or_else(|| CookieNames::HTTP.session.to_owned()),
                 max_age: max_age.unwrap_or(DEFAULT_MAX_AGE),
+                now,
             })
         }
         Some("inspect") => {
@@ -165,14 +168,18 @@ fn run(command: Command) -> Result<(), Failure> {
             println!("{}", pretty(&Value::Object(claims)));
             Ok(())
         }
-        Command::Encode { salt, max_age } => {
+        Command::Encode { salt, max_age, now } => {
             let mut input = String::new();
             std::io::stdin()
                 .read_to_string(&mut input)
                 .map_err(|error| Failure::Failed(format!("cannot read stdin: {error}")))?;
             let claims = parse_claims(input.as_bytes())
                 .map_err(|error| Failure::Failed(format!("stdin: {error}")))?;
-            println!("{}", codec_for(&salt)?.encode(claims, max_age)?);
+            let mut codec = codec_for(&salt)?;
+            if let Some(now) = now {
+                codec = codec.with_clock(FixedClock(now));
+            }
+            println!("{}", codec.encode(claims, max_age)?);
             Ok(())
         }
         Command::Inspect { salt, token } => {

@@ -321,9 +321,10 @@ impl Fixture {
             .expect_err("tag mismatch")
     }
 
-    fn decode_rotated(&self) -> Claims {
+    /// The decode of a request whose token is under the older of two secrets.
+    fn decode_rotated(&self) -> (DemoToken, auth_runtime::Registered) {
         self.rotated_codec
-            .decode(black_box(&self.old_token))
+            .decode_as::<DemoToken>(black_box(&self.old_token))
             .expect("decode")
     }
 

@@ -36,6 +36,7 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use poem::{FromRequest, Request, RequestBody, Result};
 
@@ -49,7 +50,8 @@ use crate::schema::AuthSchema;
 /// server-side code. Signed out: a `401` with `{"error":"unauthorized"}`.
 pub struct Session<C: AuthSchema> {
     session: C::Session,
-    token: C::Token,
+    /// Shared with the request's `LoadedSession`: extracting does not copy the token.
+    token: Arc<C::Token>,
 }
 
 impl<C: AuthSchema> Session<C> {
@@ -65,7 +67,7 @@ impl<C: AuthSchema> Session<C> {
 
     /// Takes the session and the token apart.
     pub fn into_parts(self) -> (C::Session, C::Token) {
-        (self.session, self.token)
+        (self.session, Arc::unwrap_or_clone(self.token))
     }
 }
 
@@ -89,14 +91,11 @@ impl<C: AuthSchema> fmt::Debug for Session<C> {
 impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
         let (loaded, auth) = LoadedSession::<C>::of_request(req)?;
-        let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
+        let (Some(token), Some(expires_at)) = (loaded.shared_token(), loaded.expires_at()) else {
             return Err(AuthRejection::Unauthorized.into());
         };
-        match C::session(token, iso8601(expires_at), auth.state()).await {
-            Ok(session) => Ok(Self {
-                session,
-                token: token.clone(),
-            }),
+        match C::session(&token, iso8601(expires_at), auth.state()).await {
+            Ok(session) => Ok(Self { session, token }),
             Err(error) => {
                 tracing::warn!(%error, "the session callback failed; treated as signed out");
                 Err(AuthRejection::Unauthorized.into())

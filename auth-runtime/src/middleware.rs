@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use poem::http::header;
@@ -24,15 +24,18 @@ use crate::token::Registered;
 
 /// The session a request carried, as the middleware found it.
 pub struct LoadedSession<C: AuthSchema> {
-    /// The reassembled token and the keys to open it, until the first use decodes it.
-    raw: Option<(String, Auth<C>)>,
+    /// The reassembled token, until the first use decodes it.
+    raw: Option<String>,
+    /// The keys to open it, and the configuration for every handler of the request.
+    auth: Auth<C>,
     /// The decoded session: set on first use (or at once when there was no token).
     signed_in: OnceLock<Option<SignedInToken<C>>>,
     names: SessionCookieNames,
 }
 
 struct SignedInToken<C: AuthSchema> {
-    token: C::Token,
+    /// Shared with every `Session` extracted from the request, rather than cloned into each.
+    token: Arc<C::Token>,
     /// The token's `iat` and `exp`, and whether it is encrypted as a re-issue would.
     registered: Registered,
 }
@@ -50,6 +53,7 @@ impl<C: AuthSchema> Clone for LoadedSession<C> {
     fn clone(&self) -> Self {
         Self {
             raw: self.raw.clone(),
+            auth: self.auth.clone(),
             signed_in: self.signed_in.clone(),
             names: self.names,
         }
@@ -79,7 +83,7 @@ impl<C: AuthSchema> LoadedSession<C> {
         let cookie = SessionCookie::read(pairs, auth.names().session);
         let signed_in = OnceLock::new();
         let raw = match cookie.token {
-            Ok(Some(raw)) => Some((raw, auth.clone())),
+            Ok(Some(raw)) => Some(raw),
             Ok(None) => None,
             Err(error) => {
                 tracing::debug!(%error, "session cookie refused; signed out");
@@ -91,6 +95,7 @@ impl<C: AuthSchema> LoadedSession<C> {
         }
         Self {
             raw,
+            auth: auth.clone(),
             signed_in,
             names: cookie.names,
         }
@@ -101,11 +106,12 @@ impl<C: AuthSchema> LoadedSession<C> {
     pub fn of_request<'a>(
         req: &'a Request,
     ) -> Result<(Cow<'a, Self>, Cow<'a, Auth<C>>), AuthRejection> {
-        let auth = req.extensions().get::<Auth<C>>();
-        match (req.extensions().get::<Self>(), auth) {
-            (Some(loaded), Some(auth)) => Ok((Cow::Borrowed(loaded), Cow::Borrowed(auth))),
-            (None, Some(auth)) => Ok((Cow::Owned(Self::load(auth, req)), Cow::Borrowed(auth))),
-            (_, None) => {
+        if let Some(loaded) = req.extensions().get::<Self>() {
+            return Ok((Cow::Borrowed(loaded), Cow::Borrowed(&loaded.auth)));
+        }
+        match req.extensions().get::<Auth<C>>() {
+            Some(auth) => Ok((Cow::Owned(Self::load(auth, req)), Cow::Borrowed(auth))),
+            None => {
                 tracing::error!(
                     "the session was requested on a route not wrapped by `auth.middleware()`"
                 );
@@ -117,16 +123,19 @@ impl<C: AuthSchema> LoadedSession<C> {
     /// The decoded session, decoding the token on first use.
     fn signed_in(&self) -> Option<&SignedInToken<C>> {
         self.signed_in
-            .get_or_init(|| {
-                let (raw, auth) = self.raw.as_ref()?;
-                decode_token(auth, raw)
-            })
+            .get_or_init(|| decode_token(&self.auth, self.raw.as_ref()?))
             .as_ref()
     }
 
     /// The signed-in user's token, `None` when signed out.
     pub fn token(&self) -> Option<&C::Token> {
-        self.signed_in().map(|signed_in| &signed_in.token)
+        self.signed_in().map(|signed_in| &*signed_in.token)
+    }
+
+    /// The token, shared rather than cloned (what a `Session` extractor keeps).
+    pub(crate) fn shared_token(&self) -> Option<Arc<C::Token>> {
+        self.signed_in()
+            .map(|signed_in| Arc::clone(&signed_in.token))
     }
 
     /// When the token was issued (`iat`), in seconds since the Unix epoch; `None` when signed
@@ -158,7 +167,10 @@ impl<C: AuthSchema> LoadedSession<C> {
 /// without the token) when it does not open or does not fit.
 fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToken<C>> {
     match auth.codec().decode_as::<C::Token>(raw) {
-        Ok((token, registered)) => Some(SignedInToken { token, registered }),
+        Ok((token, registered)) => Some(SignedInToken {
+            token: Arc::new(token),
+            registered,
+        }),
         Err(error) => {
             // Claims that do not fit the token type give only their position, never a value.
             tracing::debug!(%error, "session token refused; signed out");
@@ -232,9 +244,9 @@ impl<C: AuthSchema, E: Endpoint> Endpoint for AuthMiddlewareEndpoint<C, E> {
     async fn call(&self, mut req: Request) -> Result<Self::Output> {
         // Applied twice (app-wide and on a nested route): the first reading stands.
         if req.extensions().get::<LoadedSession<C>>().is_none() {
+            // One extension: the session carries the `Auth` the handlers need.
             let loaded = LoadedSession::load(&self.auth, &req);
             req.extensions_mut().insert(loaded);
-            req.extensions_mut().insert(self.auth.clone());
         }
         self.inner.call(req).await
     }

@@ -1,6 +1,8 @@
 //! Reading what the auth routes need from a request: the body (size-capped), form fields,
 //! single cookies, the CSRF check, the session, the callback URL.
 
+use std::borrow::Cow;
+
 use poem::Request;
 use poem::http::header;
 use serde_json::Value;
@@ -139,10 +141,13 @@ pub(super) fn csrf_verified<C: AuthSchema>(
 }
 
 /// The session the middleware loaded, or, on an app without it, the session read now.
-pub(super) fn loaded_session<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> LoadedSession<C> {
+pub(super) fn loaded_session<'a, C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &'a Request,
+) -> Cow<'a, LoadedSession<C>> {
     match req.extensions().get::<LoadedSession<C>>() {
-        Some(loaded) => loaded.clone(),
-        None => LoadedSession::load(auth, req),
+        Some(loaded) => Cow::Borrowed(loaded),
+        None => Cow::Owned(LoadedSession::load(auth, req)),
     }
 }
 

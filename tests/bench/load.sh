@@ -5,23 +5,32 @@
 # in as admin@example.com (GET /api/auth/csrf, POST /api/auth/callback/credentials, with a curl
 # cookie jar), then runs wrk against GET /api/auth/session, GET /api/me, POST /api/posts and
 # GET /api/ping (without a cookie: the unauthenticated baseline; then with the session cookie a
-# browser would send), one after another on the same server. /api/auth/session is loaded
-# twice: with the fresh cookie (the demo's `update_age = "1h"`: answered without re-issuing),
-# and with a token issued two hours earlier (made with `auth-token encode --now`), which every
-# read decrypts, re-encrypts and re-sets, the work @auth/core does on every read. Then the peer: the real @auth/core
-# (tests/bench/authjs-server.mjs, pinned by tests/package-lock.json) behind node:http, signed
-# in the same way and loaded the same way on its /api/auth/session and /api/ping. Prints
-# req/s, p50 and p99 of each run, the ratios to /api/ping and to the peer, and the peak
-# resident memory (VmHWM) of both servers. Every process it starts is stopped on exit.
+# browser would send) on the same server. /api/auth/session is loaded twice: with the fresh
+# cookie (the demo's `update_age = "1h"`: answered without re-issuing), and with a token issued
+# two hours earlier (made with `auth-token encode --now`), which every read decrypts,
+# re-encrypts and re-sets, the work @auth/core does on every read. Then the peer: the real
+# @auth/core (tests/bench/authjs-server.mjs, pinned by tests/package-lock.json) behind
+# node:http, signed in the same way and loaded the same way on its /api/auth/session and
+# /api/ping. Prints req/s, p50 and p99, the server's CPU time per request, the ratios to
+# /api/ping and to the peer, and the peak resident memory (VmHWM) of both servers. Every
+# process it starts is stopped on exit.
 #
-# Settings (environment): DURATION (10s), THREADS (2), CONNECTIONS (64), OUR_PORT (3100),
-# PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo, DEMO=<path> to load
-# another build of the demo (a checkout of an older commit, say; implies SKIP_BUILD=1).
+# Each server is first loaded for 2 s uncounted (Node's JIT compiles @auth/core's hot paths).
+# Then every endpoint is loaded ROUNDS times, the rounds interleaved (each round visits every
+# endpoint once), and each endpoint's round with the median req/s is reported: load from other
+# work on a shared machine then falls on all endpoints alike rather than on whichever ran
+# during it. The server CPU per request is utime + stime from /proc over the requests wrk
+# completed: it leaves out wrk's share of the cores.
+#
+# Settings (environment): ROUNDS (3), DURATION (5s), THREADS (2), CONNECTIONS (64), OUR_PORT
+# (3100), PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo, DEMO=<path> to
+# load another build of the demo (a checkout of an older commit, say; implies SKIP_BUILD=1).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 OUR_PORT=${OUR_PORT:-3100}
@@ -106,18 +115,26 @@ PY
 }
 
 peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clock ticks
 
-# wrk with --latency; appends "label rps p50_ms p99_ms non2xx" to $WORK/results.
-load() { # label url cookie [lua script]
-  local label=$1 url=$2 cookie=$3 script=${4:-} out="$WORK/wrk-$1.txt"
+# wrk with --latency against server $2; appends "label rps p50_ms p99_ms non2xx cpu_us" to
+# $WORK/results.
+load() { # label pid url cookie [lua script]
+  local label=$1 pid=$2 url=$3 cookie=$4 script=${5:-} out="$WORK/wrk-$1.txt"
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
   [ -n "$script" ] && args+=(-s "$script")
   say "wrk $label: $url"
+  local before after
+  before=$(cpu_ticks "$pid")
   wrk "${args[@]}" "$url" >"$out"
-  python3 - "$label" "$out" >>"$WORK/results" <<'PY'
+  after=$(cpu_ticks "$pid")
+  python3 - "$label" "$out" "$((after - before))" "$(getconf CLK_TCK)" >>"$WORK/results" <<'PY'
 import re, sys
 label, text = sys.argv[1], open(sys.argv[2]).read()
+ticks, hz = int(sys.argv[3]), int(sys.argv[4])
+done = int(re.search(r"(\d+) requests in", text).group(1))
+cpu_us = ticks / hz * 1e6 / max(done, 1)
 def ms(value):
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -126,7 +143,7 @@ p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 errors = re.search(r"Socket errors:.*", text)
-print(label, rps, p50, p99, bad.group(1) if bad else 0, "|", errors.group(0) if errors else "")
+print(label, rps, p50, p99, bad.group(1) if bad else 0, cpu_us, "|", errors.group(0) if errors else "")
 PY
 }
 
@@ -150,19 +167,25 @@ OUR_COOKIE=$(sign_in "$OURS" "$WORK/ours.jar")
 curl -fsS -H "Cookie: $OUR_COOKIE" "$OURS/api/me" >/dev/null || { say "not signed in on ours"; exit 1; }
 OUR_PEAK_IDLE=$(peak_kb "$OUR_PID")
 
-load session "$OURS/api/auth/session" "$OUR_COOKIE"
-OUR_PEAK_SESSION=$(peak_kb "$OUR_PID")
 # The same claims, issued two hours ago: older than update_age, so every read re-issues it.
 OLD_TOKEN=$(AUTH_SECRET=$SECRET "$AUTH_TOKEN" decode "$OUR_COOKIE" |
   AUTH_SECRET=$SECRET "$AUTH_TOKEN" encode --max-age 604800 --now $(($(date +%s) - 7200)))
 OLD_COOKIE="authjs.session-token=$OLD_TOKEN"
 curl -fsS -D - -o /dev/null -H "Cookie: $OLD_COOKIE" "$OURS/api/auth/session" |
   grep -qi '^set-cookie: authjs.session-token=' || { say "the old token was not re-issued"; exit 1; }
-load session_reissue "$OURS/api/auth/session" "$OLD_COOKIE"
-load me "$OURS/api/me" "$OUR_COOKIE"
-load posts "$OURS/api/posts" "$OUR_COOKIE" "$WORK/posts.lua"
-load ping "$OURS/api/ping" ""
-load ping_cookie "$OURS/api/ping" "$OUR_COOKIE"
+warm_up() { wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "Cookie: $2" "$1" >/dev/null; }
+say "warming up (2 s, not counted)"
+warm_up "$OURS/api/auth/session" "$OUR_COOKIE"
+for round in $(seq "$ROUNDS"); do
+  say "round $round of $ROUNDS"
+  load session "$OUR_PID" "$OURS/api/auth/session" "$OUR_COOKIE"
+  [ "$round" = 1 ] && OUR_PEAK_SESSION=$(peak_kb "$OUR_PID")
+  load session_reissue "$OUR_PID" "$OURS/api/auth/session" "$OLD_COOKIE"
+  load me "$OUR_PID" "$OURS/api/me" "$OUR_COOKIE"
+  load posts "$OUR_PID" "$OURS/api/posts" "$OUR_COOKIE" "$WORK/posts.lua"
+  load ping "$OUR_PID" "$OURS/api/ping" ""
+  load ping_cookie "$OUR_PID" "$OURS/api/ping" "$OUR_COOKIE"
+done
 OUR_PEAK=$(peak_kb "$OUR_PID")
 
 # --- the peer: @auth/core -------------------------------------------------------------------
@@ -176,26 +199,38 @@ curl -fsS -H "Cookie: $PEER_COOKIE" "$PEER/api/auth/session" | grep -q '"role":"
   { say "not signed in on the peer"; exit 1; }
 PEER_PEAK_IDLE=$(peak_kb "$PEER_PID")
 
-load authjs_session "$PEER/api/auth/session" "$PEER_COOKIE"
-PEER_PEAK_SESSION=$(peak_kb "$PEER_PID")
-load authjs_ping "$PEER/api/ping" ""
+say "warming up (2 s, not counted: Node compiles its hot paths as it goes)"
+warm_up "$PEER/api/auth/session" "$PEER_COOKIE"
+for round in $(seq "$ROUNDS"); do
+  say "round $round of $ROUNDS"
+  load authjs_session "$PEER_PID" "$PEER/api/auth/session" "$PEER_COOKIE"
+  [ "$round" = 1 ] && PEER_PEAK_SESSION=$(peak_kb "$PEER_PID")
+  load authjs_ping "$PEER_PID" "$PEER/api/ping" ""
+done
 PEER_PEAK=$(peak_kb "$PEER_PID")
 
 say "load after: $(uptime)"
 
 # --- the table ------------------------------------------------------------------------------
 python3 - "$WORK/results" "$OUR_PEAK_IDLE" "$PEER_PEAK_IDLE" "$OUR_PEAK_SESSION" "$OUR_PEAK" "$PEER_PEAK_SESSION" "$PEER_PEAK" \
-  "$DURATION" "$THREADS" "$CONNECTIONS" <<'PY'
+  "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" <<'PY'
 import sys
-rows = {}
+rounds = {}
 for line in open(sys.argv[1]):
     head, _, errors = line.partition("|")
-    label, rps, p50, p99, bad = head.split()
-    rows[label] = (float(rps), float(p50), float(p99), int(bad), errors.strip())
+    label, rps, p50, p99, bad, cpu = head.split()
+    rounds.setdefault(label, []).append(
+        (float(rps), float(p50), float(p99), int(bad), errors.strip(), float(cpu))
+    )
+# Each endpoint's median round (by req/s); its latencies and CPU come from that round.
+rows = {
+    label: sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    for label, runs in rounds.items()
+}
 our_idle, peer_idle, our_hwm_session, our_hwm, peer_hwm_session, peer_hwm = (
     int(v) for v in sys.argv[2:8]
 )
-duration, threads, connections = sys.argv[8:11]
+duration, threads, connections, n_rounds = sys.argv[8:12]
 names = {
     "session": "ours GET /api/auth/session",
     "session_reissue": "ours GET /api/auth/session, re-issued on every read",
@@ -206,18 +241,30 @@ names = {
     "authjs_session": "@auth/core GET /api/auth/session",
     "authjs_ping": "@auth/core GET /api/ping",
 }
-print(f"\nwrk -t{threads} -c{connections} -d{duration} --latency, one run after another\n")
-print("| endpoint | req/s | p50 | p99 | vs own /api/ping | non-2xx |")
-print("|---|---:|---:|---:|---:|---:|")
+print(
+    f"\nwrk -t{threads} -c{connections} -d{duration} --latency; {n_rounds} interleaved rounds, "
+    "each endpoint's median round\n"
+)
+print(
+    "| endpoint | req/s (median) | p50 | p99 | vs own /api/ping | server CPU per request "
+    "| req/s, every round | non-2xx |"
+)
+print("|---|---:|---:|---:|---:|---:|---|---:|")
 for label, name in names.items():
     if label not in rows:
         continue
-    rps, p50, p99, bad, _ = rows[label]
+    rps, p50, p99, _, _, cpu = rows[label]
     ping = rows["authjs_ping" if label.startswith("authjs") else "ping"][0]
-    print(f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rps / ping:.1%} | {bad} |")
-for label, (*_, errors) in rows.items():
-    if errors:
-        print(f"{label}: {errors}")
+    every = ", ".join(f"{run[0]:,.0f}" for run in rounds[label])
+    bad = sum(run[3] for run in rounds[label])
+    print(
+        f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {rps / ping:.1%} "
+        f"| {cpu:.1f} µs | {every} | {bad} |"
+    )
+for label, runs in rounds.items():
+    for run in runs:
+        if run[4]:
+            print(f"{label}: {run[4]}")
 ratio = rows["session"][0] / rows["authjs_session"][0]
 reissue = rows["session_reissue"][0] / rows["authjs_session"][0]
 print(f"\nours /api/auth/session vs @auth/core's: {ratio:.1f}×")

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// How long an update's token is remembered. Requests in flight finish well within it.
 pub const UPDATE_MEMORY_SECONDS: i64 = 60;
@@ -20,6 +21,9 @@ const MAX_USERS: usize = 10_000;
 /// The tokens recent updates issued, per user (`sub`).
 pub(crate) struct UpdatedTokens<T> {
     by_subject: Mutex<HashMap<String, Updated<T>>>,
+    /// When the latest update was recorded (`i64::MIN`: never). Reads check it first, so
+    /// that while no update is recent, no read takes the lock that updates share.
+    latest: AtomicI64,
 }
 
 struct Updated<T> {
@@ -32,6 +36,7 @@ impl<T: Clone> UpdatedTokens<T> {
     pub(crate) fn new() -> Self {
         Self {
             by_subject: Mutex::new(HashMap::new()),
+            latest: AtomicI64::new(i64::MIN),
         }
     }
 
@@ -57,12 +62,18 @@ impl<T: Clone> UpdatedTokens<T> {
             }
         }
         records.insert(subject.to_owned(), Updated { at: now, token });
+        // Before the update is answered, so that any read handled after that answer sees it.
+        self.latest.fetch_max(now, Ordering::SeqCst);
     }
 
     /// The token a recent update gave `subject`, if the token presented (issued at
     /// `issued_at`) predates that update. Same-second tokens count as current: the clock has
     /// one-second steps.
     pub(crate) fn newer_than(&self, subject: &str, issued_at: i64, now: i64) -> Option<T> {
+        let latest = self.latest.load(Ordering::SeqCst);
+        if latest == i64::MIN || now.saturating_sub(latest) > UPDATE_MEMORY_SECONDS {
+            return None;
+        }
         let records = self.lock();
         let updated = records.get(subject)?;
         let recent = now - updated.at <= UPDATE_MEMORY_SECONDS;

@@ -162,6 +162,19 @@ impl SetCookie {
     }
 }
 
+impl SetCookie {
+    /// The header value ([`Display`](fmt::Display)), written into a string sized for it once.
+    pub fn header_value(&self) -> String {
+        // `; Path=/; Expires=Thu, 01 Jan 2026 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax`
+        // and a domain, if any, are under 100 bytes.
+        let extra = 100 + self.domain.as_ref().map_or(0, String::len);
+        let mut value = String::with_capacity(self.name.len() + 1 + self.value.len() + extra);
+        // Writing into a `String` cannot fail.
+        let _ = fmt::Write::write_fmt(&mut value, format_args!("{self}"));
+        value
+    }
+}
+
 /// Renders the header value: `name=value; Path=/; Expires=…; HttpOnly; Secure; SameSite=Lax`.
 impl fmt::Display for SetCookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,7 @@
 //! security headers, redirects (or their JSON form for `X-Auth-Return-Redirect: 1`), each with
 //! its `Set-Cookie` headers; and where each page and each error code sends the user.
 
+use bytes::Bytes;
 use poem::http::StatusCode;
 use poem::http::header::{self, HeaderValue};
 use poem::{Request, Response};
@@ -20,17 +21,31 @@ const RETURN_REDIRECT: &str = "x-auth-return-redirect";
 
 /// A JSON answer.
 pub(super) fn json(status: StatusCode, body: &Value, cookies: &[SetCookie]) -> Response {
+    json_text(status, body.to_string(), cookies)
+}
+
+/// A JSON answer whose body is already serialised.
+fn json_text(status: StatusCode, body: String, cookies: &[SetCookie]) -> Response {
     let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(body.to_string());
+        .body(body);
     append_cookies(&mut response, cookies);
     response
 }
 
 /// A JSON answer that must not be cached (`/session`, `/csrf`).
 pub(super) fn json_no_store(status: StatusCode, body: &Value, cookies: &[SetCookie]) -> Response {
-    let mut response = json(status, body, cookies);
+    json_text_no_store(status, body.to_string(), cookies)
+}
+
+/// [`json_no_store`] with the body already serialised (the session, straight from its type).
+pub(super) fn json_text_no_store(
+    status: StatusCode,
+    body: String,
+    cookies: &[SetCookie],
+) -> Response {
+    let mut response = json_text(status, body, cookies);
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
@@ -235,7 +250,8 @@ pub(super) fn set_private_headers(response: &mut Response) {
 
 fn append_cookies(response: &mut Response, cookies: &[SetCookie]) {
     for cookie in cookies {
-        match HeaderValue::from_str(&cookie.to_string()) {
+        // Handed over as `Bytes`, so that the value is checked but not copied again.
+        match HeaderValue::from_maybe_shared(Bytes::from(cookie.header_value())) {
             Ok(value) => {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }

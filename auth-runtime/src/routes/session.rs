@@ -204,9 +204,7 @@ async fn answer<C: AuthSchema>(
         tracing::error!(%error, "the session could not be serialised; signing out");
         signed_out(auth, previous)
     })?;
-    let mut response = respond::json_no_store(StatusCode::OK, &Value::Null, cookies);
-    response.set_body(body);
-    Ok(response)
+    Ok(respond::json_text_no_store(StatusCode::OK, body, cookies))
 }
 
 /// `200 null`, every carried session cookie expired.

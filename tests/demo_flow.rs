@@ -142,17 +142,9 @@ async fn reads_re_issue_once_the_token_is_update_age_old_or_under_an_older_secre
     let client = browser();
     sign_in(&client, &server, "admin@example.com", "correct-horse-admin").await;
     let read = || async {
-        let response = client
-            .get(server.url(&format!("{BASE}/session")))
-            .send()
-            .await
-            .expect("GET /session");
-        let cookies = set_cookies(response.headers());
-        let session: Value = response.json().await.expect("JSON");
-        (
-            cookies,
-            session["expires"].as_str().expect("expires").to_owned(),
-        )
+        let (cookies, session) = session_with_cookies(&client, &server).await;
+        let expires = session["expires"].as_str().expect("expires").to_owned();
+        (cookies, expires)
     };
     let (cookies, signed_in_expiry) = read().await;
     assert!(cookies.is_empty(), "{cookies:?}");
@@ -177,18 +169,25 @@ async fn reads_re_issue_once_the_token_is_update_age_old_or_under_an_older_secre
     let rotated = Secrets::new(["demo-flow-rotated-secret-4a8c2e6f0b1d3f5a", SECRET])
         .expect("strong secrets");
     let rotated = serve_demo_with(rotated, clock.clone()).await;
-    let read_rotated = || async {
-        let response = client
-            .get(rotated.url(&format!("{BASE}/session")))
-            .send()
-            .await
-            .expect("GET /session");
-        set_cookies(response.headers())
-    };
+    let read_rotated = || async { session_with_cookies(&client, &rotated).await.0 };
     let new_token = token_in(&read_rotated().await).expect("re-issued at once");
     let kid = |token: &str| read_protected_header(token).expect("our header").kid;
     assert_ne!(kid(&new_token), kid(&old_token), "under the newest secret");
     assert!(read_rotated().await.is_empty(), "and then left alone");
+}
+
+/// `GET <base>/session`: the `Set-Cookie` headers and the session JSON.
+async fn session_with_cookies(
+    client: &reqwest::Client,
+    server: &TestServer,
+) -> (Vec<String>, Value) {
+    let response = client
+        .get(server.url(&format!("{BASE}/session")))
+        .send()
+        .await
+        .expect("GET /session");
+    let cookies = set_cookies(response.headers());
+    (cookies, response.json().await.expect("JSON"))
 }
 
 /// The session token in `Set-Cookie` headers, when it is one whole cookie.

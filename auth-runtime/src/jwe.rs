@@ -35,10 +35,16 @@ const CBC_IV_B64_LEN: usize = 22;
 const CBC_TAG_B64_LEN: usize = 43;
 
 /// An A256CBC-HS512 key set up once for every token it opens or seals: the HMAC-SHA-512 with
-/// its key pads already absorbed (two SHA-512 blocks saved per token) and both AES-256 key
-/// schedules. Each use clones the state; every copy zeroizes itself when dropped.
+/// its key pads already absorbed (two SHA-512 blocks saved per token), the same again with the
+/// key's own protected header absorbed too (the AAD of every token the key writes, and of
+/// Auth.js's: one more block saved), and both AES-256 key schedules. Each use clones a state;
+/// every copy zeroizes itself when dropped.
 pub(crate) struct CbcHs512Cipher {
     mac: Hmac<Sha512>,
+    /// The key's own protected header, base64url, as it stands first in its tokens.
+    own_header: Box<[u8]>,
+    /// `mac` after `own_header`.
+    mac_after_own_header: Hmac<Sha512>,
     enc: Aes256Enc,
     dec: Aes256Dec,
 }
@@ -49,10 +55,15 @@ impl CbcHs512Cipher {
         clippy::expect_used,
         reason = "HMAC takes any key length and the AES half is always 32 bytes"
     )]
-    pub(crate) fn new(key: &[u8; 64]) -> Self {
+    pub(crate) fn new(key: &[u8; 64], own_header: &str) -> Self {
         let (mac_key, enc_key) = key.split_at(32);
+        let mac = Hmac::<Sha512>::new_from_slice(mac_key).expect("HMAC takes any key length");
+        let mut mac_after_own_header = mac.clone();
+        mac_after_own_header.update(own_header.as_bytes());
         Self {
-            mac: Hmac::<Sha512>::new_from_slice(mac_key).expect("HMAC takes any key length"),
+            mac,
+            own_header: own_header.as_bytes().into(),
+            mac_after_own_header,
             enc: Aes256Enc::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
             dec: Aes256Dec::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
         }
@@ -60,8 +71,13 @@ impl CbcHs512Cipher {
 
     /// HMAC-SHA-512 over `AAD || IV || ciphertext || AL` (RFC 7518 §5.2.2.1), not finalised.
     fn mac(&self, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Hmac<Sha512> {
-        let mut mac = self.mac.clone();
-        mac.update(aad);
+        let mut mac = if aad == &*self.own_header {
+            self.mac_after_own_header.clone()
+        } else {
+            let mut mac = self.mac.clone();
+            mac.update(aad);
+            mac
+        };
         mac.update(iv);
         mac.update(ciphertext);
         let aad_bits = (aad.len() as u64).wrapping_mul(8);
@@ -524,6 +540,28 @@ mod tests {
         // A token whose tag was made over the other header does not open.
         let swapped = format!("{reordered}.{rest}");
         assert_eq!(decrypt(&swapped, &keys, 4096), Err(AuthError::TagMismatch));
+    }
+
+    /// The state kept past the key's own header gives the MAC a fresh state gives.
+    #[test]
+    fn the_mac_past_the_own_header_is_the_mac() {
+        let secrets = Secrets::new(["a-long-enough-secret-for-these-tests-0123"]).unwrap();
+        let keys = KeySet::derive(&secrets, "authjs.session-token");
+        let key = keys.encoding_key();
+        let cipher = key.cbc_hs512();
+        let header = key.encoded_header().as_bytes();
+        let (iv, ciphertext) = ([7u8; 16], [9u8; 48]);
+        let kept = cipher.mac(header, &iv, &ciphertext).finalize().into_bytes();
+        let mut fresh = cipher.mac.clone();
+        for part in [
+            header,
+            &iv[..],
+            &ciphertext[..],
+            &(header.len() as u64 * 8).to_be_bytes(),
+        ] {
+            fresh.update(part);
+        }
+        assert_eq!(kept, fresh.finalize().into_bytes());
     }
 
     /// The fixed-layout path answers every token exactly as the general one does: a changed,

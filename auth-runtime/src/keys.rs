@@ -63,7 +63,8 @@ pub struct DerivedKey {
     /// `{"alg":"dir","enc":"A256CBC-HS512","kid":…}`, base64url: the first part of every
     /// token this key encodes, computed once.
     encoded_header: String,
-    /// The A256CBC-HS512 key set up for use (HMAC pads absorbed, AES key schedules).
+    /// The A256CBC-HS512 key set up for use (HMAC pads and this key's own header absorbed, AES
+    /// key schedules).
     cbc: CbcHs512Cipher,
 }
 
@@ -74,9 +75,10 @@ impl DerivedKey {
         let kid = key_id(key.as_slice());
         let gcm_kid = key_id(&key[..GCM_KEY_LEN]);
         let header = format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid}"}}"#);
+        let encoded_header = URL_SAFE_NO_PAD.encode_to_string(header);
         Self {
-            encoded_header: URL_SAFE_NO_PAD.encode_to_string(header),
-            cbc: CbcHs512Cipher::new(&key),
+            cbc: CbcHs512Cipher::new(&key, &encoded_header),
+            encoded_header,
             key,
             kid,
             gcm_kid,

@@ -172,10 +172,11 @@ impl TokenCodec {
     }
 
     /// Decrypts `token`, checks its claims exactly as [`TokenCodec::decode`] does, and reads
-    /// them into `T`, without building a JSON map: the plaintext is checked in one pass (no
-    /// duplicate member names at any depth, nesting bounded, valid UTF-8, the registered
-    /// claims' types and times), then deserialised into `T`. Returns the token's `iat` (0 when
-    /// absent) and `exp` beside it.
+    /// them into `T`, without building a JSON map: one pass over the plaintext reads `T` while
+    /// refusing duplicate member names at any depth (inside members `T` ignores too) and
+    /// noting the registered claims, whose types and times are then checked. Nesting is
+    /// bounded and UTF-8 checked once. Returns the token's `iat` (0 when absent), `exp`, and
+    /// whether the token is encrypted as a re-issue would write it now.
     ///
     /// Claims that do not fit `T` are an [`AuthError::InvalidClaims`] that gives only the
     /// position, never a claim's value.

@@ -4,6 +4,10 @@
 //! would read as an admin. Anything we authenticate is read here instead: an object whose
 //! members, at every depth, have distinct names. Depth is bounded by serde_json's recursion
 //! limit (128), so deep nesting is an error, not a stack overflow.
+//!
+//! Three readers share those rules: [`parse_object`] builds a map, [`check_object`] only
+//! checks (and reads the registered claims' shapes), and `typed` reads straight into any
+//! `Deserialize` type in the same single pass.
 
 use std::borrow::Cow;
 use std::fmt;

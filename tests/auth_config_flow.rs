@@ -14,7 +14,7 @@ use poem::web::Json;
 use poem::{EndpointExt, Route, get, handler};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::http::{TestServer, browser, csrf_token, location};
+use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 
 const SECRET: &str = "flow-test-secret-2b7e1f9c4d8a6e3b0f5c";
 
@@ -138,7 +138,7 @@ mod audit {
     base_path = "/api/auth",
     user = User,
     state = AppState,
-    session(max_age = "7d"),
+    session(max_age = "7d", update_age = "1h"),
     callbacks(jwt = policy::jwt),
     events = audit::record,
 )]
@@ -247,6 +247,31 @@ async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (
         .expect("POST /session");
     let status = response.status().as_u16();
     (status, response.json().await.expect("JSON"))
+}
+
+/// With a `jwt` callback, which may change the token on any read, `update_age` does not
+/// spare a read its re-issue: a fresh token is re-set all the same.
+#[tokio::test]
+async fn with_a_jwt_callback_every_read_re_issues_despite_update_age() {
+    assert!(AppAuth::JWT_CALLBACK);
+    assert_eq!(AppAuth::UPDATE_AGE, std::time::Duration::from_secs(3600));
+    let (server, _) = start().await;
+    let client = browser();
+    sign_in(&client, &server).await;
+    for _ in 0..2 {
+        let response = client
+            .get(server.url("/api/auth/session"))
+            .send()
+            .await
+            .expect("GET /session");
+        let cookies = set_cookies(response.headers());
+        assert!(
+            cookies
+                .iter()
+                .any(|cookie| cookie.starts_with("authjs.session-token=eyJ")),
+            "{cookies:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -253,7 +253,7 @@ async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (
 /// spare a read its re-issue: a fresh token is re-set all the same.
 #[tokio::test]
 async fn with_a_jwt_callback_every_read_re_issues_despite_update_age() {
-    assert!(AppAuth::JWT_CALLBACK);
+    const { assert!(AppAuth::JWT_CALLBACK) };
     assert_eq!(AppAuth::UPDATE_AGE, std::time::Duration::from_secs(3600));
     let (server, _) = start().await;
     let client = browser();

@@ -454,6 +454,32 @@ fn configuration_problems_are_start_up_errors() {
     assert!(opted_out.is_ok());
 }
 
+/// With no `session` callback, the session JSON written straight from the token is byte for
+/// byte the built session's, for tokens with and without the optional fields; a private claim
+/// is in neither.
+#[tokio::test]
+async fn the_session_written_from_the_token_is_the_built_session() {
+    let tokens = [
+        json!({"sub": "u-1", "role": "viewer", "permissions": ["read"], "iat": 1, "exp": 2,
+               "jti": "j"}),
+        json!({"sub": "u-2", "name": "Ada \"A\" Admin", "email": "a@example.com",
+               "picture": "https://example.com/a.png", "role": "admin",
+               "permissions": ["read", "write"], "tenantId": "acme",
+               "accessToken": "upstream-secret", "iat": 1, "exp": 2, "jti": "j",
+               "extra": {"kept": true}}),
+    ];
+    for claims in tokens {
+        let token: AppAuthToken = serde_json::from_value(claims).expect("a token");
+        let expires = "2026-12-03T14:47:40.000Z";
+        let written = AppAuth::session_json(&token, expires).expect("no session callback");
+        let built = AppAuth::session(&token, expires.to_owned(), &AppState::default())
+            .await
+            .expect("the session");
+        assert_eq!(written, serde_json::to_string(&built).expect("serialises"));
+        assert!(!written.contains("upstream-secret"), "{written}");
+    }
+}
+
 /// The generated token stamps its registered claims for the direct encode, unless an
 /// undeclared claim has a field's name (it would be written twice): then it says so, and the
 /// re-issue takes the map path, which keeps one of them.

@@ -26,6 +26,16 @@ pub use crate::schema::{
 
 /// `deserialize_with` for update fields: a present value, even `null`, is `Some(value)`, so
 /// `{"tenantId": null}` clears an optional claim while an absent field changes nothing.
+/// `skip_serializing_if` for a borrowed `Option` (the session written straight from the
+/// token).
+#[allow(
+    clippy::ref_option_ref,
+    reason = "serde hands a reference to the field, itself one"
+)]
+pub fn is_none_ref<T>(value: &&Option<T>) -> bool {
+    value.is_none()
+}
+
 pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     T: ::serde::Deserialize<'de>,

@@ -77,6 +77,15 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
         state: &'a Self::State,
     ) -> impl Future<Output = Result<TokenAction, CallbackError>> + Send + 'a;
 
+    /// The session JSON for `token`, written straight from it, when no `session` callback
+    /// could change it: what serialising [`AuthSchema::session`]'s answer gives, without
+    /// building it. `None` when a callback is configured, or the token does not serialise
+    /// (the caller then takes the general way, which reports the error).
+    fn session_json(token: &Self::Token, expires: &str) -> Option<String> {
+        let _ = (token, expires);
+        None
+    }
+
     /// The session for a token (public claims only), shaped by the `session` callback.
     /// `expires` is the ISO 8601 instant the session ends.
     fn session<'a>(

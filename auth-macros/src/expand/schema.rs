@@ -7,6 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::Path;
 use syn::spanned::Spanned as _;
 
+use super::session::session_json_fn;
 use super::update::{apply_update_body, derived_assignments};
 use crate::model::{ClaimSource, Config, ProviderKind};
 
@@ -53,6 +54,7 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
     let authorize = authorize_body(config);
     let new_token = new_token_body(config);
     let session_body = session_body(config);
+    let session_json = session_json_fn(config);
     let apply_update = apply_update_body(config);
 
     let sign_in = match &config.callbacks.sign_in {
@@ -122,6 +124,8 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             ) -> impl #p::Future<Output = #p::Result<#p::TokenAction, #p::CallbackError>> + ::core::marker::Send + 'a {
                 async move { #jwt }
             }
+
+            #session_json
 
             fn session<'a>(
                 token: &'a Self::Token,

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::Config;
+use crate::model::{Claim, Config};
 
 /// The session structs and their redacted `Debug`.
 pub(crate) fn session_types(config: &Config) -> TokenStream {
@@ -23,7 +23,7 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
         let optional = claim.optional.then(
             || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
         );
-        let rename = (field != json_name).then(|| quote!(#[serde(rename = #json_name)]));
+        let rename = rename(claim);
         quote! {
             #(#docs)*
             #doc
@@ -81,4 +81,72 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             }
         }
     }
+}
+
+/// The claim's JSON name, when it is not the field's.
+fn rename(claim: &Claim) -> Option<TokenStream> {
+    let json_name = &claim.json_name;
+    (claim.field != *json_name).then(|| quote!(#[serde(rename = #json_name)]))
+}
+
+/// `AuthSchema::session_json` when no `session` callback is configured: the session's JSON
+/// written from borrowed twins of the two session structs, field for field and attribute for
+/// attribute, so that it is byte for byte what serialising the built session gives.
+pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
+    if config.callbacks.session.is_some() {
+        return None;
+    }
+    let krate = &config.krate;
+    let p = quote!(#krate::__private);
+    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+    let skip_none = format!("{}::__private::is_none_ref", quote!(#krate)).replace(' ', "");
+    let claims: Vec<&Claim> = config.public_claims().collect();
+    let fields = claims.iter().map(|claim| {
+        let field = &claim.field;
+        let ty = &claim.ty;
+        let rename = rename(claim);
+        let optional = claim
+            .optional
+            .then(|| quote!(#[serde(skip_serializing_if = #skip_none)]));
+        quote! {
+            #rename
+            #optional
+            #field: &'__a #ty,
+        }
+    });
+    let values = claims.iter().map(|claim| {
+        let field = &claim.field;
+        quote!(#field: &token.#field,)
+    });
+    Some(quote! {
+        fn session_json(token: &Self::Token, expires: &str) -> #p::Option<#p::String> {
+            #[derive(#p::serde::Serialize)]
+            #[serde(crate = #serde_crate)]
+            struct Session<'__a> {
+                user: User<'__a>,
+                expires: &'__a str,
+            }
+            #[derive(#p::serde::Serialize)]
+            #[serde(crate = #serde_crate)]
+            struct User<'__a> {
+                #[serde(skip_serializing_if = #skip_none)]
+                name: &'__a #p::Option<#p::String>,
+                #[serde(skip_serializing_if = #skip_none)]
+                email: &'__a #p::Option<#p::String>,
+                #[serde(skip_serializing_if = #skip_none)]
+                image: &'__a #p::Option<#p::String>,
+                #(#fields)*
+            }
+            let session = Session {
+                user: User {
+                    name: &token.name,
+                    email: &token.email,
+                    image: &token.picture,
+                    #(#values)*
+                },
+                expires,
+            };
+            #p::serde_json::to_string(&session).ok()
+        }
+    })
 }

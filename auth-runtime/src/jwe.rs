@@ -316,13 +316,19 @@ pub(crate) struct Opened {
     pub(crate) as_written_now: bool,
 }
 
+impl Opened {
+    /// `plaintext`, opened by `key` of `keys` with A256CBC-HS512.
+    fn by(keys: &KeySet, key: &DerivedKey, plaintext: Zeroizing<Vec<u8>>) -> Self {
+        Self {
+            plaintext,
+            as_written_now: std::ptr::eq(key, keys.encoding_key()),
+        }
+    }
+}
+
 /// [`decrypt`], telling also which key opened the token.
 pub(crate) fn open(token: &str, keys: &KeySet, max_len: usize) -> Result<Opened, AuthError> {
-    let newest = keys.encoding_key();
-    let opened = |key: &DerivedKey, plaintext| Opened {
-        plaintext,
-        as_written_now: std::ptr::eq(key, newest),
-    };
+    let opened = |key: &DerivedKey, plaintext| Opened::by(keys, key, plaintext);
     // The common case: a token laid out as our keys write them (Auth.js writes the same
     // bytes): one key's own header, an empty key part, then parts of the lengths
     // A256CBC-HS512 gives. Nothing to scan, split or parse; a token this path refuses as
@@ -341,11 +347,7 @@ pub(crate) fn open(token: &str, keys: &KeySet, max_len: usize) -> Result<Opened,
 /// [`open`] for any token: checked character by character, split at its dots, its header
 /// matched or parsed.
 fn open_split(token: &str, keys: &KeySet, max_len: usize) -> Result<Opened, AuthError> {
-    let newest = keys.encoding_key();
-    let opened = |key: &DerivedKey, plaintext| Opened {
-        plaintext,
-        as_written_now: std::ptr::eq(key, newest),
-    };
+    let opened = |key: &DerivedKey, plaintext| Opened::by(keys, key, plaintext);
     let parts = split_compact(token, max_len)?;
     let aad = parts.header.as_bytes();
     // A header byte-for-byte equal to one our keys write, split the general way.

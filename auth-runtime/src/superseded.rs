@@ -71,7 +71,8 @@ impl<T: Clone> UpdatedTokens<T> {
     /// one-second steps.
     pub(crate) fn newer_than(&self, subject: &str, issued_at: i64, now: i64) -> Option<T> {
         let latest = self.latest.load(Ordering::SeqCst);
-        if latest == i64::MIN || now.saturating_sub(latest) > UPDATE_MEMORY_SECONDS {
+        // Never (`i64::MIN`) saturates to far beyond the memory.
+        if now.saturating_sub(latest) > UPDATE_MEMORY_SECONDS {
             return None;
         }
         let records = self.lock();

@@ -185,22 +185,28 @@ impl TokenCodec {
         token: &str,
     ) -> Result<(T, Registered), AuthError> {
         let opened = jwe::open(token, &self.keys, self.max_token_len)?;
-        let as_written_now = opened.as_written_now;
-        let plaintext = opened.plaintext;
+        let (claims, registered) = self.read_claims(&opened.plaintext)?;
+        Ok((
+            claims,
+            Registered {
+                as_written_now: opened.as_written_now,
+                ..registered
+            },
+        ))
+    }
+
+    /// The claims of a decrypted token read into `T`, and their registered times.
+    fn read_claims<T: DeserializeOwned>(
+        &self,
+        plaintext: &[u8],
+    ) -> Result<(T, Registered), AuthError> {
         // UTF-8 is checked once for the whole plaintext, so that neither pass checks it
         // string by string; escapes (lone surrogates) are still checked by both.
-        let text = std::str::from_utf8(&plaintext)
+        let text = std::str::from_utf8(plaintext)
             .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
         // One pass: the typed read refuses duplicates and notes the registered claims.
         if let Ok((claims, shapes)) = json::read_typed::<T>(text) {
-            let registered = check_registered(shapes, self.now())?;
-            return Ok((
-                claims,
-                Registered {
-                    as_written_now,
-                    ..registered
-                },
-            ));
+            return Ok((claims, check_registered(shapes, self.now())?));
         }
         // Refused: read again, checks first, so that the error is the one the checks give
         // (a duplicate member, a fractional `exp`) before any about the type.
@@ -214,13 +220,7 @@ impl TokenCodec {
                 error.column()
             ))
         })?;
-        Ok((
-            claims,
-            Registered {
-                as_written_now,
-                ..registered
-            },
-        ))
+        Ok((claims, registered))
     }
 
     /// Decrypts `token` and checks its claims: a JSON object without duplicate members, an

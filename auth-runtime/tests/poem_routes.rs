@@ -714,21 +714,67 @@ async fn providers_lists_the_credentials_provider() {
 
 #[tokio::test]
 async fn unknown_routes_answer_bad_request() {
-    let mut browser = Browser::new(app(&auth()));
-    for path in [
-        "/api/auth",
-        "/api/auth/",
-        "/api/auth/nope",
-        "/api/auth/session/extra",
+    let auth = auth();
+    for (how, app) in [
+        ("nested", app(&auth).map_to_response().boxed()),
+        ("mounted", mounted_app(&auth).map_to_response().boxed()),
     ] {
-        let response = browser.get(path).await;
-        response.assert_status(StatusCode::BAD_REQUEST);
-        assert_eq!(body_json(response).await, json!("Bad request."), "{path}");
+        let mut browser = Browser::new(app);
+        for path in [
+            "/api/auth",
+            "/api/auth/",
+            "/api/auth/nope",
+            "/api/auth/session/extra",
+            "/api/auth/signin/credentials/extra",
+        ] {
+            let response = browser.get(path).await;
+            response.assert_status(StatusCode::BAD_REQUEST);
+            assert_eq!(
+                body_json(response).await,
+                json!("Bad request."),
+                "{how}: {path}"
+            );
+        }
+        for path in ["/api/auth/csrf", "/api/auth/signin", "/api/auth/error"] {
+            let response = browser.post_form(path, &[]).await;
+            response.assert_status(StatusCode::BAD_REQUEST);
+        }
     }
-    for path in ["/api/auth/csrf", "/api/auth/signin", "/api/auth/error"] {
-        let response = browser.post_form(path, &[]).await;
-        response.assert_status(StatusCode::BAD_REQUEST);
+}
+
+/// `Auth::mount` serves the routes `nest` does: a sign-in, the session, an update and a
+/// sign-out answer the same, cookies included.
+#[tokio::test]
+async fn mounted_routes_answer_as_nested_ones() {
+    let auth = auth();
+    let mut transcripts = Vec::new();
+    for app in [
+        app(&auth).map_to_response().boxed(),
+        mounted_app(&auth).map_to_response().boxed(),
+    ] {
+        let mut browser = Browser::new(app);
+        let mut transcript = Vec::new();
+        let providers = browser.get("/api/auth/providers").await;
+        transcript.push(body_json(providers).await);
+        let signed_in = browser.sign_in("alice", "correct horse").await;
+        signed_in.assert_status(StatusCode::FOUND);
+        transcript.push(browser.session().await);
+        let updated = browser.update(json!({ "tenantId": "acme" })).await;
+        transcript.push(body_json(updated).await);
+        let own = browser.get("/me").await;
+        transcript.push(body_json(own).await);
+        let csrf = browser.csrf_token().await;
+        let signed_out = browser
+            .post_form("/api/auth/signout", &[("csrfToken", csrf.as_str())])
+            .await;
+        signed_out.assert_status(StatusCode::FOUND);
+        transcript.push(browser.session().await);
+        transcripts.push(transcript);
     }
+    assert_eq!(transcripts[0][1]["user"]["email"], "alice@example.com");
+    assert_eq!(transcripts[0][2]["tenantId"], "acme", "updated");
+    assert_eq!(transcripts[0][4], Value::Null, "signed out");
+    assert_eq!(transcripts[0], transcripts[1]);
 }
 
 /// CS-01, CS-06: `/signin/<provider>` is an action only as a POST with the CSRF token; a GET

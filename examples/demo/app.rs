@@ -294,8 +294,7 @@ pub(crate) struct DemoAuth {
 /// The whole application: the auth routes under `/api/auth`, the app's routes, the session
 /// middleware around everything.
 pub(crate) fn app(auth: &Auth<DemoAuth>) -> impl Endpoint + use<> {
-    Route::new()
-        .nest(DemoAuth::BASE_PATH, DemoAuth::routes(auth))
+    auth.mount(Route::new())
         .at("/", get(home))
         .at("/api/me", get(me))
         .at(

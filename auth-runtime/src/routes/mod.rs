@@ -40,24 +40,40 @@ use crate::schema::AuthSchema;
 
 /// The auth routes of `auth`, to be `nest`ed under `C::BASE_PATH`.
 pub fn routes<C: AuthSchema>(auth: &Auth<C>) -> Route {
-    Route::new()
-        .at("/providers", route(auth, providers::handle::<C>))
-        .at("/csrf", route(auth, csrf::handle::<C>))
-        .at("/session", route(auth, session::handle::<C>))
-        .at("/signin", route(auth, signin::handle::<C>))
+    add_routes(auth, Route::new(), "")
+}
+
+/// `route` with the auth routes of `auth` added at their full paths, under `C::BASE_PATH`.
+pub fn mount<C: AuthSchema>(auth: &Auth<C>, route: Route) -> Route {
+    add_routes(auth, route, C::BASE_PATH)
+}
+
+/// `route` with the auth routes added under `prefix` (empty, or a path without a trailing
+/// slash).
+fn add_routes<C: AuthSchema>(auth: &Auth<C>, route: Route, prefix: &str) -> Route {
+    let at = |path: &str| format!("{prefix}{path}");
+    let root = if prefix.is_empty() { "/" } else { prefix };
+    route
+        .at(at("/providers"), route_to(auth, providers::handle::<C>))
+        .at(at("/csrf"), route_to(auth, csrf::handle::<C>))
+        .at(at("/session"), route_to(auth, session::handle::<C>))
+        .at(at("/signin"), route_to(auth, signin::handle::<C>))
         .at(
-            "/signin/:provider",
-            route(auth, signin::handle_provider::<C>),
+            at("/signin/:provider"),
+            route_to(auth, signin::handle_provider::<C>),
         )
-        .at("/callback/:provider", route(auth, callback::handle::<C>))
-        .at("/signout", route(auth, signout::handle::<C>))
-        .at("/error", route(auth, error::handle::<C>))
-        .at("/", make(|_| async { respond::bad_request() }))
-        .at("/*rest", make(|_| async { respond::bad_request() }))
+        .at(
+            at("/callback/:provider"),
+            route_to(auth, callback::handle::<C>),
+        )
+        .at(at("/signout"), route_to(auth, signout::handle::<C>))
+        .at(at("/error"), route_to(auth, error::handle::<C>))
+        .at(root, make(|_| async { respond::bad_request() }))
+        .at(at("/*rest"), make(|_| async { respond::bad_request() }))
 }
 
 /// An endpoint calling `handler` with a clone of `auth` and the request.
-fn route<C, F, Fut>(auth: &Auth<C>, handler: F) -> impl Endpoint + 'static
+fn route_to<C, F, Fut>(auth: &Auth<C>, handler: F) -> impl Endpoint + 'static
 where
     C: AuthSchema,
     F: Fn(Auth<C>, Request) -> Fut + Send + Sync + 'static,

@@ -371,9 +371,18 @@ pub(crate) fn require_admin() -> Guard<TestAuth> {
     Guard::<TestAuth>::new("role = admin", |token| token.role == "admin")
 }
 
+/// The test app: the auth routes nested under the base path, `/me`, `/maybe`, `/admin`.
 pub(crate) fn app(auth: &Auth<TestAuth>) -> impl Endpoint + use<> {
-    Route::new()
-        .nest(TestAuth::BASE_PATH, auth.routes())
+    app_routes(auth, Route::new().nest(TestAuth::BASE_PATH, auth.routes()))
+}
+
+/// [`app`] with the auth routes added by `Auth::mount` instead of nested.
+pub(crate) fn mounted_app(auth: &Auth<TestAuth>) -> impl Endpoint + use<> {
+    app_routes(auth, auth.mount(Route::new()))
+}
+
+fn app_routes(auth: &Auth<TestAuth>, with_auth_routes: Route) -> impl Endpoint + use<> {
+    with_auth_routes
         .at("/me", get(me))
         .at("/maybe", get(maybe))
         .at("/admin", get(admin).with(require_admin()))

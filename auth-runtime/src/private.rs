@@ -24,8 +24,6 @@ pub use crate::schema::{
     TokenAction, TokenClaims, UpdateError,
 };
 
-/// `deserialize_with` for update fields: a present value, even `null`, is `Some(value)`, so
-/// `{"tenantId": null}` clears an optional claim while an absent field changes nothing.
 /// `skip_serializing_if` for a borrowed `Option` (the session written straight from the
 /// token).
 #[allow(
@@ -36,6 +34,19 @@ pub fn is_none_ref<T>(value: &&Option<T>) -> bool {
     value.is_none()
 }
 
+/// The JSON text of `session`, for [`AuthSchema::session_json`]: written into a buffer sized
+/// for a typical session, so that it does not grow on the way (`serde_json::to_string` starts
+/// at 128 bytes and would reallocate twice).
+pub fn session_json_text<T: ::serde::Serialize>(session: &T) -> Option<String> {
+    /// A session with a name, an email, an image URL and a few claims.
+    const TYPICAL_SESSION_LEN: usize = 512;
+    let mut json = Vec::with_capacity(TYPICAL_SESSION_LEN);
+    serde_json::to_writer(&mut json, session).ok()?;
+    String::from_utf8(json).ok()
+}
+
+/// `deserialize_with` for update fields: a present value, even `null`, is `Some(value)`, so
+/// `{"tenantId": null}` clears an optional claim while an absent field changes nothing.
 pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     T: ::serde::Deserialize<'de>,

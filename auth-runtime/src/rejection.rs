@@ -5,7 +5,7 @@ use std::fmt;
 use poem::Response;
 use poem::error::ResponseError;
 use poem::http::StatusCode;
-use poem::http::header;
+use poem::http::header::{self, HeaderValue};
 
 /// A refused request: the JSON body names the reason, never which check failed inside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +56,14 @@ impl ResponseError for AuthRejection {
     fn as_response(&self) -> Response {
         Response::builder()
             .status(self.status())
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::CACHE_CONTROL, "private, no-cache, no-store")
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )
+            .header(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache, no-store"),
+            )
             .body(format!(r#"{{"error":"{}"}}"#, self.code()))
     }
 }

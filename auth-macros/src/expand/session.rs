@@ -146,7 +146,7 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
                 },
                 expires,
             };
-            #p::serde_json::to_string(&session).ok()
+            #p::session_json_text(&session)
         }
     })
 }

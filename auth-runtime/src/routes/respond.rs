@@ -28,7 +28,10 @@ pub(super) fn json(status: StatusCode, body: &Value, cookies: &[SetCookie]) -> R
 fn json_text(status: StatusCode, body: String, cookies: &[SetCookie]) -> Response {
     let mut response = Response::builder()
         .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )
         .body(body);
     append_cookies(&mut response, cookies);
     response
@@ -209,7 +212,10 @@ pub(super) fn html<C: AuthSchema>(
 ) -> Response {
     let mut response = Response::builder()
         .status(status)
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )
         .body(body);
     let headers = response.headers_mut();
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

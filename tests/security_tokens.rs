@@ -210,7 +210,10 @@ fn read_session(
     cookie_header: &str,
     codec: &TokenCodec,
 ) -> (Result<Claims, AuthError>, SessionCookieNames) {
-    let cookie = SessionCookie::read(parse_cookie_header(cookie_header), codec.keys().salt());
+    let cookie = SessionCookie::read(
+        parse_cookie_header(cookie_header.as_bytes()),
+        codec.keys().salt(),
+    );
     let session = cookie.token.and_then(|token| {
         let token = token.expect("the request carried a session cookie");
         codec.decode(&token)
@@ -1522,7 +1525,8 @@ fn a_shrinking_token_expires_its_old_chunks() {
     // 3 chunks → 1 cookie.
     let mut jar = jar_with(&big);
     assert_eq!(jar.len(), 3);
-    let previous = SessionCookie::read(parse_cookie_header(&jar_header(&jar)), SALT).names;
+    let previous =
+        SessionCookie::read(parse_cookie_header(jar_header(&jar).as_bytes()), SALT).names;
     let written = session_set_cookies(SALT, &small, expires(), false, previous).expect("fits");
     let lines: Vec<String> = written.iter().map(ToString::to_string).collect();
     assert_eq!(lines.len(), 4);
@@ -1541,7 +1545,8 @@ fn a_shrinking_token_expires_its_old_chunks() {
     // 3 chunks → 2, and 1 cookie → 3 chunks.
     for (from, to, left) in [(&big, &medium, 2), (&small, &big, 3)] {
         let mut jar = jar_with(from);
-        let previous = SessionCookie::read(parse_cookie_header(&jar_header(&jar)), SALT).names;
+        let previous =
+            SessionCookie::read(parse_cookie_header(jar_header(&jar).as_bytes()), SALT).names;
         let written = session_set_cookies(SALT, to, expires(), false, previous).expect("fits");
         apply(&mut jar, &written);
         assert_eq!(jar.len(), left);
@@ -1553,7 +1558,7 @@ fn a_shrinking_token_expires_its_old_chunks() {
     // Over https the deletions carry Secure, like the cookies they delete.
     let name = CookieNames::HTTPS.session;
     let previous = SessionCookie::read(
-        parse_cookie_header(&format!("{name}.0=a; {name}.1=b")),
+        parse_cookie_header(format!("{name}.0=a; {name}.1=b").as_bytes()),
         name,
     )
     .names;
@@ -1570,7 +1575,8 @@ fn a_token_needing_more_than_eight_chunks_is_not_written_and_the_old_cookie_stay
     let codec = codec();
     let old = genuine_token();
     let mut jar = jar_with(&old);
-    let previous = SessionCookie::read(parse_cookie_header(&jar_header(&jar)), SALT).names;
+    let previous =
+        SessionCookie::read(parse_cookie_header(jar_header(&jar).as_bytes()), SALT).names;
 
     let too_big = token_with_blob(30_000);
     assert!(too_big.len() > CHUNK_SIZE * MAX_CHUNKS);
@@ -1603,7 +1609,8 @@ fn a_token_needing_more_than_eight_chunks_is_not_written_and_the_old_cookie_stay
             .all(|c| c.value().len() == CHUNK_SIZE)
     );
     apply(&mut jar, &written);
-    let rejoined = SessionCookie::read(parse_cookie_header(&jar_header(&jar)), SALT).token;
+    let rejoined =
+        SessionCookie::read(parse_cookie_header(jar_header(&jar).as_bytes()), SALT).token;
     assert_eq!(rejoined, Ok(Some(full.clone())));
     let over = format!("{full}a");
     assert!(matches!(
@@ -1627,7 +1634,7 @@ fn a_cookie_bomb_is_refused_before_decrypting_with_at_most_nine_deletions() {
         .expect("valid apart from its size");
     let indices: Vec<usize> = (0..=MAX_CHUNKS).collect();
     let header = chunk_pairs(SALT, &nine, &indices).join("; ");
-    let cookie = SessionCookie::read(parse_cookie_header(&header), SALT);
+    let cookie = SessionCookie::read(parse_cookie_header(header.as_bytes()), SALT);
     assert!(matches!(cookie.token, Err(AuthError::MalformedCookie(_))));
     assert_eq!(expired_names(cookie.names, SALT).len(), MAX_CHUNKS);
 
@@ -1667,7 +1674,7 @@ fn a_tossed_second_session_cookie_signs_out_whichever_comes_first() {
     // Split over two Cookie headers.
     let first = format!("{SALT}={victim}");
     let second = format!("{SALT}={attacker}");
-    let pairs = parse_cookie_header(&first).chain(parse_cookie_header(&second));
+    let pairs = parse_cookie_header(first.as_bytes()).chain(parse_cookie_header(second.as_bytes()));
     assert!(matches!(
         SessionCookie::read(pairs, SALT).token,
         Err(AuthError::MalformedCookie(_))

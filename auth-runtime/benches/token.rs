@@ -345,9 +345,12 @@ impl Fixture {
     }
 
     fn chunk_join(&self) -> Option<String> {
-        SessionCookie::read(parse_cookie_header(black_box(&self.cookie_header)), SALT)
-            .token
-            .expect("whole")
+        SessionCookie::read(
+            parse_cookie_header(black_box(&self.cookie_header).as_bytes()),
+            SALT,
+        )
+        .token
+        .expect("whole")
     }
 
     fn keys_cached(&self) -> std::sync::Arc<KeySet> {

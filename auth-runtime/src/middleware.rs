@@ -13,11 +13,10 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use poem::http::header;
 use poem::{Endpoint, Middleware, Request, Result};
 
 use crate::auth::Auth;
-use crate::cookies::{SessionCookie, SessionCookieNames, parse_cookie_header};
+use crate::cookies::{SessionCookie, SessionCookieNames, request_cookies};
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 use crate::token::Registered;
@@ -74,13 +73,7 @@ impl<C: AuthSchema> LoadedSession<C> {
     /// Reads the session cookie of `req` (every `Cookie` header, chunks reassembled); the token
     /// is decrypted when first asked for. Never fails: anything unusable is signed out.
     pub fn load(auth: &Auth<C>, req: &Request) -> Self {
-        let pairs = req
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(parse_cookie_header);
-        let cookie = SessionCookie::read(pairs, auth.names().session);
+        let cookie = SessionCookie::read(request_cookies(req.headers()), auth.names().session);
         let signed_in = OnceLock::new();
         let raw = match cookie.token {
             Ok(Some(raw)) => Some(raw),

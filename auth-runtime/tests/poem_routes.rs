@@ -435,6 +435,34 @@ async fn tossed_session_cookie_sent_twice_reads_as_signed_out() {
     assert_eq!(body_json(response).await, Value::Null);
 }
 
+/// A foreign cookie with bytes outside ASCII (a UTF-8 value set by script, or raw Latin-1) in
+/// the same `Cookie` header as the session: the session is still read, as are the CSRF and
+/// callback cookies.
+#[tokio::test]
+async fn a_foreign_non_ascii_cookie_beside_the_session_signs_nobody_out() {
+    let auth = auth();
+    let token = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
+    let client = TestClient::new(app(&auth));
+    for foreign in [&b"pref=caf\xc3\xa9"[..], b"latin=caf\xe9", b"\xff\xfe=x"] {
+        let mut cookie = foreign.to_vec();
+        cookie.extend_from_slice(format!("; {SESSION}={token}").as_bytes());
+        let cookie = header::HeaderValue::from_bytes(&cookie).expect("obs-text is allowed");
+        let response = client
+            .get("/api/auth/session")
+            .header(header::COOKIE, cookie)
+            .send()
+            .await;
+        response.assert_status_is_ok();
+        let session = body_json(response).await;
+        assert_eq!(
+            session["user"]["role"],
+            "user",
+            "{}",
+            String::from_utf8_lossy(foreign)
+        );
+    }
+}
+
 #[tokio::test]
 async fn unknown_claims_are_kept_on_reissue_but_not_shown() {
     let auth = auth();

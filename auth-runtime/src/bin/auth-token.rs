@@ -222,7 +222,7 @@ fn read_token(argument: &str, names: &[&str]) -> Result<String, Failure> {
         return Ok(input);
     }
     for name in names {
-        let cookie = SessionCookie::read(parse_cookie_header(&input), name);
+        let cookie = SessionCookie::read(parse_cookie_header(input.as_bytes()), name);
         if let Some(token) = cookie.token? {
             return Ok(token);
         }

@@ -8,7 +8,7 @@ use poem::http::header;
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::cookies::{CookieLifetime, SetCookie, decode_cookie_value, parse_cookie_header};
+use crate::cookies::{CookieLifetime, SetCookie, decode_cookie_value, request_cookies};
 use crate::csrf::CsrfToken;
 use crate::middleware::LoadedSession;
 use crate::schema::{AuthSchema, FormFields};
@@ -88,14 +88,9 @@ pub(super) fn form_fields(req: &Request, body: &[u8]) -> Option<FormFields> {
 /// Twice (a tossed cookie beside ours) counts as absent.
 pub(super) fn single_cookie(req: &Request, name: &str) -> Option<String> {
     let mut found: Option<&str> = None;
-    for header_value in req.headers().get_all(header::COOKIE) {
-        let Ok(text) = header_value.to_str() else {
-            continue;
-        };
-        for (cookie_name, value) in parse_cookie_header(text) {
-            if cookie_name == name && found.replace(value).is_some() {
-                return None;
-            }
+    for (cookie_name, value) in request_cookies(req.headers()) {
+        if cookie_name == name && found.replace(value).is_some() {
+            return None;
         }
     }
     found.and_then(|value| decode_cookie_value(value).map(|value| value.into_owned()))

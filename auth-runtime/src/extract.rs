@@ -14,7 +14,7 @@
 //! /// 401 when signed out.
 //! #[handler]
 //! async fn me(session: Session<AppAuth>) -> Json<AppAuthSession> {
-//!     Json(session.session().clone())
+//!     Json(session.into_session())
 //! }
 //!
 //! /// `None` when signed out.
@@ -65,7 +65,15 @@ impl<C: AuthSchema> Session<C> {
         &self.session
     }
 
-    /// Takes the session and the token apart.
+    /// The session as the client sees it, taken out rather than copied: what a handler
+    /// returning the session as JSON wants.
+    pub fn into_session(self) -> C::Session {
+        self.session
+    }
+
+    /// Takes the session and the token apart. The token is shared with the request's loaded
+    /// session, so this copies it; prefer [`token`](Self::token) or
+    /// [`into_session`](Self::into_session) when one of the two is enough.
     pub fn into_parts(self) -> (C::Session, C::Token) {
         (self.session, Arc::unwrap_or_clone(self.token))
     }

@@ -11,7 +11,7 @@
 mod support;
 
 use auth_runtime::cookies::CookieNames;
-use auth_runtime::{Auth, FixedClock, Secrets};
+use auth_runtime::{Auth, AuthSchema, FixedClock, Secrets, Session};
 use poem::http::{StatusCode, header};
 use poem::test::TestClient;
 use poem::{EndpointExt, Route, get};
@@ -886,6 +886,38 @@ async fn session_extractor_answers_401_signed_out_and_option_reads_none() {
         .await
         .assert_text("signed in as user-1")
         .await;
+}
+
+/// `into_session` hands over the session `/session` answers; `into_parts` the same session
+/// and the token the middleware decoded.
+#[tokio::test]
+async fn session_extractor_parts_are_the_session_and_the_token() {
+    #[poem::handler]
+    fn taken(session: Session<TestAuth>) -> poem::web::Json<TestSession> {
+        poem::web::Json(session.into_session())
+    }
+    #[poem::handler]
+    fn apart(session: Session<TestAuth>) -> poem::web::Json<Value> {
+        let (session, token) = session.into_parts();
+        poem::web::Json(json!({ "session": session, "sub": token.sub, "role": token.role }))
+    }
+    let auth = auth();
+    let endpoint = Route::new()
+        .nest(TestAuth::BASE_PATH, auth.routes())
+        .at("/whole", get(taken))
+        .at("/parts", get(apart))
+        .with(auth.middleware());
+    let mut browser = Browser::new(endpoint);
+    browser.sign_in("alice", "correct horse").await;
+    let served = browser.session().await;
+    let whole = browser.get("/whole").await;
+    whole.assert_status_is_ok();
+    assert_eq!(body_json(whole).await, served);
+    let parts = browser.get("/parts").await;
+    assert_eq!(
+        body_json(parts).await,
+        json!({ "session": served, "sub": "user-1", "role": "user" })
+    );
 }
 
 #[tokio::test]

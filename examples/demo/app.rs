@@ -320,7 +320,7 @@ fn ping() -> &'static str {
 /// The session as JSON; 401 when signed out.
 #[handler]
 fn me(session: Session<DemoAuth>) -> Json<DemoAuthSession> {
-    Json(session.session().clone())
+    Json(session.into_session())
 }
 
 /// Admins only.

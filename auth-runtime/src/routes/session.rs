@@ -30,7 +30,9 @@ use crate::token::{Registered, parse_claims, random_uuid};
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
     match *req.method() {
         Method::GET => refresh(&auth, &req).await,
-        Method::POST => update(&auth, &mut req).await,
+        // Boxed: the update's future (body, checks, callbacks, re-issue) is several times the
+        // size of a read's, and every read's future would be as large and copied as often.
+        Method::POST => Box::pin(update(&auth, &mut req)).await,
         _ => respond::bad_request(),
     }
 }

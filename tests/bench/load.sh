@@ -22,7 +22,7 @@
 # during it. The server CPU per request is utime + stime from /proc over the requests wrk
 # completed: it leaves out wrk's share of the cores.
 #
-# Settings (environment): ROUNDS (3), DURATION (5s), THREADS (2), CONNECTIONS (64), OUR_PORT
+# Settings (environment): ROUNDS (5), DURATION (5s), THREADS (2), CONNECTIONS (64), OUR_PORT
 # (3100), PEER_PORT (3101), SKIP_BUILD=1 to reuse target/release/examples/demo, DEMO=<path> to
 # load another build of the demo (a checkout of an older commit, say; implies SKIP_BUILD=1).
 set -euo pipefail
@@ -30,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 OUR_PORT=${OUR_PORT:-3100}

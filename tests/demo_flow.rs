@@ -357,6 +357,32 @@ async fn posts_are_kept_per_tenant() {
     assert_eq!(posts, json!([]), "globex has no posts");
 }
 
+/// Memory stays bounded under a stream of posts: a tenant keeps its latest 1,000.
+#[tokio::test]
+async fn a_tenant_keeps_its_latest_thousand_posts() {
+    let server = start().await;
+    let admin = browser();
+    sign_in(&admin, &server, "admin@example.com", "correct-horse-admin").await;
+    for n in 0..1_001 {
+        let response = admin
+            .post(server.url("/api/posts"))
+            .json(&json!({"title": format!("post {n}"), "body": "."}))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let (_, posts) = get_json(&admin, &server, "/api/posts").await;
+    let titles: Vec<&str> = posts
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|post| post["title"].as_str().expect("a title"))
+        .collect();
+    assert_eq!(titles.len(), 1_000);
+    assert_eq!((titles[0], titles[999]), ("post 1", "post 1000"));
+}
+
 #[tokio::test]
 async fn the_sixth_failed_attempt_is_rate_limited_and_forged_forwarding_headers_do_not_help() {
     let server = start().await;

@@ -3,7 +3,7 @@
 //! Kept apart from `main.rs` (which reads the environment and binds a port) so that the
 //! black-box tests serve exactly this application on a loopback port of their own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use auth_runtime::password::PasswordHash;
@@ -112,7 +112,7 @@ pub(crate) struct Post {
 #[derive(Clone)]
 pub(crate) struct AppState {
     users: Arc<Vec<UserRecord>>,
-    posts: Arc<Mutex<HashMap<TenantId, Vec<Post>>>>,
+    posts: Arc<Mutex<HashMap<TenantId, VecDeque<Post>>>>,
 }
 
 impl AppState {
@@ -169,7 +169,7 @@ impl AppState {
         self.users.iter().find(|user| user.id.0 == id)
     }
 
-    fn posts(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, Vec<Post>>> {
+    fn posts(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, VecDeque<Post>>> {
         self.posts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -336,10 +336,16 @@ fn list_posts(session: Session<DemoAuth>, state: poem::web::Data<&AppState>) -> 
         .user
         .tenant_id
         .as_ref()
-        .and_then(|tenant| state.posts().get(tenant).cloned())
+        .and_then(|tenant| {
+            let posts = state.posts();
+            Some(posts.get(tenant)?.iter().cloned().collect())
+        })
         .unwrap_or_default();
     Json(posts)
 }
+
+/// Posts kept per tenant, in memory: a new post beyond this drops the oldest.
+const MAX_POSTS_PER_TENANT: usize = 1_000;
 
 /// A new post.
 #[derive(Deserialize)]
@@ -372,7 +378,12 @@ fn create_post(
         body: new.body,
         author: session.token().sub.clone(),
     };
-    state.posts().entry(tenant).or_default().push(post.clone());
+    let mut posts = state.posts();
+    let kept = posts.entry(tenant).or_default();
+    if kept.len() == MAX_POSTS_PER_TENANT {
+        kept.pop_front();
+    }
+    kept.push_back(post.clone());
     Ok((StatusCode::CREATED, Json(post)))
 }
 

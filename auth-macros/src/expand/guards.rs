@@ -13,7 +13,9 @@ pub(crate) fn inherent_impl(config: &Config) -> TokenStream {
     let base_path = &config.base_path;
     let routes_doc = format!(
         " The auth routes (`/session`, `/csrf`, `/providers`, `/callback/…`, `/signout`, …), \
-         to nest under `{base_path}`; add `auth.middleware()` around the whole app."
+         to nest under `{base_path}`; add `auth.middleware()` around the whole app. \
+         `auth.mount(route)` adds the same routes to `route` without poem's per-request \
+         nesting work."
     );
     let require_role = config.role_claim().map(|claim| {
         let field = &claim.field;

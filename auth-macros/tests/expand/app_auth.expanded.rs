@@ -438,7 +438,7 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
 impl AppAuth {
     /// Where the auth routes are mounted.
     pub const BASE_PATH: &'static str = "/api/auth";
-    /// The auth routes (`/session`, `/csrf`, `/providers`, `/callback/…`, `/signout`, …), to nest under `/api/auth`; add `auth.middleware()` around the whole app.
+    /// The auth routes (`/session`, `/csrf`, `/providers`, `/callback/…`, `/signout`, …), to nest under `/api/auth`; add `auth.middleware()` around the whole app. `auth.mount(route)` adds the same routes to `route` without poem's per-request nesting work.
     pub fn routes(
         auth: &::auth_runtime::__private::Auth<Self>,
     ) -> ::auth_runtime::__private::poem::Route {

@@ -32,7 +32,7 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     /// The only fields a client's `update()` may send (`<Name>Update`).
     type Update: DeserializeOwned + Send + Sync + 'static;
 
-    /// Where the auth routes are nested, e.g. `/api/auth`.
+    /// Where the auth routes are served, e.g. `/api/auth`.
     const BASE_PATH: &'static str;
     /// How long a session lasts from its last re-issue (sliding expiry).
     const MAX_AGE: Duration;

@@ -1,4 +1,5 @@
-//! The Auth.js routes, to be nested under [`AuthSchema::BASE_PATH`]:
+//! The Auth.js routes, under [`AuthSchema::BASE_PATH`] ([`mount`] adds them to an app's
+//! router at their full paths, [`routes`] gives them to be nested):
 //!
 //! | route | module |
 //! |---|---|
@@ -38,12 +39,13 @@ use poem::{Endpoint, Request, Response, Route};
 use crate::auth::Auth;
 use crate::schema::AuthSchema;
 
-/// The auth routes of `auth`, to be `nest`ed under `C::BASE_PATH`.
+/// The auth routes of `auth`, to be `nest`ed under `C::BASE_PATH` ([`Auth::routes`]).
 pub fn routes<C: AuthSchema>(auth: &Auth<C>) -> Route {
     add_routes(auth, Route::new(), "")
 }
 
-/// `route` with the auth routes of `auth` added at their full paths, under `C::BASE_PATH`.
+/// `route` with the auth routes of `auth` added at their full paths, under `C::BASE_PATH`
+/// ([`Auth::mount`]).
 pub fn mount<C: AuthSchema>(auth: &Auth<C>, route: Route) -> Route {
     add_routes(auth, route, C::BASE_PATH)
 }

@@ -7,9 +7,9 @@ mod support;
 
 use std::time::Duration;
 
-use auth_runtime::Secrets;
 use auth_runtime::cookies::SessionCookie;
 use auth_runtime::jwe::read_protected_header;
+use auth_runtime::{Keyring, Secrets, TokenCodec};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::demo::{SteppingClock, serve_demo, serve_demo_with};
@@ -537,4 +537,49 @@ async fn the_session_cookie_opens_in_the_real_authjs_under_the_demo_secret() {
     );
     assert_eq!(claims["tenantId"], "acme");
     assert_eq!(claims["id"], "u-admin");
+}
+
+/// DS-02, on the real server: over 100 request headers are refused by hyper with 431 before
+/// any handler runs; a genuine session in `Cookie` headers over 16 KiB reads as signed out.
+#[tokio::test]
+async fn oversized_request_headers_are_refused_or_signed_out() {
+    let server = start().await;
+    let client = browser();
+    let mut request = client.get(server.url("/api/ping"));
+    for n in 0..101 {
+        request = request.header(format!("x-filler-{n}"), "1");
+    }
+    let response = request.send().await.expect("an answer");
+    assert_eq!(
+        response.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
+
+    // A genuine session, minted under the demo's secret, sent by a client without a jar.
+    let keys = Keyring::new(Secrets::new([SECRET]).expect("a strong secret"))
+        .keys_for("authjs.session-token");
+    let claims = json!({"sub": "u-admin", "email": "admin@example.com", "id": "u-admin",
+                        "role": "admin", "permissions": ["read"], "tenantId": "acme"});
+    let Value::Object(claims) = claims else {
+        unreachable!("an object")
+    };
+    let token = TokenCodec::new(keys)
+        .encode(claims, Duration::from_secs(3600))
+        .expect("encode");
+    let session = format!("authjs.session-token={token}");
+    let plain = reqwest::Client::new();
+    for (cookies, signed_in) in [
+        (session.clone(), true),
+        (format!("{session}; pref={}", "x".repeat(16 * 1024)), false),
+    ] {
+        let response = plain
+            .get(server.url("/api/auth/session"))
+            .header(reqwest::header::COOKIE, cookies)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), StatusCode::OK);
+        let answer: Value = response.json().await.expect("JSON");
+        assert_eq!(answer != Value::Null, signed_in, "{answer}");
+    }
 }

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use auth_runtime::cookies::{
-    CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, SessionCookie, SessionCookieNames,
-    SetCookie, clear_session_cookies, decode_cookie_value, parse_cookie_header,
+    CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie,
+    SessionCookieNames, SetCookie, clear_session_cookies, decode_cookie_value, parse_cookie_header,
     session_set_cookies, split_into_chunks,
 };
 use auth_runtime::csrf::CsrfToken;
@@ -31,6 +31,7 @@ use auth_runtime::token::{CLOCK_TOLERANCE, MAX_TOKEN_LEN};
 use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secret, Secrets, TokenCodec};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE};
+use poem::http::header::{COOKIE, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use support::jose::{self, b64};
 
@@ -1460,7 +1461,7 @@ fn a_stale_extra_chunk_or_a_plain_cookie_beside_chunks_signs_out() {
 
 /// CK-05
 ///
-/// Chunks are ordered by number, whatever order they arrive in. With at most 8 chunks no
+/// Chunks are ordered by number, whatever order they arrive in. With at most 4 chunks no
 /// index has two digits, so `.10` only ever arrives as a stray and is refused.
 #[test]
 fn chunks_are_joined_by_number_and_non_canonical_suffixes_are_refused() {
@@ -1485,13 +1486,13 @@ fn chunks_are_joined_by_number_and_non_canonical_suffixes_are_refused() {
         );
     }
 
-    let biggest = token_with_blob(21_500);
+    let biggest = token_with_blob(10_500);
     assert_eq!(split_into_chunks(&biggest).count(), MAX_CHUNKS);
-    for order in [[7, 6, 5, 4, 3, 2, 1, 0], [1, 3, 5, 7, 0, 2, 4, 6]] {
+    for order in [[3, 2, 1, 0], [1, 3, 0, 2]] {
         let header = chunk_pairs(SALT, &biggest, &order).join("; ");
         read_session(&header, &codec)
             .0
-            .expect("eight chunks in any order");
+            .expect("the most chunks, in any order");
     }
 
     let tail = split_into_chunks(&token).nth(1).expect("a second chunk");
@@ -1595,13 +1596,13 @@ fn a_token_needing_more_than_eight_chunks_is_not_written_and_the_old_cookie_stay
         "user-1"
     );
 
-    // At the boundary: exactly eight full chunks are written, one more character is refused.
+    // At the boundary: exactly the most full chunks are written, one more character is refused.
     let full = "a".repeat(CHUNK_SIZE * MAX_CHUNKS);
     let written = session_set_cookies(SALT, &full, expires(), false, previous).expect("fits");
     assert_eq!(
         written.len(),
         MAX_CHUNKS + 1,
-        "8 chunks and the plain name expired"
+        "every chunk, and the plain name expired"
     );
     assert!(
         written[..MAX_CHUNKS]
@@ -1624,16 +1625,16 @@ fn a_token_needing_more_than_eight_chunks_is_not_written_and_the_old_cookie_stay
 fn a_cookie_bomb_is_refused_before_decrypting_with_at_most_nine_deletions() {
     let codec = codec();
 
-    // Nine chunks of a token whose tag and claims are valid: refused by count alone.
-    let nine = token_with_blob(24_000);
-    assert_eq!(split_into_chunks(&nine).count(), MAX_CHUNKS + 1);
+    // One chunk too many, of a token whose tag and claims are valid: refused by count alone.
+    let over = token_with_blob(13_000);
+    assert_eq!(split_into_chunks(&over).count(), MAX_CHUNKS + 1);
     codec
         .clone()
         .with_max_token_len(usize::MAX)
-        .decode(&nine)
+        .decode(&over)
         .expect("valid apart from its size");
     let indices: Vec<usize> = (0..=MAX_CHUNKS).collect();
-    let header = chunk_pairs(SALT, &nine, &indices).join("; ");
+    let header = chunk_pairs(SALT, &over, &indices).join("; ");
     let cookie = SessionCookie::read(parse_cookie_header(header.as_bytes()), SALT);
     assert!(matches!(cookie.token, Err(AuthError::MalformedCookie(_))));
     assert_eq!(expired_names(cookie.names, SALT).len(), MAX_CHUNKS);
@@ -1649,6 +1650,66 @@ fn a_cookie_bomb_is_refused_before_decrypting_with_at_most_nine_deletions() {
     let expired = expired_names(names, SALT);
     assert_eq!(expired.len(), MAX_CHUNKS + 1);
     assert!(expired.len() <= 9);
+}
+
+/// DS-02
+///
+/// `Cookie` headers over 16 KiB, all together, sign the request out before anything is
+/// decrypted, whatever the session cookie in them holds; the names carried are kept, so that
+/// the answer expires them. The largest session a write allows, under the longest cookie name,
+/// still fits beside the site's other cookies.
+#[test]
+fn cookie_headers_over_16_kib_are_refused_before_decrypting() {
+    let codec = codec();
+    let session = format!("{SALT}={}", genuine_token());
+    let headers = |values: &[String]| {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(
+                COOKIE,
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        headers
+    };
+    let pref = |len: usize| format!("pref={}", "x".repeat(len));
+    // One header (`session; pref=…`), or the same cookies in two headers.
+    let in_one = |len: usize| headers(&[format!("{session}; {}", pref(len))]);
+    let in_two = |len: usize| headers(&[session.clone(), pref(len)]);
+    let one_at_limit = MAX_COOKIE_HEADER_LEN - session.len() - "; pref=".len();
+    let two_at_limit = MAX_COOKIE_HEADER_LEN - session.len() - "pref=".len();
+    for (at_limit, over) in [
+        (in_one(one_at_limit), in_one(one_at_limit + 1)),
+        (in_two(two_at_limit), in_two(two_at_limit + 1)),
+    ] {
+        let cookie = SessionCookie::from_headers(&at_limit, SALT);
+        let token = cookie.token.expect("well-formed").expect("a session");
+        assert_eq!(codec.decode(&token).expect("opens")["sub"], "user-1");
+
+        let cookie = SessionCookie::from_headers(&over, SALT);
+        assert!(
+            matches!(cookie.token, Err(AuthError::MalformedCookie(why)) if why.contains("16 KiB"))
+        );
+        assert_eq!(expired_names(cookie.names, SALT), [SALT]);
+    }
+
+    // Without a session cookie, large headers are just signed out, with nothing to expire.
+    let cookie = SessionCookie::from_headers(&headers(&[pref(MAX_COOKIE_HEADER_LEN)]), SALT);
+    assert_eq!(cookie.token, Ok(None));
+    assert!(cookie.names.is_empty());
+
+    // The largest session, in `__Secure-` chunks, beside 256 bytes of the site's cookies.
+    let name = CookieNames::HTTPS.session;
+    let full = "a".repeat(CHUNK_SIZE * MAX_CHUNKS);
+    let written = session_set_cookies(name, &full, expires(), true, SessionCookieNames::default())
+        .expect("the most a write allows");
+    let mut pairs: Vec<String> = written
+        .iter()
+        .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+        .collect();
+    pairs.push(pref(256 - "pref=; ".len()));
+    let cookie = SessionCookie::from_headers(&headers(&[pairs.join("; ")]), name);
+    assert_eq!(cookie.token, Ok(Some(full)));
 }
 
 /// CK-09

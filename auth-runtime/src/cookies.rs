@@ -18,9 +18,24 @@ use crate::jwe;
 /// Longest value of one session cookie chunk: 4096 bytes less 160 for name and attributes.
 pub const CHUNK_SIZE: usize = 3936;
 
-/// Most chunks a session token may take. Fewer than Auth.js allows: a request carrying more is
-/// signed out before anything is decrypted, and a token needing more is refused when written.
-pub const MAX_CHUNKS: usize = 8;
+/// Most chunks a session token may take: as many full chunks as fit, with their names, in the
+/// [`MAX_COOKIE_HEADER_LEN`] a request's session is read from. Fewer than Auth.js allows (it
+/// has no limit): a request carrying more is signed out before anything is decrypted, and a
+/// token needing more is refused when written, so that no session is written that could not
+/// be read back.
+pub const MAX_CHUNKS: usize = 4;
+
+/// Most bytes of `Cookie` headers (a request's, all together) its session is read from: over
+/// it, the request is signed out before anything is decrypted (its session cookies expired).
+/// Proxies refuse less: nginx's default is 8 KiB per header line.
+pub const MAX_COOKIE_HEADER_LEN: usize = 16 * 1024;
+
+/// A session of `MAX_CHUNKS` full chunks fits, under the longest (`__Secure-`) name, with room
+/// for the site's other cookies.
+const _: () = assert!(
+    MAX_CHUNKS * (CHUNK_SIZE + "__Secure-authjs.session-token.0=; ".len()) + 256
+        <= MAX_COOKIE_HEADER_LEN
+);
 
 /// What JavaScript's `encodeURIComponent` leaves alone, which Auth.js uses for cookie values.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -366,6 +381,25 @@ impl SessionCookie {
         };
         Self { token, names }
     }
+
+    /// [`SessionCookie::read`] from a request's `Cookie` headers. A session carried in headers
+    /// that are, all together, over [`MAX_COOKIE_HEADER_LEN`] is malformed (DS-02): signed out
+    /// before anything is decrypted, whatever its cookies hold. The names carried are kept, so
+    /// that the answer expires them.
+    pub fn from_headers(headers: &HeaderMap, name: &str) -> Self {
+        let mut cookie = Self::read(request_cookies(headers), name);
+        let carried: usize = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .map(|value| value.len())
+            .sum();
+        if carried > MAX_COOKIE_HEADER_LEN && !matches!(cookie.token, Ok(None)) {
+            cookie.token = Err(AuthError::MalformedCookie(
+                "the Cookie headers are over 16 KiB",
+            ));
+        }
+        cookie
+    }
 }
 
 /// A chunk suffix: a canonical decimal number (`0`, `1`, … `10`; not `01`, `+1`, `1x`).
@@ -583,7 +617,7 @@ mod tests {
     }
 
     #[test]
-    fn cookie_bomb_expires_at_most_nine_names() {
+    fn cookie_bomb_expires_only_the_names_a_session_may_use() {
         let header = (0..300)
             .map(|i| format!("{NAME}.{i}=v"))
             .chain(std::iter::once(format!("{NAME}=p")))
@@ -591,7 +625,10 @@ mod tests {
             .join("; ");
         let cookie = read(&header);
         assert!(cookie.token.is_err());
-        assert_eq!(clear_session_cookies(NAME, false, cookie.names).len(), 9);
+        assert_eq!(
+            clear_session_cookies(NAME, false, cookie.names).len(),
+            MAX_CHUNKS + 1
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use poem::{Endpoint, Middleware, Request, Result};
 
 use crate::auth::Auth;
-use crate::cookies::{SessionCookie, SessionCookieNames, request_cookies};
+use crate::cookies::{SessionCookie, SessionCookieNames};
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 use crate::token::Registered;
@@ -73,7 +73,7 @@ impl<C: AuthSchema> LoadedSession<C> {
     /// Reads the session cookie of `req` (every `Cookie` header, chunks reassembled); the token
     /// is decrypted when first asked for. Never fails: anything unusable is signed out.
     pub fn load(auth: &Auth<C>, req: &Request) -> Self {
-        let cookie = SessionCookie::read(request_cookies(req.headers()), auth.names().session);
+        let cookie = SessionCookie::from_headers(req.headers(), auth.names().session);
         let signed_in = OnceLock::new();
         let raw = match cookie.token {
             Ok(Some(raw)) => Some(raw),

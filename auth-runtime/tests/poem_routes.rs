@@ -10,7 +10,7 @@
 
 mod support;
 
-use auth_runtime::cookies::CookieNames;
+use auth_runtime::cookies::{CookieNames, MAX_COOKIE_HEADER_LEN};
 use auth_runtime::{Auth, AuthSchema, FixedClock, Secrets, Session};
 use poem::http::{StatusCode, header};
 use poem::test::TestClient;
@@ -432,6 +432,33 @@ async fn tossed_session_cookie_sent_twice_reads_as_signed_out() {
         .send()
         .await;
     response.assert_status_is_ok();
+    assert_eq!(body_json(response).await, Value::Null);
+}
+
+/// DS-02: a genuine session beside other cookies that take the `Cookie` headers over 16 KiB
+/// reads as signed out (`null`, the session cookie expired) and the extractors answer 401.
+#[tokio::test]
+async fn a_genuine_session_in_cookie_headers_over_16_kib_is_signed_out() {
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
+    browser.sign_in("alice", "correct horse").await;
+    assert_eq!(
+        browser.session().await["user"]["email"],
+        "alice@example.com"
+    );
+    browser.jar.set("pref", &"x".repeat(MAX_COOKIE_HEADER_LEN));
+    browser
+        .get("/me")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    let response = browser.get("/api/auth/session").await;
+    response.assert_status_is_ok();
+    assert_eq!(
+        set_cookies(&response),
+        vec![format!(
+            "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        )]
+    );
     assert_eq!(body_json(response).await, Value::Null);
 }
 

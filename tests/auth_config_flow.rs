@@ -348,6 +348,8 @@ async fn an_update_the_check_refuses_changes_nothing() {
     );
 }
 
+/// CL-05, SU-02: `role` and `permissions` cannot be sent at all; permissions stay derived from
+/// the role.
 #[tokio::test]
 async fn updates_outside_the_whitelist_are_refused_and_change_nothing() {
     let (server, _state) = start().await;
@@ -511,4 +513,74 @@ fn the_generated_token_stamps_its_registered_claims() {
         clashing.other_claims.insert(name.to_owned(), json!("x"));
         assert!(!clashing.set_registered(10, 20, "new".to_owned()), "{name}");
     }
+}
+
+/// The session a client without a jar reads with `claims` encrypted under the app's secret.
+async fn session_of_claims(server: &TestServer, claims: &Value) -> Value {
+    let keys = auth_runtime::Keyring::new(Secrets::new([SECRET]).expect("strong secret"))
+        .keys_for("authjs.session-token");
+    let Value::Object(claims) = claims.clone() else {
+        panic!("claims are an object")
+    };
+    let token = auth_runtime::TokenCodec::new(keys)
+        .encode(claims, std::time::Duration::from_secs(3600))
+        .expect("encode");
+    let response = reqwest::Client::new()
+        .get(server.url("/api/auth/session"))
+        .header(
+            reqwest::header::COOKIE,
+            format!("authjs.session-token={token}"),
+        )
+        .send()
+        .await
+        .expect("GET /session");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("JSON")
+}
+
+/// A genuine token (right secret, valid tag, not expired) whose claims the generated token
+/// type does not accept reads as signed out: no coercion, no default.
+async fn claims_outside_the_generated_types_are_signed_out(cases: &[Value]) {
+    let (server, _) = start().await;
+    let fits = json!({"sub": "u-1", "role": "viewer", "permissions": ["read"],
+                      "tenantId": "acme"});
+    let signed_in = session_of_claims(&server, &fits).await;
+    assert_eq!(signed_in["user"]["role"], "viewer", "{signed_in}");
+    for patch in cases {
+        let mut claims = fits.clone();
+        for (name, value) in patch.as_object().expect("a patch") {
+            claims[name] = value.clone();
+        }
+        assert_eq!(
+            session_of_claims(&server, &claims).await,
+            Value::Null,
+            "{patch}"
+        );
+    }
+}
+
+/// CL-03: a claim of the wrong type.
+#[tokio::test]
+async fn a_claim_of_the_wrong_type_is_signed_out() {
+    claims_outside_the_generated_types_are_signed_out(&[
+        json!({"role": 7}),
+        json!({"permissions": "admin"}),
+        json!({"permissions": ["read", 1]}),
+        json!({"tenantId": {}}),
+        json!({"tenantId": ["acme"]}),
+    ])
+    .await;
+}
+
+/// CL-04: a role outside the declared enum, however close.
+#[tokio::test]
+async fn a_role_outside_the_declared_set_is_signed_out() {
+    claims_outside_the_generated_types_are_signed_out(&[
+        json!({"role": "superadmin"}),
+        json!({"role": "Admin"}),
+        json!({"role": "admin "}),
+        json!({"role": ""}),
+        json!({"role": null}),
+    ])
+    .await;
 }

@@ -309,16 +309,19 @@ mod tests {
         assert_eq!(policy.check("https://app.example"), HOME);
     }
 
+    /// RD-01
     #[test]
     fn rd01_other_hosts_lead_home() {
         assert_home(&["https://evil.example/x", "https://evil.example"]);
     }
 
+    /// RD-02
     #[test]
     fn rd02_protocol_relative_urls_lead_home() {
         assert_home(&["//evil.example", "///evil.example", "/\\/evil.example"]);
     }
 
+    /// RD-03
     #[test]
     fn rd03_backslashes_and_control_characters_lead_home() {
         assert_home(&[
@@ -333,6 +336,7 @@ mod tests {
         ]);
     }
 
+    /// RD-04
     #[test]
     fn rd04_script_and_data_schemes_lead_home() {
         assert_home(&[
@@ -347,6 +351,7 @@ mod tests {
         ]);
     }
 
+    /// RD-05
     #[test]
     fn rd05_percent_encoded_slashes_and_controls_lead_home() {
         assert_home(&[
@@ -366,6 +371,7 @@ mod tests {
         ]);
     }
 
+    /// RD-06
     #[test]
     fn rd06_user_info_tricks_lead_home() {
         assert_home(&[
@@ -377,6 +383,7 @@ mod tests {
         ]);
     }
 
+    /// RD-07
     #[test]
     fn rd07_other_schemes_ports_and_lookalike_hosts_lead_home() {
         assert_home(&[
@@ -393,6 +400,7 @@ mod tests {
         ]);
     }
 
+    /// RD-08
     #[test]
     fn rd08_only_exact_allowlisted_origins_are_kept() {
         let policy = policy();

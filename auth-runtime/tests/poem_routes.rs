@@ -87,6 +87,7 @@ async fn https_public_url_uses_secure_and_host_cookie_names() {
 
 // --- credentials sign-in --------------------------------------------------------------------
 
+/// CK-01
 #[tokio::test]
 async fn correct_credentials_set_the_session_cookie_and_redirect_to_the_callback_url() {
     let auth = auth();
@@ -156,6 +157,8 @@ async fn sign_in_without_a_matching_csrf_token_redirects_to_missing_csrf() {
     assert!(browser.jar.get(SESSION).is_none());
 }
 
+/// CF-04 (its other half, bad tokens still read as signed out, is
+/// `bad_session_cookies_read_as_null_never_as_an_error`)
 #[tokio::test]
 async fn denied_sign_in_and_failing_authorize_use_public_error_codes() {
     let mut browser = Browser::new(app(&auth()));
@@ -612,6 +615,8 @@ async fn update_to_a_foreign_tenant_is_forbidden_and_leaves_the_token_unchanged(
     assert!(state.events.lock().unwrap().contains(&"update_refused"));
 }
 
+/// SU-01, SU-02: registered claims (`sub`, `exp`, `iat`, `jti`) and `email` are refused
+/// outright (400), stricter than ignored.
 #[tokio::test]
 async fn update_with_a_field_outside_the_whitelist_is_a_bad_request() {
     let auth = auth();
@@ -622,6 +627,9 @@ async fn update_with_a_field_outside_the_whitelist_is_a_bad_request() {
         json!({ "tenantId": "acme", "role": "admin" }),
         json!({ "sub": "user-0" }),
         json!({ "exp": 9_999_999_999_i64 }),
+        json!({ "iat": 0 }),
+        json!({ "jti": "chosen" }),
+        json!({ "email": "root@example.com" }),
         json!({ "tenantId": {} }),
         json!("acme"),
     ] {
@@ -636,19 +644,25 @@ async fn update_with_a_field_outside_the_whitelist_is_a_bad_request() {
     assert_eq!(session["tenantId"], "home");
 }
 
+/// SU-05
 #[tokio::test]
 async fn update_without_the_csrf_token_is_a_bad_request() {
     let auth = auth();
     let mut browser = signed_in_browser(&auth).await;
-    let body = json!({ "data": { "tenantId": "acme" } }).to_string();
-    let response = browser.post_json("/api/auth/session", &body).await;
-    response.assert_status(StatusCode::BAD_REQUEST);
-    assert_eq!(body_json(response).await, Value::Null);
-    let body = json!({ "csrfToken": "0".repeat(64), "data": { "tenantId": "acme" } });
-    let response = browser
-        .post_json("/api/auth/session", &body.to_string())
-        .await;
-    response.assert_status(StatusCode::BAD_REQUEST);
+    let before = browser.jar.get(SESSION).unwrap().to_owned();
+    for body in [
+        json!({ "data": { "tenantId": "acme" } }),
+        json!({ "csrfToken": "0".repeat(64), "data": { "tenantId": "acme" } }),
+        json!({ "csrfToken": "", "data": { "tenantId": "acme" } }),
+    ] {
+        let response = browser
+            .post_json("/api/auth/session", &body.to_string())
+            .await;
+        response.assert_status(StatusCode::BAD_REQUEST);
+        assert!(set_cookies(&response).is_empty(), "{body}");
+        assert_eq!(body_json(response).await, Value::Null, "{body}");
+    }
+    assert_eq!(browser.jar.get(SESSION), Some(before.as_str()));
     assert_eq!(browser.session().await["tenantId"], "home");
 }
 
@@ -672,12 +686,43 @@ async fn update_body_with_duplicate_keys_is_refused() {
     assert_eq!(browser.session().await["tenantId"], "home");
 }
 
+/// SU-06: an update with no session, or with an expired or tampered one, answers `null`, the
+/// bad cookie expired, and nothing is updated.
 #[tokio::test]
 async fn update_when_signed_out_is_null() {
-    let mut browser = Browser::new(app(&auth()));
+    let state = state();
+    let auth = auth_with(state.clone());
+    let mut browser = Browser::new(app(&auth));
     let response = browser.update(json!({ "tenantId": "acme" })).await;
     response.assert_status_is_ok();
     assert_eq!(body_json(response).await, Value::Null);
+
+    let valid = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
+    let mut tampered = valid.into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let expired_auth = Auth::<TestAuth>::builder(state.clone())
+        .secrets(secrets())
+        .public_url(ORIGIN)
+        .clock(FixedClock(NOW - 7200))
+        .build()
+        .unwrap();
+    let expired = forge(&expired_auth, json!({ "sub": "user-1", "role": "user" }));
+    for cookie in [String::from_utf8(tampered).unwrap(), expired] {
+        let mut browser = Browser::new(app(&auth));
+        browser.jar.set(SESSION, &cookie);
+        let response = browser.update(json!({ "tenantId": "acme" })).await;
+        response.assert_status_is_ok();
+        assert_eq!(
+            set_cookies(&response),
+            vec![format!(
+                "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+            )]
+        );
+        assert_eq!(body_json(response).await, Value::Null);
+    }
+    let events = state.events.lock().unwrap();
+    assert!(!events.contains(&"session_updated"), "{events:?}");
 }
 
 // --- sign-out -------------------------------------------------------------------------------
@@ -710,6 +755,7 @@ async fn sign_out_clears_the_session_cookies_and_redirects() {
     assert!(state.events.lock().unwrap().contains(&"signed_out"));
 }
 
+/// CS-05
 #[tokio::test]
 async fn sign_out_without_csrf_keeps_the_session() {
     let auth = auth();

@@ -174,11 +174,17 @@ mod tests {
         assert!(Password::new("correct-horse").verify(&parsed).await);
     }
 
+    /// DS-03, at the primitive: a password over 1 KiB never matches, and an unknown user is
+    /// checked against the dummy hash.
     #[tokio::test]
     async fn overlong_and_unknown_user_passwords_never_match() {
-        let hash = PasswordHash::of_blocking(&Password::new("x")).unwrap();
+        // Even the password the hash was made from: over the limit, it is not checked at all.
         let long = Password::new("x".repeat(MAX_PASSWORD_LEN + 1));
+        let hash = PasswordHash::of_blocking(&long).unwrap();
         assert!(!long.verify(&hash).await);
+        let longest = Password::new("x".repeat(MAX_PASSWORD_LEN));
+        let hash = PasswordHash::of_blocking(&longest).unwrap();
+        assert!(longest.verify(&hash).await);
         assert!(!Password::new("x").verify_against_nothing().await);
     }
 

@@ -61,6 +61,7 @@ async fn csrf_cookie_with_a_wrong_hash_is_replaced() {
     assert_ne!(browser.jar.get("authjs.csrf-token"), Some(forged.as_str()));
 }
 
+/// CK-02 (the OAuth check cookies are not built)
 #[tokio::test]
 async fn https_public_url_uses_secure_and_host_cookie_names() {
     let auth = Auth::<TestAuth>::builder(state())
@@ -83,6 +84,24 @@ async fn https_public_url_uses_secure_and_host_cookie_names() {
         "{session}"
     );
     assert!(session.contains("; Secure"), "{session}");
+    assert!(!session.contains("Domain="), "{session}");
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let token = session
+        .strip_prefix("__Secure-authjs.session-token=")
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .to_owned();
+
+    // Over https, a session under the unprefixed name (which any sibling subdomain or plain
+    // http page could have set: cookie tossing) is not read, even when it holds a genuine
+    // token.
+    let mut tossed = Browser::new(app(&auth));
+    tossed.jar.set(SESSION, &token);
+    assert_eq!(tossed.session().await, Value::Null);
+    tossed
+        .get("/me")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
 }
 
 // --- credentials sign-in --------------------------------------------------------------------
@@ -120,6 +139,7 @@ async fn wrong_password_redirects_to_credentials_signin_without_a_session() {
     assert!(browser.jar.get(SESSION).is_none());
 }
 
+/// CS-01, CS-02, CS-04 (on the credentials callback)
 #[tokio::test]
 async fn sign_in_without_a_matching_csrf_token_redirects_to_missing_csrf() {
     let mut browser = Browser::new(app(&auth()));
@@ -155,6 +175,14 @@ async fn sign_in_without_a_matching_csrf_token_redirects_to_missing_csrf() {
         .await;
     assert_eq!(location(&response), expected);
     assert!(browser.jar.get(SESSION).is_none());
+
+    // A genuine token in the body, but no CSRF cookie beside it.
+    let mut cookieless = Browser::new(app(&auth()));
+    let mut form = credentials.to_vec();
+    form.push(("csrfToken", &csrf));
+    let response = cookieless.post_form(path, &form).await;
+    assert_eq!(location(&response), expected);
+    assert!(cookieless.jar.get(SESSION).is_none());
 }
 
 /// CF-04 (its other half, bad tokens still read as signed out, is

@@ -160,6 +160,8 @@ fn rotated_secrets_interoperate_both_ways() {
     );
 }
 
+/// CL-06: claims over 4 KB (200 permissions, about 6 KB) cross in chunks of at most 3,936
+/// characters, byte for byte, both ways.
 #[test]
 fn three_chunk_sessions_cross_both_ways() {
     let salt = CookieNames::HTTP.session;
@@ -172,6 +174,8 @@ fn three_chunk_sessions_cross_both_ways() {
         3,
         "the claims were sized for three chunks"
     );
+    assert!(our_chunks.iter().all(|chunk| chunk.len() <= 3_936));
+    assert_eq!(our_chunks.concat(), ours, "nothing cut");
     let chunk_cookies: serde_json::Map<String, Value> = our_chunks
         .iter()
         .enumerate()

@@ -233,6 +233,7 @@ async fn the_domain_allowlist_refuses_eve() {
     assert_eq!(session_of(&client, &server).await, Value::Null);
 }
 
+/// SU-04
 #[tokio::test]
 async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
     let server = start().await;
@@ -252,6 +253,27 @@ async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
     assert_eq!(status, StatusCode::FORBIDDEN, "a tenant cannot be dropped");
     let session = session_of(&client, &server).await;
     assert_eq!(session["user"]["tenantId"], "globex");
+    // Permissions are derived again after the switch: still the admin role's.
+    assert_eq!(
+        session["user"]["permissions"],
+        json!(["read", "write", "delete", "admin"])
+    );
+
+    // A tenant that exists, but of which the user is not a member.
+    let viewer = browser();
+    sign_in(
+        &viewer,
+        &server,
+        "viewer@example.com",
+        "correct-horse-viewer",
+    )
+    .await;
+    let (status, body) = update(&viewer, &server, json!({"tenantId": "globex"})).await;
+    assert_eq!((status, body), (StatusCode::FORBIDDEN, Value::Null));
+    assert_eq!(
+        session_of(&viewer, &server).await["user"]["tenantId"],
+        "acme"
+    );
 }
 
 /// SU-03: the demo declares no update for `role` or `permissions`, so they cannot be sent at

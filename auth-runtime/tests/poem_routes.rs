@@ -10,7 +10,7 @@
 
 mod support;
 
-use auth_runtime::cookies::{CookieNames, MAX_COOKIE_HEADER_LEN};
+use auth_runtime::cookies::{CookieNames, MAX_COOKIE_HEADER_LEN, split_into_chunks};
 use auth_runtime::{Auth, AuthSchema, FixedClock, Secrets, Session};
 use poem::http::{StatusCode, header};
 use poem::test::TestClient;
@@ -322,9 +322,11 @@ async fn get_callback_for_credentials_is_refused() {
     assert!(location(&response).ends_with("error=Configuration"));
 }
 
+/// DS-01
 #[tokio::test]
 async fn oversized_bodies_are_refused_before_parsing() {
-    let mut browser = Browser::new(app(&auth()));
+    let auth = auth();
+    let mut browser = Browser::new(app(&auth));
     let big = "a".repeat(64 * 1024 + 1);
     let response = browser
         .post_form("/api/auth/callback/credentials", &[("username", &big)])
@@ -332,6 +334,27 @@ async fn oversized_bodies_are_refused_before_parsing() {
     response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
     let response = browser
         .post_json("/api/auth/session", &format!(r#"{{"x":"{big}"}}"#))
+        .await;
+    response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Streamed without a length (chunked), or under a Content-Length that lies low.
+    let client = TestClient::new(app(&auth));
+    let body = format!(r#"{{"x":"{big}"}}"#).into_bytes();
+    let response = client
+        .post("/api/auth/session")
+        .content_type("application/json")
+        .body(poem::Body::from_async_read(std::io::Cursor::new(
+            body.clone(),
+        )))
+        .send()
+        .await;
+    response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    let response = client
+        .post("/api/auth/session")
+        .content_type("application/json")
+        .header(header::CONTENT_LENGTH, "10")
+        .body(body)
+        .send()
         .await;
     response.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -562,6 +585,7 @@ async fn large_tokens_are_chunked_and_read_back() {
     assert_eq!(session["user"]["role"], "user");
 }
 
+/// SU-07
 #[tokio::test]
 async fn jwt_callback_signing_out_on_refresh_answers_null_and_clears() {
     let auth = auth();
@@ -573,6 +597,27 @@ async fn jwt_callback_signing_out_on_refresh_answers_null_and_clears() {
     browser.jar.set(SESSION, &token);
     assert_eq!(browser.session().await, Value::Null);
     assert!(browser.jar.get(SESSION).is_none());
+
+    // A session in chunks: every chunk is expired.
+    let token = forge(
+        &auth,
+        json!({ "sub": "user-1", "role": "user", "revoked": true, "blob": "b".repeat(6_000) }),
+    );
+    let chunks: Vec<&str> = split_into_chunks(&token).collect();
+    assert_eq!(chunks.len(), 3);
+    let mut browser = Browser::new(app(&auth));
+    for (index, chunk) in chunks.iter().enumerate() {
+        browser.jar.set(&format!("{SESSION}.{index}"), chunk);
+    }
+    let response = browser.get("/api/auth/session").await;
+    assert_eq!(
+        set_cookies(&response),
+        (0..3)
+            .map(|index| format!("{SESSION}.{index}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(body_json(response).await, Value::Null);
+    assert!(browser.jar.0.is_empty(), "{:?}", browser.jar.0);
 }
 
 // --- POST /session: update ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 //! LG-01: the whole demo flow at TRACE level, every log line captured, and not one of them
-//! holds the secret, a derived key, a session token, a CSRF value or a password.
+//! holds the secret, a derived key, a session token, a CSRF value or a password. LG-02: the
+//! `Debug` output of the types that hold them.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 mod support;
@@ -146,5 +147,61 @@ async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
             "the logs contain a secret value ({} characters)",
             needle.len()
         );
+    }
+}
+
+/// LG-02: `Debug` of every runtime type that holds a secret, a derived key, a token, a CSRF
+/// value or a password prints `[redacted]` in its place. (The generated token's `Debug`,
+/// `AppAuthToken([redacted])`, is checked in `auth_config_flow`.)
+#[tokio::test]
+async fn debug_output_redacts_secrets_keys_tokens_csrf_values_and_passwords() {
+    use auth_runtime::cookies::{CookieLifetime, SetCookie};
+    use auth_runtime::csrf::CsrfToken;
+    use auth_runtime::password::{Password, PasswordHash};
+    use auth_runtime::schema::FormFields;
+    use auth_runtime::{Keyring, Secrets, TokenCodec};
+
+    let secret = Secret::new(SECRET).expect("strong");
+    let secrets = Secrets::new([SECRET]).expect("strong");
+    let keyring = Keyring::new(secrets.clone());
+    let keys = keyring.keys_for(CookieNames::HTTP.session);
+    let codec = TokenCodec::new(keys.clone());
+    let Value::Object(claims) = json!({"sub": "user-1", "email": "a@example.com"}) else {
+        unreachable!("an object")
+    };
+    let token = codec
+        .encode(claims, std::time::Duration::from_secs(60))
+        .expect("encode");
+    let csrf = CsrfToken::generate();
+    let password = Password::new(PASSWORDS[0]);
+    let hash = PasswordHash::of(&password).await.expect("a hash");
+    let cookie = SetCookie::new(
+        CookieNames::HTTP.session,
+        token.as_str(),
+        CookieLifetime::BrowserSession,
+        false,
+    );
+    let form = FormFields::new([("password".to_owned(), PASSWORDS[0].to_owned())]);
+
+    // Each `Debug` output, and whether it stands something in as `[redacted]` (the codec
+    // shows only the key set's shape, the form only its field names).
+    let printed = [
+        (format!("{secret:?}"), true),
+        (format!("{secrets:?}"), true),
+        (format!("{keyring:?}"), true),
+        (format!("{keys:?}"), true),
+        (format!("{csrf:?}"), true),
+        (format!("{password:?}"), true),
+        (format!("{hash:?}"), true),
+        (format!("{cookie:?}"), true),
+        (format!("{codec:?}"), false),
+        (format!("{form:?}"), false),
+    ];
+    let key = DerivedKey::derive(&secret, CookieNames::HTTP.session).__key_hex_for_tests();
+    for (text, redacts) in &printed {
+        for needle in [SECRET, &key, &token[..40], csrf.as_str(), PASSWORDS[0]] {
+            assert!(!text.contains(needle), "{text}");
+        }
+        assert_eq!(text.contains("redacted"), *redacts, "{text}");
     }
 }

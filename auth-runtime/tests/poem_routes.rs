@@ -250,6 +250,63 @@ async fn callback_url_cookie_is_used_when_the_body_names_none() {
     assert_eq!(location(&response), "http://localhost:3000/saved");
 }
 
+/// RD-09, RD-10: through a real sign-in, every hostile `callbackUrl` form (unparsable and huge
+/// ones included) leads home, as a 302 and in the JSON form alike, never a 5xx.
+#[tokio::test]
+async fn hostile_callback_urls_lead_home_as_redirects_and_as_json() {
+    let huge = format!("https://app.example/{}", "a".repeat(10_000));
+    let hostile = [
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "https://localhost:3000@evil.example",
+        "http://localhost:3000.evil.example",
+        "https://docs.example.evil",
+        "http://[::1",
+        "https://%zz",
+        huge.as_str(),
+    ];
+    let mut browser = Browser::new(app(&auth()));
+    for requested in hostile {
+        for json in [false, true] {
+            let csrf = browser.csrf_token().await;
+            let headers: &[(&'static str, &str)] = if json {
+                &[("X-Auth-Return-Redirect", "1")]
+            } else {
+                &[]
+            };
+            let response = browser
+                .post_form_with(
+                    "/api/auth/callback/credentials",
+                    &[
+                        ("csrfToken", &csrf),
+                        ("username", "alice"),
+                        ("password", "correct horse"),
+                        ("callbackUrl", requested),
+                    ],
+                    headers,
+                )
+                .await;
+            let shown = &requested[..requested.len().min(40)];
+            if json {
+                response.assert_status_is_ok();
+                assert_eq!(
+                    body_json(response).await,
+                    json!({ "url": "http://localhost:3000/" }),
+                    "{shown}"
+                );
+            } else {
+                response.assert_status(StatusCode::FOUND);
+                assert_eq!(location(&response), "http://localhost:3000/", "{shown}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn return_redirect_header_answers_json_with_the_same_cookies() {
     let mut browser = Browser::new(app(&auth()));

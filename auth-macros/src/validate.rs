@@ -871,6 +871,43 @@ mod tests {
         assert!(messages[2].contains("claim name `exp`"));
     }
 
+    /// CF-07: every reserved JSON name is refused as a claim, whether it is the field's own
+    /// name or a `rename`, one error each.
+    #[test]
+    fn every_reserved_claim_name_is_refused() {
+        for reserved in attr::RESERVED_CLAIMS {
+            let renamed = run(
+                quote!(user = User),
+                quote!(
+                    struct AppAuth {
+                        #[claim(from_user, rename = #reserved)]
+                        field: String,
+                    }
+                ),
+            );
+            assert_eq!(renamed.len(), 1, "{reserved}: {:?}", renamed.messages());
+            assert!(
+                renamed.messages()[0].contains(&format!("claim name `{reserved}`")),
+                "{:?}",
+                renamed.messages()
+            );
+        }
+        for field in ["iat", "jti", "nbf", "iss", "aud"] {
+            let field = syn::Ident::new(field, proc_macro2::Span::call_site());
+            let named = run(
+                quote!(user = User),
+                quote!(
+                    struct AppAuth {
+                        #[claim(from_user)]
+                        #field: i64,
+                    }
+                ),
+            );
+            assert_eq!(named.len(), 1, "{field}: {:?}", named.messages());
+            assert!(named.messages()[0].contains("is a registered claim"));
+        }
+    }
+
     #[test]
     fn rate_limits_and_pages_are_checked() {
         assert_eq!(parse_rate_limit("5 per 15m"), Some((5, 900)));

@@ -186,7 +186,8 @@ async fn sign_in_without_a_matching_csrf_token_redirects_to_missing_csrf() {
 }
 
 /// CF-04 (its other half, bad tokens still read as signed out, is
-/// `bad_session_cookies_read_as_null_never_as_an_error`)
+/// `bad_session_cookies_read_as_null_never_as_an_error`), LG-03 (the failing callback's
+/// message; token-endpoint and JWKS failures need OAuth, not built)
 #[tokio::test]
 async fn denied_sign_in_and_failing_authorize_use_public_error_codes() {
     let mut browser = Browser::new(app(&auth()));
@@ -201,6 +202,11 @@ async fn denied_sign_in_and_failing_authorize_use_public_error_codes() {
         "http://localhost:3000/api/auth/error?error=Configuration"
     );
     assert!(browser.jar.get(SESSION).is_none());
+    // LG-03: the error page shows the code's generic text, never the callback's message.
+    let response = browser.get("/api/auth/error?error=Configuration").await;
+    response.assert_status(StatusCode::INTERNAL_SERVER_ERROR);
+    let page = response.0.into_body().into_string().await.unwrap();
+    assert!(!page.contains("database down"), "{page}");
 }
 
 #[tokio::test]

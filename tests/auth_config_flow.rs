@@ -274,6 +274,8 @@ async fn with_a_jwt_callback_every_read_re_issues_despite_update_age() {
     }
 }
 
+/// LG-04: the private `accessToken` claim never reaches the session JSON (refresh tokens need
+/// OAuth, not built).
 #[tokio::test]
 async fn generated_types_carry_a_user_from_sign_in_to_session() {
     let (server, state) = start().await;

@@ -62,6 +62,7 @@ fn decode_prints_the_claims_as_json() {
     assert_eq!(claims, vectors["tokens"][1]["claims"]);
 }
 
+/// LG-06
 #[test]
 fn decode_masks_credentials_and_never_prints_the_secret() {
     let vectors = vectors();

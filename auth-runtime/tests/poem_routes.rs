@@ -104,6 +104,27 @@ async fn https_public_url_uses_secure_and_host_cookie_names() {
         .assert_status(StatusCode::UNAUTHORIZED);
 }
 
+/// The `Set-Cookie` that deletes the cookie `name`.
+fn expired_cookie(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+}
+
+/// A token of `auth`'s whose tag was changed, and one it issued two hours ago (past its hour).
+fn tampered_and_expired_tokens(auth: &Auth<TestAuth>) -> [String; 2] {
+    let valid = forge(auth, json!({ "sub": "user-1", "role": "user" }));
+    let mut tampered = valid.into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let earlier = Auth::<TestAuth>::builder(state())
+        .secrets(secrets())
+        .public_url(ORIGIN)
+        .clock(FixedClock(NOW - 7200))
+        .build()
+        .unwrap();
+    let expired = forge(&earlier, json!({ "sub": "user-1", "role": "user" }));
+    [String::from_utf8(tampered).unwrap(), expired]
+}
+
 // --- credentials sign-in --------------------------------------------------------------------
 
 /// CK-01
@@ -481,8 +502,8 @@ async fn signed_out_session_is_null_and_expires_every_chunk_carried() {
     assert_eq!(
         cookies,
         vec![
-            format!("{SESSION}.0=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
-            format!("{SESSION}.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+            expired_cookie(&format!("{SESSION}.0")),
+            expired_cookie(&format!("{SESSION}.1")),
         ]
     );
     assert_eq!(body_json(response).await, Value::Null);
@@ -498,22 +519,13 @@ async fn bad_session_cookies_read_as_null_never_as_an_error() {
         .clock(FixedClock(NOW))
         .build()
         .unwrap();
-    let valid = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
-    let mut tampered = valid.clone().into_bytes();
-    let last = tampered.len() - 2;
-    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-    let expired = Auth::<TestAuth>::builder(state())
-        .secrets(secrets())
-        .public_url(ORIGIN)
-        .clock(FixedClock(NOW - 7200))
-        .build()
-        .unwrap();
+    let [tampered, expired] = tampered_and_expired_tokens(&auth);
     let cases = [
         "garbage".to_owned(),
         "a.b.c.d.e".to_owned(),
-        String::from_utf8(tampered).unwrap(),
+        tampered,
         forge(&other_secret, json!({ "sub": "user-1", "role": "user" })),
-        forge(&expired, json!({ "sub": "user-1", "role": "user" })),
+        expired,
         // Claims that do not fit the token type: `role` missing, `role` a number.
         forge(&auth, json!({ "sub": "user-1" })),
         forge(&auth, json!({ "sub": "user-1", "role": 7 })),
@@ -523,12 +535,7 @@ async fn bad_session_cookies_read_as_null_never_as_an_error() {
         browser.jar.set(SESSION, &cookie);
         let response = browser.get("/api/auth/session").await;
         response.assert_status_is_ok();
-        assert_eq!(
-            set_cookies(&response),
-            vec![format!(
-                "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-            )]
-        );
+        assert_eq!(set_cookies(&response), vec![expired_cookie(SESSION)]);
         assert_eq!(body_json(response).await, Value::Null);
         let response = browser.get("/me").await;
         response.assert_status(StatusCode::UNAUTHORIZED);
@@ -570,12 +577,7 @@ async fn a_genuine_session_in_cookie_headers_over_16_kib_is_signed_out() {
         .assert_status(StatusCode::UNAUTHORIZED);
     let response = browser.get("/api/auth/session").await;
     response.assert_status_is_ok();
-    assert_eq!(
-        set_cookies(&response),
-        vec![format!(
-            "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-        )]
-    );
+    assert_eq!(set_cookies(&response), vec![expired_cookie(SESSION)]);
     assert_eq!(body_json(response).await, Value::Null);
 }
 
@@ -676,7 +678,7 @@ async fn jwt_callback_signing_out_on_refresh_answers_null_and_clears() {
     assert_eq!(
         set_cookies(&response),
         (0..3)
-            .map(|index| format!("{SESSION}.{index}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
+            .map(|index| expired_cookie(&format!("{SESSION}.{index}")))
             .collect::<Vec<_>>()
     );
     assert_eq!(body_json(response).await, Value::Null);
@@ -833,28 +835,12 @@ async fn update_when_signed_out_is_null() {
     response.assert_status_is_ok();
     assert_eq!(body_json(response).await, Value::Null);
 
-    let valid = forge(&auth, json!({ "sub": "user-1", "role": "user" }));
-    let mut tampered = valid.into_bytes();
-    let last = tampered.len() - 2;
-    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-    let expired_auth = Auth::<TestAuth>::builder(state.clone())
-        .secrets(secrets())
-        .public_url(ORIGIN)
-        .clock(FixedClock(NOW - 7200))
-        .build()
-        .unwrap();
-    let expired = forge(&expired_auth, json!({ "sub": "user-1", "role": "user" }));
-    for cookie in [String::from_utf8(tampered).unwrap(), expired] {
+    for cookie in tampered_and_expired_tokens(&auth) {
         let mut browser = Browser::new(app(&auth));
         browser.jar.set(SESSION, &cookie);
         let response = browser.update(json!({ "tenantId": "acme" })).await;
         response.assert_status_is_ok();
-        assert_eq!(
-            set_cookies(&response),
-            vec![format!(
-                "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-            )]
-        );
+        assert_eq!(set_cookies(&response), vec![expired_cookie(SESSION)]);
         assert_eq!(body_json(response).await, Value::Null);
     }
     let events = state.events.lock().unwrap();
@@ -880,12 +866,7 @@ async fn sign_out_clears_the_session_cookies_and_redirects() {
         .await;
     response.assert_status(StatusCode::FOUND);
     assert_eq!(location(&response), "http://localhost:3000/");
-    assert_eq!(
-        set_cookies(&response),
-        vec![format!(
-            "{SESSION}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
-        )]
-    );
+    assert_eq!(set_cookies(&response), vec![expired_cookie(SESSION)]);
     assert!(browser.jar.get(SESSION).is_none());
     assert_eq!(browser.session().await, Value::Null);
     assert!(state.events.lock().unwrap().contains(&"signed_out"));

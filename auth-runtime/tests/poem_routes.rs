@@ -240,17 +240,8 @@ async fn sign_in_callback_url_to_a_foreign_origin_leads_home() {
         ("https://docs.example/guide", "https://docs.example/guide"),
         ("http://localhost:3000/x", "http://localhost:3000/x"),
     ] {
-        let csrf = browser.csrf_token().await;
         let response = browser
-            .post_form(
-                "/api/auth/callback/credentials",
-                &[
-                    ("csrfToken", &csrf),
-                    ("username", "alice"),
-                    ("password", "correct horse"),
-                    ("callbackUrl", requested),
-                ],
-            )
+            .sign_in_to("alice", "correct horse", requested, &[])
             .await;
         assert_eq!(location(&response), expected, "{requested}");
     }
@@ -300,23 +291,13 @@ async fn hostile_callback_urls_lead_home_as_redirects_and_as_json() {
     let mut browser = Browser::new(app(&auth()));
     for requested in hostile {
         for json in [false, true] {
-            let csrf = browser.csrf_token().await;
             let headers: &[(&'static str, &str)] = if json {
                 &[("X-Auth-Return-Redirect", "1")]
             } else {
                 &[]
             };
             let response = browser
-                .post_form_with(
-                    "/api/auth/callback/credentials",
-                    &[
-                        ("csrfToken", &csrf),
-                        ("username", "alice"),
-                        ("password", "correct horse"),
-                        ("callbackUrl", requested),
-                    ],
-                    headers,
-                )
+                .sign_in_to("alice", "correct horse", requested, headers)
                 .await;
             let shown = &requested[..requested.len().min(40)];
             if json {
@@ -337,16 +318,11 @@ async fn hostile_callback_urls_lead_home_as_redirects_and_as_json() {
 #[tokio::test]
 async fn return_redirect_header_answers_json_with_the_same_cookies() {
     let mut browser = Browser::new(app(&auth()));
-    let csrf = browser.csrf_token().await;
     let response = browser
-        .post_form_with(
-            "/api/auth/callback/credentials",
-            &[
-                ("csrfToken", &csrf),
-                ("username", "alice"),
-                ("password", "correct horse"),
-                ("callbackUrl", "https://evil.example/"),
-            ],
+        .sign_in_to(
+            "alice",
+            "correct horse",
+            "https://evil.example/",
             &[("X-Auth-Return-Redirect", "1")],
         )
         .await;

@@ -529,15 +529,27 @@ impl<E: Endpoint> Browser<E> {
     }
 
     pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> TestResponse {
+        self.sign_in_to(username, password, "/dashboard", &[]).await
+    }
+
+    /// Signs in asking to be sent to `callback_url`, with extra request `headers`.
+    pub(crate) async fn sign_in_to(
+        &mut self,
+        username: &str,
+        password: &str,
+        callback_url: &str,
+        headers: &[(&'static str, &str)],
+    ) -> TestResponse {
         let csrf = self.csrf_token().await;
-        self.post_form(
+        self.post_form_with(
             "/api/auth/callback/credentials",
             &[
                 ("csrfToken", &csrf),
                 ("username", username),
                 ("password", password),
-                ("callbackUrl", "/dashboard"),
+                ("callbackUrl", callback_url),
             ],
+            headers,
         )
         .await
     }

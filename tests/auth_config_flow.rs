@@ -14,7 +14,7 @@ use poem::web::Json;
 use poem::{EndpointExt, Route, get, handler};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::http::{TestServer, browser, csrf_token, location, set_cookies};
+use support::http::{TestServer, browser, csrf_token, get_status, location, set_cookies};
 
 const SECRET: &str = "flow-test-secret-2b7e1f9c4d8a6e3b0f5c";
 
@@ -225,16 +225,6 @@ async fn session(client: &reqwest::Client, server: &TestServer) -> Value {
         .json()
         .await
         .expect("JSON")
-}
-
-async fn get_status(client: &reqwest::Client, server: &TestServer, path: &str) -> u16 {
-    client
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("GET")
-        .status()
-        .as_u16()
 }
 
 async fn update(client: &reqwest::Client, server: &TestServer, data: Value) -> (u16, Value) {

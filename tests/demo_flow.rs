@@ -13,7 +13,7 @@ use auth_runtime::{Keyring, Secrets, TokenCodec};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::demo::{SteppingClock, serve_demo, serve_demo_with};
-use support::http::{TestServer, browser, csrf_token, location, set_cookies};
+use support::http::{TestServer, browser, csrf_token, get_status, location, set_cookies};
 use support::node::authjs;
 
 const SECRET: &str = "demo-flow-secret-7d1c9e3a5b2f4e6d8a0c";
@@ -69,15 +69,6 @@ async fn get_json(
 /// `GET <base>/session`: the session JSON, or `null` when signed out.
 async fn session_of(client: &reqwest::Client, server: &TestServer) -> Value {
     get_json(client, server, &format!("{BASE}/session")).await.1
-}
-
-async fn get_status(client: &reqwest::Client, server: &TestServer, path: &str) -> StatusCode {
-    client
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("GET")
-        .status()
 }
 
 async fn post_status(client: &reqwest::Client, server: &TestServer, post: &Value) -> StatusCode {

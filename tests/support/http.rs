@@ -111,6 +111,20 @@ pub(crate) fn set_cookies(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
+/// The status of `GET path`.
+pub(crate) async fn get_status(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+) -> reqwest::StatusCode {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET")
+        .status()
+}
+
 /// `GET <base>/csrf` and the token it answers (the cookie goes into the jar).
 pub(crate) async fn csrf_token(
     client: &reqwest::Client,

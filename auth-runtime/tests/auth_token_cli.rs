@@ -82,6 +82,37 @@ fn decode_masks_credentials_and_never_prints_the_secret() {
     assert!(!printed.contains(SECRET));
 }
 
+/// `--reveal` prints every claim as stored, credentials included: what the cookie really holds.
+#[test]
+fn decode_reveal_prints_credentials_as_stored() {
+    let vectors = vectors();
+    let token = vectors["tokens"][2]["token"].as_str().expect("token");
+    let output = auth_token(
+        &["decode", "--reveal", "--now", &made_at(), token],
+        &[("AUTH_SECRET", SECRET)],
+        "",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let claims: Value = serde_json::from_str(&stdout(&output)).expect("JSON on stdout");
+    assert_eq!(claims, vectors["tokens"][2]["claims"]);
+    assert!(
+        claims["accessToken"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("gho_"))
+    );
+    assert!(!stdout(&output).contains(SECRET));
+}
+
+/// `--reveal` belongs to `decode` only: `encode` and `inspect` refuse it as a usage mistake.
+#[test]
+fn reveal_is_refused_outside_decode() {
+    let output = auth_token(&["inspect", "--reveal", "x"], &[], "");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--reveal does not apply here"));
+    let output = auth_token(&["encode", "--reveal"], &[("AUTH_SECRET", SECRET)], "{}");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
 #[test]
 fn decode_reads_stdin_and_reassembles_a_cookie_header() {
     let vectors = vectors();

@@ -3,7 +3,8 @@
 //! Secrets come from the environment only (`AUTH_SECRET`, then `AUTH_SECRET_1` …
 //! `AUTH_SECRET_3` for rotation), never from arguments, so they stay out of shell history and
 //! process listings. Claims whose names look like credentials (`accessToken`, `refresh_token`,
-//! `password`, …) are masked in the output; keys and undecryptable input are never printed.
+//! `password`, …) are masked in the output unless `--reveal` asks for every claim as stored;
+//! keys and undecryptable input are never printed.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -24,7 +25,7 @@ use serde_json::Value;
 
 const USAGE: &str = "\
 usage:
-  auth-token decode [--salt NAME | --https] [--now UNIX_SECONDS] TOKEN
+  auth-token decode [--salt NAME | --https] [--now UNIX_SECONDS] [--reveal] TOKEN
   auth-token encode [--salt NAME | --https] [--max-age SECONDS] [--now UNIX_SECONDS]
                                                   (claims JSON on stdin)
   auth-token inspect [--salt NAME | --https] TOKEN
@@ -32,7 +33,9 @@ usage:
 TOKEN is a token, `-` to read it from stdin, or a whole Cookie header value (its session
 chunks are reassembled). --salt defaults to authjs.session-token; --https means
 __Secure-authjs.session-token. Secrets are read from AUTH_SECRET and, for rotation,
-AUTH_SECRET_1 .. AUTH_SECRET_3 (newest first).";
+AUTH_SECRET_1 .. AUTH_SECRET_3 (newest first). decode prints claims named like credentials
+(accessToken, refresh_token, password, ...) as [redacted]; --reveal prints every claim as
+stored, for the moment you need to see which access token the cookie holds.";
 
 /// Above this size a session cookie no longer fits in one cookie in most browsers.
 const COOKIE_WARNING_BYTES: usize = 4096;
@@ -41,6 +44,8 @@ enum Command {
     Decode {
         salt: String,
         now: Option<i64>,
+        /// Print credential-like claims as stored instead of `"[redacted]"`.
+        reveal: bool,
         token: String,
     },
     Encode {
@@ -97,12 +102,14 @@ fn parse_arguments(mut parser: lexopt::Parser) -> Result<Command, Failure> {
     let mut https = false;
     let mut now = None;
     let mut max_age = None;
+    let mut reveal = false;
     let mut token = None;
     while let Some(arg) = parser.next()? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
             Long("salt") => salt = Some(parser.value()?.string()?),
             Long("https") => https = true,
+            Long("reveal") => reveal = true,
             Long("now") => now = Some(parser.value()?.parse::<i64>()?),
             Long("max-age") => max_age = Some(Duration::from_secs(parser.value()?.parse()?)),
             Value(value) if subcommand.is_none() => subcommand = Some(value.string()?),
@@ -127,11 +134,13 @@ fn parse_arguments(mut parser: lexopt::Parser) -> Result<Command, Failure> {
             Ok(Command::Decode {
                 salt: salt.unwrap_or_else(|| CookieNames::HTTP.session.to_owned()),
                 now,
+                reveal,
                 token: needs_token(token)?,
             })
         }
         Some("encode") => {
             refuse("TOKEN", token.is_some())?;
+            refuse("--reveal", reveal)?;
             Ok(Command::Encode {
                 salt: salt.unwrap_or_else(|| CookieNames::HTTP.session.to_owned()),
                 max_age: max_age.unwrap_or(DEFAULT_MAX_AGE),
@@ -141,6 +150,7 @@ fn parse_arguments(mut parser: lexopt::Parser) -> Result<Command, Failure> {
         Some("inspect") => {
             refuse("--now", now.is_some())?;
             refuse("--max-age", max_age.is_some())?;
+            refuse("--reveal", reveal)?;
             Ok(Command::Inspect {
                 salt,
                 token: needs_token(token)?,
@@ -157,14 +167,21 @@ fn run(command: Command) -> Result<(), Failure> {
             println!("{USAGE}");
             Ok(())
         }
-        Command::Decode { salt, now, token } => {
+        Command::Decode {
+            salt,
+            now,
+            reveal,
+            token,
+        } => {
             let token = read_token(&token, &[salt.as_str()])?;
             let mut codec = codec_for(&salt)?;
             if let Some(now) = now {
                 codec = codec.with_clock(FixedClock(now));
             }
             let mut claims = codec.decode(&token)?;
-            mask_credentials(&mut claims);
+            if !reveal {
+                mask_credentials(&mut claims);
+            }
             println!("{}", pretty(&Value::Object(claims)));
             Ok(())
         }

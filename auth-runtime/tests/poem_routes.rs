@@ -382,6 +382,44 @@ async fn get_callback_for_credentials_is_refused() {
     assert!(location(&response).ends_with("error=Configuration"));
 }
 
+/// A form is read before its CSRF token can be checked, so by anyone: reading it must cost
+/// time linear in its size. Ten times the distinct names (9,500, a 56 KB body, against 950)
+/// may cost about ten times as much; pairwise name comparisons cost a hundred times. Growth
+/// within one run, never an absolute time: the best of five interleaved rounds of each.
+#[tokio::test]
+async fn form_parsing_cost_grows_linearly_with_the_number_of_fields() {
+    fn form_of(names: usize) -> String {
+        (0..names).map(|index| format!("{index:x}=&")).collect()
+    }
+    let browser = Browser::new(app(&auth()));
+    let (small, large) = (form_of(950), form_of(9_500));
+    assert!(
+        large.len() < 64 * 1024,
+        "under the body cap, so the whole form is parsed"
+    );
+    let mut best = [std::time::Duration::MAX; 2];
+    for _ in 0..5 {
+        for (slot, body) in [&small, &large].into_iter().enumerate() {
+            let request = browser
+                .client
+                .post("/api/auth/callback/credentials")
+                .content_type("application/x-www-form-urlencoded")
+                .body(body.clone());
+            let started = std::time::Instant::now();
+            let response = request.send().await;
+            best[slot] = best[slot].min(started.elapsed());
+            assert!(location(&response).ends_with("error=MissingCSRF"));
+        }
+    }
+    let growth = best[1].as_secs_f64() / best[0].as_secs_f64();
+    assert!(
+        growth < 30.0,
+        "10x the fields cost {growth:.1}x the time ({:?} against {:?}): not linear",
+        best[1],
+        best[0]
+    );
+}
+
 /// DS-01
 #[tokio::test]
 async fn oversized_bodies_are_refused_before_parsing() {

@@ -61,16 +61,10 @@ fn media_type(req: &Request) -> String {
 /// form naming a field twice is refused. `None` for anything else.
 pub(super) fn form_fields(req: &Request, body: &[u8]) -> Option<FormFields> {
     match media_type(req).as_str() {
-        "application/x-www-form-urlencoded" => {
-            let pairs: Vec<(String, String)> = form_urlencoded::parse(body)
-                .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                .collect();
-            let distinct = pairs
-                .iter()
-                .enumerate()
-                .all(|(index, (name, _))| pairs[..index].iter().all(|(other, _)| other != name));
-            distinct.then(|| FormFields::new(pairs))
-        }
+        "application/x-www-form-urlencoded" => FormFields::distinct(
+            form_urlencoded::parse(body)
+                .map(|(name, value)| (name.into_owned(), value.into_owned())),
+        ),
         "application/json" => {
             let object = parse_claims(body).ok()?;
             Some(FormFields::new(object.into_iter().filter_map(

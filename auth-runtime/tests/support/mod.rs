@@ -454,7 +454,7 @@ pub(crate) async fn body_json(response: TestResponse) -> Value {
 /// A client with a jar: every request carries the jar's cookies and every answer's
 /// `Set-Cookie`s go back into it.
 pub(crate) struct Browser<E: Endpoint> {
-    client: TestClient<WithPeer<E>>,
+    pub(crate) client: TestClient<WithPeer<E>>,
     pub(crate) jar: Jar,
     /// The socket peer of the requests (none: poem's "unknown" test address).
     pub(crate) peer: Option<SocketAddr>,

@@ -14,6 +14,8 @@ mod model;
 mod validate;
 
 #[cfg(test)]
+mod agreement;
+#[cfg(test)]
 mod snapshot;
 
 use proc_macro::TokenStream;

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use auth_rules::{DEFAULT_BASE_PATH, DEFAULT_MAX_AGE};
+
 use proc_macro2::{Ident, Span};
 use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, Field, Meta, Path, Type};
@@ -19,14 +21,6 @@ use crate::model::{
     Callbacks, Claim, ClaimSource, Config, CredentialField, Pages, Provider, ProviderKind,
     camel_case, is_option, pascal_case,
 };
-
-/// Default base path, as next-auth mounts its routes.
-const DEFAULT_BASE_PATH: &str = "/api/auth";
-/// Auth.js's default session lifetime: 30 days.
-const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
-/// Browsers cap cookie lifetimes at 400 days.
-const LONGEST_MAX_AGE: Duration = Duration::from_secs(400 * 24 * 3600);
-const SHORTEST_MAX_AGE: Duration = Duration::from_secs(60);
 
 /// Checks the input and builds the model, or records why it cannot.
 pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
@@ -116,6 +110,8 @@ struct Settings {
     callbacks: Callbacks,
     events: Option<Path>,
     pages: Pages,
+    /// The span of each page's value, for the check against the base path.
+    page_spans: Vec<(String, Span)>,
     sign_in_rate_limit: Option<(u32, u64)>,
     krate: Option<Path>,
 }
@@ -130,7 +126,7 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
                     "base_path",
                     "base_path = \"/api/auth\"",
                 )) {
-                    match check_base_path(&path) {
+                    match auth_rules::check_base_path(&path) {
                         Ok(()) => settings.base_path = Some(path),
                         Err(why) => errors.push(span, format!("invalid base path `{path}`: {why}")),
                     }
@@ -149,7 +145,7 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
                 settings.events =
                     errors.take(attr::path_value(meta, "events", "events = audit::record"));
             }
-            "pages" => settings.pages = read_pages(meta, errors),
+            "pages" => (settings.pages, settings.page_spans) = read_pages(meta, errors),
             "rate_limit" => settings.sign_in_rate_limit = read_rate_limit(meta, errors),
             "crate" => {
                 settings.krate =
@@ -158,7 +154,28 @@ fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
             other => errors.push(meta.path().span(), unknown_key("key", other, CONFIG_KEYS)),
         }
     }
+    check_pages(&mut settings, errors);
     settings
+}
+
+/// A custom page is a path on this site outside the base path (`auth_rules::check_page_path`).
+fn check_pages(settings: &mut Settings, errors: &mut Errors) {
+    let base_path = settings.base_path.as_deref().unwrap_or(DEFAULT_BASE_PATH);
+    let pages = &mut settings.pages;
+    for slot in [&mut pages.sign_in, &mut pages.sign_out, &mut pages.error] {
+        let Some(path) = slot.as_deref() else {
+            continue;
+        };
+        if let Err(refusal) = auth_rules::check_page_path(path, base_path) {
+            let span = settings
+                .page_spans
+                .iter()
+                .find(|(page, _)| page == path)
+                .map_or_else(Span::call_site, |(_, span)| *span);
+            errors.push(span, format!("invalid page `{path}`: {refusal}"));
+            *slot = None;
+        }
+    }
 }
 
 /// `session(max_age = …, update_age = …)`.
@@ -182,16 +199,12 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Session {
                 else {
                     continue;
                 };
-                if (SHORTEST_MAX_AGE..=LONGEST_MAX_AGE).contains(&duration) {
-                    session.max_age = Some(duration);
-                } else {
-                    errors.push(
+                match auth_rules::check_max_age(duration) {
+                    Ok(()) => session.max_age = Some(duration),
+                    Err(refusal) => errors.push(
                         span,
-                        format!(
-                            "`max_age = \"{text}\"` is out of range: a session lasts from 1 \
-                             minute to 400 days (browsers cap cookies there)"
-                        ),
-                    );
+                        format!("`max_age = \"{text}\"` is out of range: {refusal}"),
+                    ),
                 }
             }
             "update_age" => {
@@ -205,18 +218,15 @@ fn read_session(meta: &Meta, errors: &mut Errors) -> Session {
     }
     if let Some((duration, text, span)) = update_age {
         let max_age = session.max_age.unwrap_or(DEFAULT_MAX_AGE);
-        if duration < max_age {
-            session.update_age = Some(duration);
-        } else {
-            errors.push(
+        match auth_rules::check_update_age(duration, max_age) {
+            Ok(()) => session.update_age = Some(duration),
+            Err(refusal) => errors.push(
                 span,
                 format!(
-                    "`update_age = \"{text}\"` must be shorter than the session's `max_age` \
-                     ({}): a token is re-issued once it is `update_age` old, and one never \
-                     re-issued would expire while in use",
+                    "invalid `update_age = \"{text}\"` for a `max_age` of {}: {refusal}",
                     humantime::format_duration(max_age)
                 ),
-            );
+            ),
         }
     }
     session
@@ -230,26 +240,21 @@ fn read_duration(
     errors: &mut Errors,
 ) -> Option<(Duration, String, Span)> {
     let (text, span) = errors.take(attr::string_value(meta, key, example))?;
-    match humantime::parse_duration(&text) {
+    match auth_rules::parse_duration(&text) {
         Ok(duration) => Some((duration, text, span)),
-        Err(_) => {
-            errors.push(
-                span,
-                format!(
-                    "invalid duration `{text}`: write a number and a unit, like \"30d\", \
-                     \"12h\" or \"90m\""
-                ),
-            );
+        Err(refusal) => {
+            errors.push(span, format!("invalid duration `{text}`: {refusal}"));
             None
         }
     }
 }
 
-fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
+fn read_pages(meta: &Meta, errors: &mut Errors) -> (Pages, Vec<(String, Span)>) {
     let example = "pages(sign_in = \"/login\", error = \"/auth/error\")";
     let mut pages = Pages::default();
+    let mut spans = Vec::new();
     let Some(list) = errors.take(attr::nested(meta, "pages", example)) else {
-        return pages;
+        return (pages, spans);
     };
     for (key, inner) in keyed(&list, errors) {
         let slot = match key.as_str() {
@@ -264,16 +269,10 @@ fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
         let Some((path, span)) = errors.take(attr::string_value(inner, &key, example)) else {
             continue;
         };
-        if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-            *slot = Some(path);
-        } else {
-            errors.push(
-                span,
-                format!("invalid page `{path}`: a page is a path on this site, like \"/login\""),
-            );
-        }
+        spans.push((path.clone(), span));
+        *slot = Some(path);
     }
-    pages
+    (pages, spans)
 }
 
 /// `rate_limit(sign_in = "5 per 15m")`: failed attempts allowed per window.
@@ -292,25 +291,12 @@ fn read_rate_limit(meta: &Meta, errors: &mut Errors) -> Option<(u32, u64)> {
         let Some((text, span)) = errors.take(attr::string_value(inner, "sign_in", example)) else {
             continue;
         };
-        match parse_rate_limit(&text) {
-            Some(parsed) => limit = Some(parsed),
-            None => errors.push(
-                span,
-                format!(
-                    "invalid rate limit `{text}`: write attempts per window, like \"5 per 15m\""
-                ),
-            ),
+        match auth_rules::parse_rate_limit(&text) {
+            Ok(spec) => limit = Some((spec.attempts, spec.window.as_secs())),
+            Err(refusal) => errors.push(span, format!("invalid rate limit `{text}`: {refusal}")),
         }
     }
     limit
-}
-
-/// `"5 per 15m"` → (5, 900), the grammar `auth_runtime::rate_limit::RateLimit::parse` reads.
-fn parse_rate_limit(text: &str) -> Option<(u32, u64)> {
-    let (attempts, window) = text.split_once(" per ")?;
-    let attempts: u32 = attempts.trim().parse().ok()?;
-    let window = humantime::parse_duration(window.trim()).ok()?.as_secs();
-    (attempts > 0 && window > 0).then_some((attempts, window))
 }
 
 fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
@@ -340,34 +326,6 @@ fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
         ));
     }
     callbacks
-}
-
-/// `/api/auth`: a leading slash, no trailing one, plain path characters, no empty or dot
-/// segments.
-fn check_base_path(path: &str) -> Result<(), &'static str> {
-    if !path.starts_with('/') {
-        return Err("it must start with `/`, like \"/api/auth\"");
-    }
-    if path.len() > 1 && path.ends_with('/') {
-        return Err("it must not end with `/`");
-    }
-    if path == "/" {
-        return Err("the auth routes need their own prefix, like \"/api/auth\"");
-    }
-    if !path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
-    {
-        return Err("only letters, digits, `-`, `_`, `.` and `/` are allowed");
-    }
-    if path
-        .split('/')
-        .skip(1)
-        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-    {
-        return Err("it has an empty, `.` or `..` segment");
-    }
-    Ok(())
 }
 
 enum FieldMeaning {
@@ -481,16 +439,11 @@ fn read_credentials(
                 if let Some((value, span)) =
                     errors.take(attr::string_value(inner, "id", "id = \"credentials\""))
                 {
-                    if is_provider_id(&value) {
-                        id = Some((value, span));
-                    } else {
-                        errors.push(
-                            span,
-                            format!(
-                                "invalid provider id `{value}`: use lowercase letters, digits, \
-                                 `-` and `_`; it appears in URLs"
-                            ),
-                        );
+                    match auth_rules::check_provider_id(&value) {
+                        Ok(()) => id = Some((value, span)),
+                        Err(refusal) => {
+                            errors.push(span, format!("invalid provider id `{value}`: {refusal}"));
+                        }
                     }
                 }
             }
@@ -517,7 +470,22 @@ fn read_credentials(
         );
         return None;
     };
-    let (id, id_span) = id.unwrap_or_else(|| (ident.to_string(), ident.span()));
+    let (id, id_span) = match id {
+        Some(id) => id,
+        None => {
+            let id = ident.to_string();
+            if let Err(refusal) = auth_rules::check_provider_id(&id) {
+                errors.push(
+                    ident.span(),
+                    format!(
+                        "the field name `{id}` is not a valid provider id: {refusal}; name the \
+                         field so, or give it `id = \"…\"`"
+                    ),
+                );
+            }
+            (id, ident.span())
+        }
+    };
     let fields = fields.unwrap_or_else(|| {
         vec![
             CredentialField {
@@ -583,13 +551,6 @@ fn read_credential_fields(meta: &Meta, errors: &mut Errors) -> Option<Vec<Creden
         return None;
     }
     Some(fields)
-}
-
-fn is_provider_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
 }
 
 fn read_claim(
@@ -682,17 +643,10 @@ fn read_claim(
         Some((name, span)) => (name, span),
         None => (camel_case(&ident.to_string()), ident.span()),
     };
-    if attr::RESERVED_CLAIMS.contains(&json_name.as_str()) {
-        let why = match json_name.as_str() {
-            "sub" | "iat" | "exp" | "jti" | "nbf" | "iss" | "aud" => {
-                "is a registered claim the runtime sets and checks"
-            }
-            "otherClaims" => "is the field that keeps undeclared claims",
-            _ => "is a standard claim every token already has, filled from `AuthUser`",
-        };
+    if let Err(refusal) = auth_rules::check_claim_name(&json_name) {
         errors.push(
             name_span,
-            format!("claim name `{json_name}` {why}; choose another name"),
+            format!("claim name `{json_name}` is reserved: {refusal}"),
         );
     }
     Some(Claim {
@@ -875,7 +829,7 @@ mod tests {
     /// name or a `rename`, one error each.
     #[test]
     fn every_reserved_claim_name_is_refused() {
-        for reserved in attr::RESERVED_CLAIMS {
+        for reserved in auth_rules::RESERVED_CLAIM_NAMES {
             let renamed = run(
                 quote!(user = User),
                 quote!(
@@ -904,22 +858,12 @@ mod tests {
                 ),
             );
             assert_eq!(named.len(), 1, "{field}: {:?}", named.messages());
-            assert!(named.messages()[0].contains("is a registered claim"));
+            assert!(named.messages()[0].contains(&format!("claim name `{field}` is reserved")));
         }
     }
 
     #[test]
     fn rate_limits_and_pages_are_checked() {
-        assert_eq!(parse_rate_limit("5 per 15m"), Some((5, 900)));
-        for bad in [
-            "5",
-            "0 per 1m",
-            "five per 15m",
-            "5 per fortnight",
-            "5 per 0s",
-        ] {
-            assert_eq!(parse_rate_limit(bad), None, "{bad}");
-        }
         let errors = run(
             quote!(
                 user = User,
@@ -933,9 +877,9 @@ mod tests {
         assert_eq!(
             errors.messages(),
             [
-                "invalid page `login`: a page is a path on this site, like \"/login\"",
                 "unknown page `eror`; did you mean `error`?",
                 "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
+                "invalid page `login`: it must start with `/`, like \"/api/auth\"",
             ]
         );
     }
@@ -965,9 +909,9 @@ mod tests {
         assert_eq!(
             errors.messages(),
             [
-                "`update_age = \"30d\"` must be shorter than the session's `max_age` (30days): a \
-                 token is re-issued once it is `update_age` old, and one never re-issued would \
-                 expire while in use"
+                "invalid `update_age = \"30d\"` for a `max_age` of 30days: it must be shorter \
+                 than the session's `max_age`: a token is re-issued once it is `update_age` old, \
+                 and one never re-issued would expire while in use"
             ]
         );
         let (_, errors) = config(quote!(session(update_age = "soon", max_age = "1h")));
@@ -977,14 +921,6 @@ mod tests {
                 "invalid duration `soon`: write a number and a unit, like \"30d\", \"12h\" or \"90m\""
             ]
         );
-    }
-
-    #[test]
-    fn base_paths_are_checked() {
-        assert!(check_base_path("/api/auth").is_ok());
-        for bad in ["api", "/", "/api/", "/a//b", "/a/../b", "/a b", "/a?b"] {
-            assert!(check_base_path(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

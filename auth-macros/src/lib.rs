@@ -1,16 +1,20 @@
 //! The `#[auth_config]` attribute. Use it through `auth-runtime`, which re-exports it and
 //! documents the DSL; this crate's internals are not public API.
 //!
-//! The pipeline has one room per step: `ast` reads the syntax, `validate` turns it into a
-//! `model` (collecting every error in one pass), `expand` generates code from a valid model.
+//! The pipeline has one room per step: `ast` reads the syntax, `read` reads our attributes
+//! (one reader per family: config keys, providers, claims), `check` runs the named rules
+//! across values, `validate` joins them into a `model` (collecting every error in one pass),
+//! `expand` generates code from a valid model.
 //! On errors, the errors are emitted with `expand::fallback` items so that one mistake stays
 //! one error.
 
 mod ast;
 mod attr;
+mod check;
 mod diag;
 mod expand;
 mod model;
+mod read;
 mod validate;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use auth_rules::Refusal;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
@@ -67,12 +68,18 @@ fn pages_are_site_paths_outside_the_base_path(draft: &Draft, errors: &mut Errors
         .into_iter()
         .flatten()
     {
-        if let Err(refusal) = auth_rules::check_page_path(&page.value, base_path) {
-            errors.push(
-                page.span,
-                format!("invalid page `{}`: {refusal}", page.value),
-            );
-        }
+        let reason = match auth_rules::check_page_path(&page.value, base_path) {
+            Ok(()) => continue,
+            // The shared clause shows a base path; a page reads better with a page.
+            Err(Refusal::NoLeadingSlash) => {
+                "a page is a path on this site starting with `/`, like \"/login\"".to_owned()
+            }
+            Err(refusal) => refusal.to_string(),
+        };
+        errors.push(
+            page.span,
+            format!("invalid page `{}`: {reason}", page.value),
+        );
     }
 }
 
@@ -110,7 +117,7 @@ fn update_age_is_shorter_than_max_age(draft: &Draft, errors: &mut Errors) {
         errors.push(
             update_age.span,
             format!(
-                "invalid `update_age = \"{}\"` for a `max_age` of {}: {refusal}",
+                "invalid `update_age = \"{}\"` (the session's `max_age` is {}): {refusal}",
                 update_age.text,
                 humantime::format_duration(max_age)
             ),

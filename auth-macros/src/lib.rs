@@ -20,6 +20,8 @@ mod validate;
 #[cfg(test)]
 mod agreement;
 #[cfg(test)]
+mod hygiene;
+#[cfg(test)]
 mod snapshot;
 
 use proc_macro::TokenStream;
@@ -37,19 +39,18 @@ fn auth_config_impl(
     input: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     let mut errors = diag::Errors::default();
-    let fallback_name = match ast::Input::parse(args, input, &mut errors) {
-        Ok(input) => {
-            let name = (input.name.clone(), input.vis.clone());
-            if let Some(config) = validate::validate(input, &mut errors) {
-                return expand::expand(&config);
-            }
-            Some(name)
-        }
-        Err(unusable) => unusable.name,
+    let outline = match ast::Input::parse(args, input, &mut errors) {
+        Ok(input) => match validate::validate(input, &mut errors) {
+            Ok(config) => return expand::expand(&config),
+            Err(outline) => Some(*outline),
+        },
+        Err(unusable) => unusable
+            .name
+            .map(|(name, vis)| model::Outline::bare(name, vis)),
     };
     let mut output = errors.to_compile_errors();
-    if let Some((name, vis)) = fallback_name {
-        output.extend(expand::fallback(&name, &vis));
+    if let Some(outline) = outline {
+        output.extend(expand::fallback(&outline));
     }
     output
 }

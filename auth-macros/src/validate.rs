@@ -9,11 +9,12 @@ use auth_rules::{DEFAULT_BASE_PATH, DEFAULT_MAX_AGE};
 use crate::ast::Input;
 use crate::check::check;
 use crate::diag::Errors;
-use crate::model::{Config, Pages};
-use crate::read::{Draft, read_config, read_fields};
+use crate::model::{Config, Outline, Pages, ProviderKind};
+use crate::read::{Draft, default_form_fields, form_name, read_config, read_fields};
 
-/// Checks the input and builds the model, or records why it cannot.
-pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
+/// Checks the input and builds the model, or records why it cannot and gives the outline the
+/// fallback emits.
+pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<Outline>> {
     let settings = read_config(&input.args, errors);
     let (providers, claims) = read_fields(&input.name, &input.fields, errors);
     let draft = Draft {
@@ -22,16 +23,17 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
         claims,
     };
     check(&draft, errors);
-    if !errors.is_empty() {
-        return None;
-    }
+    let user = match &draft.settings.user {
+        Some(user) if errors.is_empty() => user.clone(),
+        _ => return Err(Box::new(outline(input, draft))),
+    };
     let Draft {
         settings,
         providers,
         claims,
     } = draft;
     let page = |text: Option<crate::read::Text>| text.map(|text| text.value);
-    Some(Config {
+    Ok(Config {
         krate: settings
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::auth_runtime)),
@@ -41,7 +43,7 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
         base_path: settings
             .base_path
             .map_or_else(|| DEFAULT_BASE_PATH.to_owned(), |text| text.value),
-        user: settings.user?,
+        user,
         state: settings.state.unwrap_or_else(|| syn::parse_quote!(())),
         max_age_secs: settings
             .max_age
@@ -59,6 +61,57 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
         providers: providers.into_iter().map(|read| read.provider).collect(),
         claims: claims.into_iter().map(|read| read.claim).collect(),
     })
+}
+
+/// What the fallback can still emit for an input with errors: every name user code may use.
+fn outline(input: Input, draft: Draft) -> Outline {
+    let Draft {
+        settings,
+        providers,
+        ..
+    } = draft;
+    let is_provider = |field: &syn::Field| {
+        field
+            .attrs
+            .iter()
+            .any(|attribute| attribute.path().is_ident("provider"))
+    };
+    let claims = input
+        .fields
+        .iter()
+        .filter(|field| !is_provider(field))
+        .filter_map(|field| Some((field.ident.clone()?, field.ty.clone())))
+        .collect();
+    let forms = input
+        .fields
+        .iter()
+        .filter(|field| is_provider(field))
+        .filter_map(|field| field.ident.as_ref())
+        .map(|ident| {
+            let read = providers.iter().find(|read| read.field == *ident);
+            let fields = match read.map(|read| &read.provider.kind) {
+                Some(ProviderKind::Credentials { fields, .. }) => fields.clone(),
+                None => default_form_fields(ident),
+            };
+            (form_name(&input.name, ident), fields)
+        })
+        .collect();
+    Outline {
+        docs: input
+            .attrs
+            .into_iter()
+            .filter(|attribute| attribute.path().is_ident("doc"))
+            .collect(),
+        krate: settings
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::auth_runtime)),
+        user: settings.user,
+        state: settings.state,
+        base_path: settings.base_path.map(|text| text.value),
+        claims,
+        forms,
+        ..Outline::bare(input.name, input.vis)
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::model::{Claim, Provider};
 
 pub(crate) use config::{Settings, read_config};
 pub(crate) use field::read_fields;
+pub(crate) use provider::{default_form_fields, form_name};
 
 /// Everything read from the input, spans kept for `check`: not yet known to be valid.
 pub(crate) struct Draft {

@@ -86,10 +86,7 @@ fn read_credentials(
         );
         return None;
     };
-    let form = Ident::new(
-        &format!("{config}{}Form", pascal_case(&ident.to_string())),
-        ident.span(),
-    );
+    let form = form_name(config, ident);
     let id_is_field_name = id.is_none();
     let (id, id_span) = id.map_or_else(
         || (ident.to_string(), ident.span()),
@@ -112,8 +109,17 @@ fn read_credentials(
     })
 }
 
+/// `<Config><Field>Form`, e.g. `AppAuthCredentialsForm`: the typed form of a credentials
+/// provider.
+pub(crate) fn form_name(config: &Ident, field: &Ident) -> Ident {
+    Ident::new(
+        &format!("{config}{}Form", pascal_case(&field.to_string())),
+        field.span(),
+    )
+}
+
 /// `email` and `password`, as Auth.js's credentials provider asks by default.
-fn default_form_fields(ident: &Ident) -> Vec<CredentialField> {
+pub(crate) fn default_form_fields(ident: &Ident) -> Vec<CredentialField> {
     vec![
         CredentialField {
             name: Ident::new("email", ident.span()),

@@ -83,7 +83,7 @@ fn rate_limits_and_pages_are_checked() {
         [
             "unknown page `eror`; did you mean `error`?",
             "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
-            "invalid page `login`: it must start with `/`, like \"/api/auth\"",
+            "invalid page `login`: a page is a path on this site starting with `/`, like \"/login\"",
         ]
     );
 }
@@ -100,7 +100,7 @@ fn update_age_must_be_a_duration_shorter_than_max_age() {
             &mut errors,
         )
         .ok();
-        let config = input.and_then(|input| validate(input, &mut errors));
+        let config = input.and_then(|input| validate(input, &mut errors).ok());
         (config.map(|c| (c.max_age_secs, c.update_age_secs)), errors)
     };
     let (ages, errors) = config(quote!(session(max_age = "7d", update_age = "1h")));
@@ -113,9 +113,9 @@ fn update_age_must_be_a_duration_shorter_than_max_age() {
     assert_eq!(
         errors.messages(),
         [
-            "invalid `update_age = \"30d\"` for a `max_age` of 30days: it must be shorter \
-             than the session's `max_age`: a token is re-issued once it is `update_age` old, \
-             and one never re-issued would expire while in use"
+            "invalid `update_age = \"30d\"` (the session's `max_age` is 30days): it must be \
+             shorter than the session's `max_age`: a token is re-issued once it is \
+             `update_age` old, and one never re-issued would expire while in use"
         ]
     );
     let (_, errors) = config(quote!(session(update_age = "soon", max_age = "1h")));

@@ -34,7 +34,7 @@ pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
 
 /// `user = …` is required: it is what providers produce at sign-in.
 fn user_is_named(draft: &Draft, errors: &mut Errors) {
-    if draft.settings.user.is_none() {
+    if !draft.settings.user_given {
         errors.push(
             Span::call_site(),
             "missing `user = …`: name the type providers produce at sign-in, e.g. \
@@ -198,7 +198,7 @@ fn json_names_are_unique(draft: &Draft, errors: &mut Errors) {
 fn claims_have_a_value_at_sign_in(draft: &Draft, errors: &mut Errors) {
     for read in &draft.claims {
         let claim = &read.claim;
-        if matches!(claim.source, ClaimSource::Unset) && !claim.optional {
+        if matches!(claim.source, ClaimSource::Unset) && !claim.optional && !read.source_written {
             errors.push(
                 claim.ty.span(),
                 format!(

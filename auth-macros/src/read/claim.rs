@@ -22,6 +22,7 @@ pub(super) fn read_claim(
     let mut private = false;
     let mut update_check = None;
     let mut rename = None;
+    let mut source_written = false;
     let metas = match attribute.map(|attribute| &attribute.meta) {
         Some(Meta::List(list)) => errors.take(attr::parse_list(list.tokens.clone()))?,
         _ => Vec::new(),
@@ -30,11 +31,13 @@ pub(super) fn read_claim(
         let key_span = meta.path().span();
         match key.as_str() {
             "from_user" => {
+                source_written = true;
                 if let Some(from) = read_from_user(meta, ident, errors) {
                     set_source(&mut source, ClaimSource::FromUser(from), key_span, errors);
                 }
             }
             "derive" => {
+                source_written = true;
                 if let Some(derived) = read_derive(meta, errors) {
                     set_source(&mut source, derived, key_span, errors);
                 }
@@ -61,6 +64,7 @@ pub(super) fn read_claim(
             update_check,
         },
         name_span,
+        source_written,
     })
 }
 

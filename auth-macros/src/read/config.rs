@@ -14,6 +14,8 @@ use crate::model::Callbacks;
 pub(crate) struct Settings {
     pub(crate) base_path: Option<Text>,
     pub(crate) user: Option<Type>,
+    /// Whether `user = …` is written, readable or not (an unreadable one is already reported).
+    pub(crate) user_given: bool,
     pub(crate) state: Option<Type>,
     pub(crate) max_age: Option<Age>,
     pub(crate) update_age: Option<Age>,
@@ -42,6 +44,7 @@ pub(crate) fn read_config(args: &[Meta], errors: &mut Errors) -> Settings {
                 settings.base_path = text(meta, "base_path", "base_path = \"/api/auth\"", errors);
             }
             "user" => {
+                settings.user_given = true;
                 settings.user = errors.take(attr::type_value(meta, "user", "user = crate::User"));
             }
             "state" => {

@@ -61,6 +61,9 @@ pub(crate) struct ReadClaim {
     pub(crate) claim: Claim,
     /// The span of `rename = "…"`, or of the field's name when the JSON name comes from it.
     pub(crate) name_span: Span,
+    /// Whether `from_user` or `derive` is written, readable or not (an unreadable one is
+    /// already reported).
+    pub(crate) source_written: bool,
 }
 
 /// The metas of one list with their keys, in order. A meta whose key is not an identifier,

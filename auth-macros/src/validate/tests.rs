@@ -176,6 +176,13 @@ fn each_rule_reports_its_mistake_once() {
             "missing `user = …`",
         ),
         (
+            quote!(user = 5),
+            quote!(
+                struct AppAuth {}
+            ),
+            "`user` takes a type",
+        ),
+        (
             quote!(user = User, user = Other),
             quote!(
                 struct AppAuth {}
@@ -299,6 +306,26 @@ fn each_rule_reports_its_mistake_once() {
                 }
             ),
             "claim `role` has no value at sign-in",
+        ),
+        (
+            quote!(user = User),
+            quote!(
+                struct AppAuth {
+                    #[claim(from_user = profile::role)]
+                    role: Role,
+                }
+            ),
+            "`from_user` names one field of the user",
+        ),
+        (
+            quote!(user = User),
+            quote!(
+                struct AppAuth {
+                    #[claim(derive = "permissions")]
+                    permissions: Vec<Permission>,
+                }
+            ),
+            "`derive` calls a function with the claims it is computed from",
         ),
     ];
     for (args, item, expected) in cases {

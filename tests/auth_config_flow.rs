@@ -1,4 +1,4 @@
-//! `#[auth_config]` end to end: a config like the README's, its generated routes served on a
+//! `#[auth_config]` end to end: the README's config (`tests/readme/app_auth.rs`), its generated routes served on a
 //! loopback port, a user signed in through the generated credentials form, and the generated
 //! token, session and update types at work — including an update of a field outside the
 //! whitelist and an update the check refuses, neither of which changes the token.
@@ -8,7 +8,6 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use auth_runtime::prelude::*;
 use auth_runtime::{Auth, AuthSchema, Secrets};
 use poem::web::Json;
 use poem::{EndpointExt, Route, get, handler};
@@ -18,20 +17,27 @@ use support::http::{TestServer, browser, csrf_token, get_status, location, set_c
 
 const SECRET: &str = "flow-test-secret-2b7e1f9c4d8a6e3b0f5c";
 
+/// A tenant id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct TenantId(String);
+pub struct TenantId(String);
 
+/// A role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Role {
+pub enum Role {
+    /// Everything.
     Admin,
+    /// Read only.
     Viewer,
 }
 
+/// A permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Permission {
+pub enum Permission {
+    /// Read.
     Read,
+    /// Write.
     Write,
 }
 
@@ -44,7 +50,8 @@ impl Role {
     }
 }
 
-struct User {
+/// A user.
+pub struct User {
     id: String,
     email: String,
     role: Role,
@@ -60,8 +67,9 @@ impl AuthUser for User {
     }
 }
 
+/// The application state.
 #[derive(Clone, Default)]
-struct AppState {
+pub struct AppState {
     /// (user id, tenant) pairs.
     memberships: Vec<(&'static str, &'static str)>,
     /// What the events handler saw.
@@ -69,6 +77,7 @@ struct AppState {
 }
 
 mod users {
+    pub(crate) use super::User;
     use super::*;
 
     pub(super) async fn authorize(
@@ -109,6 +118,15 @@ mod tenants {
 mod policy {
     use super::*;
 
+    /// Every user the provider accepts may sign in.
+    pub(super) async fn sign_in(
+        _user: &User,
+        _account: &Account,
+        _state: &AppState,
+    ) -> Result<SignIn, CallbackError> {
+        Ok(SignIn::Allow)
+    }
+
     /// Stores an opaque upstream token at sign-in: private, never in the session.
     pub(super) async fn jwt(
         token: &mut AppAuthToken,
@@ -134,26 +152,7 @@ mod audit {
     }
 }
 
-#[auth_config(
-    base_path = "/api/auth",
-    user = User,
-    state = AppState,
-    session(max_age = "7d", update_age = "1h"),
-    callbacks(jwt = policy::jwt),
-    events = audit::record,
-)]
-struct AppAuth {
-    #[provider(credentials(authorize = users::authorize))]
-    credentials: Credentials,
-    #[claim(from_user)]
-    role: Role,
-    #[claim(derive = Role::permissions(role))]
-    permissions: Vec<Permission>,
-    #[claim(from_user, update = tenants::may_switch)]
-    tenant_id: Option<TenantId>,
-    #[claim(private)]
-    access_token: Option<String>,
-}
+include!("readme/app_auth.rs");
 
 #[handler]
 async fn me(session: Session<AppAuth>) -> Json<Value> {

@@ -38,23 +38,6 @@ pub(crate) const CLAIM_KEYS: &[&str] = &["from_user", "derive", "private", "upda
 /// Field attributes we read.
 pub(crate) const FIELD_ATTRIBUTES: &[&str] = &["claim", "provider"];
 
-/// JSON names the token already has: registered claims, Auth.js's standard claims, and the
-/// field that keeps undeclared claims.
-pub(crate) const RESERVED_CLAIMS: &[&str] = &[
-    "sub",
-    "iat",
-    "exp",
-    "jti",
-    "nbf",
-    "iss",
-    "aud",
-    "name",
-    "email",
-    "picture",
-    "image",
-    "otherClaims",
-];
-
 /// The metas of an attribute's argument list, e.g. the `a, b = 1` of `x(a, b = 1)`.
 pub(crate) fn parse_list(tokens: proc_macro2::TokenStream) -> syn::Result<Vec<Meta>> {
     Punctuated::<Meta, Token![,]>::parse_terminated

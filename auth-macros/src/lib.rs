@@ -1,18 +1,26 @@
 //! The `#[auth_config]` attribute. Use it through `auth-runtime`, which re-exports it and
 //! documents the DSL; this crate's internals are not public API.
 //!
-//! The pipeline has one room per step: `ast` reads the syntax, `validate` turns it into a
-//! `model` (collecting every error in one pass), `expand` generates code from a valid model.
+//! The pipeline has one room per step: `ast` reads the syntax, `read` reads our attributes
+//! (one reader per family: config keys, providers, claims), `check` runs the named rules
+//! across values, `validate` joins them into a `model` (collecting every error in one pass),
+//! `expand` generates code from a valid model.
 //! On errors, the errors are emitted with `expand::fallback` items so that one mistake stays
 //! one error.
 
 mod ast;
 mod attr;
+mod check;
 mod diag;
 mod expand;
 mod model;
+mod read;
 mod validate;
 
+#[cfg(test)]
+mod agreement;
+#[cfg(test)]
+mod hygiene;
 #[cfg(test)]
 mod snapshot;
 
@@ -31,19 +39,18 @@ fn auth_config_impl(
     input: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     let mut errors = diag::Errors::default();
-    let fallback_name = match ast::Input::parse(args, input, &mut errors) {
-        Ok(input) => {
-            let name = (input.name.clone(), input.vis.clone());
-            if let Some(config) = validate::validate(input, &mut errors) {
-                return expand::expand(&config);
-            }
-            Some(name)
-        }
-        Err(unusable) => unusable.name,
+    let outline = match ast::Input::parse(args, input, &mut errors) {
+        Ok(input) => match validate::validate(input, &mut errors) {
+            Ok(config) => return expand::expand(&config),
+            Err(outline) => Some(*outline),
+        },
+        Err(unusable) => unusable
+            .name
+            .map(|(name, vis)| model::Outline::bare(name, vis)),
     };
     let mut output = errors.to_compile_errors();
-    if let Some((name, vis)) = fallback_name {
-        output.extend(expand::fallback(&name, &vis));
+    if let Some(outline) = outline {
+        output.extend(expand::fallback(&outline));
     }
     output
 }

@@ -70,6 +70,7 @@ pub(crate) enum ProviderKind {
     },
 }
 
+#[derive(Clone)]
 pub(crate) struct CredentialField {
     pub(crate) name: Ident,
     pub(crate) label: String,
@@ -186,4 +187,46 @@ pub(crate) fn pascal_case(field: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// What can still be said about a configuration with errors: the names user code refers to,
+/// so that `expand::fallback` can emit them and one mistake stays one error.
+pub(crate) struct Outline {
+    pub(crate) name: Ident,
+    pub(crate) vis: Visibility,
+    /// The struct's doc attributes, carried over.
+    pub(crate) docs: Vec<Attribute>,
+    pub(crate) krate: Path,
+    /// `user = …`, if it could be read.
+    pub(crate) user: Option<Type>,
+    /// `state = …`, if it could be read.
+    pub(crate) state: Option<Type>,
+    /// The base path as written, if it could be read.
+    pub(crate) base_path: Option<String>,
+    /// Every field that is not a provider, as declared: the claims.
+    pub(crate) claims: Vec<(Ident, Type)>,
+    /// The form of every provider field, with its fields where they could be read.
+    pub(crate) forms: Vec<(Ident, Vec<CredentialField>)>,
+}
+
+impl Outline {
+    /// The outline of an item that has a name and nothing else we can read.
+    pub(crate) fn bare(name: Ident, vis: Visibility) -> Self {
+        Self {
+            name,
+            vis,
+            docs: Vec::new(),
+            krate: syn::parse_quote!(::auth_runtime),
+            user: None,
+            state: None,
+            base_path: None,
+            claims: Vec::new(),
+            forms: Vec::new(),
+        }
+    }
+
+    /// The name of a generated type: `<Name><suffix>`, spanned at the struct's name.
+    pub(crate) fn type_name(&self, suffix: &str) -> Ident {
+        Ident::new(&format!("{}{suffix}", self.name), self.name.span())
+    }
 }

@@ -1,85 +1,39 @@
-//! From syntax to meaning: every rule a configuration must follow, each error at its span.
+//! From syntax to meaning: the readers, then the rules, then the defaults.
 //!
-//! Nothing here stops at the first problem: each check records its error and parsing goes
-//! on, so one build reports every mistake. A model is returned only when there was none.
+//! `read` turns the attributes into a [`Draft`](crate::read::Draft), recording every mistake
+//! in the shape of what is written; `check` runs the rules across values on it; only when
+//! neither found anything is the draft turned into a [`Config`], with defaults filled in.
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use proc_macro2::{Ident, Span};
-use syn::spanned::Spanned as _;
-use syn::{Attribute, Expr, Field, Meta, Path, Type};
+use auth_rules::{DEFAULT_BASE_PATH, DEFAULT_MAX_AGE};
 
 use crate::ast::Input;
-use crate::attr::{
-    self, CALLBACK_KEYS, CLAIM_KEYS, CONFIG_KEYS, CREDENTIALS_KEYS, PAGE_KEYS, RATE_LIMIT_KEYS,
-};
-use crate::diag::{Errors, unknown_key};
-use crate::model::{
-    Callbacks, Claim, ClaimSource, Config, CredentialField, Pages, Provider, ProviderKind,
-    camel_case, is_option, pascal_case,
-};
+use crate::check::check;
+use crate::diag::Errors;
+use crate::model::{Config, Outline, Pages, ProviderKind};
+use crate::read::{Draft, default_form_fields, form_name, read_config, read_fields};
 
-/// Default base path, as next-auth mounts its routes.
-const DEFAULT_BASE_PATH: &str = "/api/auth";
-/// Auth.js's default session lifetime: 30 days.
-const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
-/// Browsers cap cookie lifetimes at 400 days.
-const LONGEST_MAX_AGE: Duration = Duration::from_secs(400 * 24 * 3600);
-const SHORTEST_MAX_AGE: Duration = Duration::from_secs(60);
-
-/// Checks the input and builds the model, or records why it cannot.
-pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
-    let mut settings = read_settings(&input.args, errors);
-    let mut providers = Vec::new();
-    let mut claims = Vec::new();
-    let mut provider_ids: HashMap<String, Ident> = HashMap::new();
-    let claim_names: Vec<String> = input
-        .fields
-        .iter()
-        .filter(|field| !has_attribute(&field.attrs, "provider"))
-        .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
-        .collect();
-
-    for field in &input.fields {
-        let Some(ident) = field.ident.clone() else {
-            continue;
-        };
-        match read_field(&input.name, field, &ident, &claim_names, errors) {
-            Some(FieldMeaning::Provider(provider, id_span)) => {
-                if let Some(first) = provider_ids.get(&provider.id) {
-                    errors.push(
-                        id_span,
-                        format!(
-                            "duplicate provider id `{}`: field `{first}` already uses it; give \
-                             one of them another `id = \"…\"`",
-                            provider.id
-                        ),
-                    );
-                } else {
-                    provider_ids.insert(provider.id.clone(), ident);
-                }
-                providers.push(*provider);
-            }
-            Some(FieldMeaning::Claim(claim)) => claims.push(*claim),
-            None => {}
-        }
-    }
-    check_claims(&claims, errors);
-
-    let user = settings.user.take();
-    if user.is_none() {
-        errors.push(
-            Span::call_site(),
-            "missing `user = …`: name the type providers produce at sign-in, e.g. \
-             `user = crate::users::User`",
-        );
-    }
-    let user = user?;
-    if !errors.is_empty() {
-        return None;
-    }
-    Some(Config {
+/// Checks the input and builds the model, or records why it cannot and gives the outline the
+/// fallback emits.
+pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<Outline>> {
+    let settings = read_config(&input.args, errors);
+    let (providers, claims) = read_fields(&input.name, &input.fields, errors);
+    let draft = Draft {
+        settings,
+        providers,
+        claims,
+    };
+    check(&draft, errors);
+    let user = match &draft.settings.user {
+        Some(user) if errors.is_empty() => user.clone(),
+        _ => return Err(Box::new(outline(input, draft))),
+    };
+    let Draft {
+        settings,
+        providers,
+        claims,
+    } = draft;
+    let page = |text: Option<crate::read::Text>| text.map(|text| text.value);
+    Ok(Config {
         krate: settings
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::auth_runtime)),
@@ -88,940 +42,77 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Option<Config> {
         attrs: input.attrs,
         base_path: settings
             .base_path
-            .unwrap_or_else(|| DEFAULT_BASE_PATH.to_owned()),
+            .map_or_else(|| DEFAULT_BASE_PATH.to_owned(), |text| text.value),
         user,
         state: settings.state.unwrap_or_else(|| syn::parse_quote!(())),
         max_age_secs: settings
-            .session
             .max_age
-            .unwrap_or(DEFAULT_MAX_AGE)
+            .map_or(DEFAULT_MAX_AGE, |age| age.duration)
             .as_secs(),
-        update_age_secs: settings.session.update_age.map_or(0, |age| age.as_secs()),
+        update_age_secs: settings.update_age.map_or(0, |age| age.duration.as_secs()),
         callbacks: settings.callbacks,
         events: settings.events,
-        pages: settings.pages,
-        sign_in_rate_limit: settings.sign_in_rate_limit,
-        providers,
-        claims,
-    })
-}
-
-/// The settings of `#[auth_config(...)]`.
-#[derive(Default)]
-struct Settings {
-    base_path: Option<String>,
-    user: Option<Type>,
-    state: Option<Type>,
-    session: Session,
-    callbacks: Callbacks,
-    events: Option<Path>,
-    pages: Pages,
-    sign_in_rate_limit: Option<(u32, u64)>,
-    krate: Option<Path>,
-}
-
-fn read_settings(args: &[Meta], errors: &mut Errors) -> Settings {
-    let mut settings = Settings::default();
-    for (key, meta) in keyed(args, errors) {
-        match key.as_str() {
-            "base_path" => {
-                if let Some((path, span)) = errors.take(attr::string_value(
-                    meta,
-                    "base_path",
-                    "base_path = \"/api/auth\"",
-                )) {
-                    match check_base_path(&path) {
-                        Ok(()) => settings.base_path = Some(path),
-                        Err(why) => errors.push(span, format!("invalid base path `{path}`: {why}")),
-                    }
-                }
-            }
-            "user" => {
-                settings.user = errors.take(attr::type_value(meta, "user", "user = crate::User"));
-            }
-            "state" => {
-                settings.state =
-                    errors.take(attr::type_value(meta, "state", "state = crate::AppState"));
-            }
-            "session" => settings.session = read_session(meta, errors),
-            "callbacks" => settings.callbacks = read_callbacks(meta, errors),
-            "events" => {
-                settings.events =
-                    errors.take(attr::path_value(meta, "events", "events = audit::record"));
-            }
-            "pages" => settings.pages = read_pages(meta, errors),
-            "rate_limit" => settings.sign_in_rate_limit = read_rate_limit(meta, errors),
-            "crate" => {
-                settings.krate =
-                    errors.take(attr::path_value(meta, "crate", "crate = my_auth_runtime"));
-            }
-            other => errors.push(meta.path().span(), unknown_key("key", other, CONFIG_KEYS)),
-        }
-    }
-    settings
-}
-
-/// `session(max_age = …, update_age = …)`.
-#[derive(Default)]
-struct Session {
-    max_age: Option<Duration>,
-    update_age: Option<Duration>,
-}
-
-fn read_session(meta: &Meta, errors: &mut Errors) -> Session {
-    let example = "session(max_age = \"30d\", update_age = \"1h\")";
-    let mut session = Session::default();
-    let Some(list) = errors.take(attr::nested(meta, "session", example)) else {
-        return session;
-    };
-    let mut update_age = None;
-    for (key, inner) in keyed(&list, errors) {
-        match key.as_str() {
-            "max_age" => {
-                let Some((duration, text, span)) = read_duration(inner, "max_age", example, errors)
-                else {
-                    continue;
-                };
-                if (SHORTEST_MAX_AGE..=LONGEST_MAX_AGE).contains(&duration) {
-                    session.max_age = Some(duration);
-                } else {
-                    errors.push(
-                        span,
-                        format!(
-                            "`max_age = \"{text}\"` is out of range: a session lasts from 1 \
-                             minute to 400 days (browsers cap cookies there)"
-                        ),
-                    );
-                }
-            }
-            "update_age" => {
-                update_age = read_duration(inner, "update_age", example, errors);
-            }
-            other => errors.push(
-                inner.path().span(),
-                unknown_key("key", other, attr::SESSION_KEYS),
-            ),
-        }
-    }
-    if let Some((duration, text, span)) = update_age {
-        let max_age = session.max_age.unwrap_or(DEFAULT_MAX_AGE);
-        if duration < max_age {
-            session.update_age = Some(duration);
-        } else {
-            errors.push(
-                span,
-                format!(
-                    "`update_age = \"{text}\"` must be shorter than the session's `max_age` \
-                     ({}): a token is re-issued once it is `update_age` old, and one never \
-                     re-issued would expire while in use",
-                    humantime::format_duration(max_age)
-                ),
-            );
-        }
-    }
-    session
-}
-
-/// A duration written as a string (`"30d"`), with its text and span for later errors.
-fn read_duration(
-    meta: &Meta,
-    key: &str,
-    example: &str,
-    errors: &mut Errors,
-) -> Option<(Duration, String, Span)> {
-    let (text, span) = errors.take(attr::string_value(meta, key, example))?;
-    match humantime::parse_duration(&text) {
-        Ok(duration) => Some((duration, text, span)),
-        Err(_) => {
-            errors.push(
-                span,
-                format!(
-                    "invalid duration `{text}`: write a number and a unit, like \"30d\", \
-                     \"12h\" or \"90m\""
-                ),
-            );
-            None
-        }
-    }
-}
-
-fn read_pages(meta: &Meta, errors: &mut Errors) -> Pages {
-    let example = "pages(sign_in = \"/login\", error = \"/auth/error\")";
-    let mut pages = Pages::default();
-    let Some(list) = errors.take(attr::nested(meta, "pages", example)) else {
-        return pages;
-    };
-    for (key, inner) in keyed(&list, errors) {
-        let slot = match key.as_str() {
-            "sign_in" => &mut pages.sign_in,
-            "sign_out" => &mut pages.sign_out,
-            "error" => &mut pages.error,
-            other => {
-                errors.push(inner.path().span(), unknown_key("page", other, PAGE_KEYS));
-                continue;
-            }
-        };
-        let Some((path, span)) = errors.take(attr::string_value(inner, &key, example)) else {
-            continue;
-        };
-        if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-            *slot = Some(path);
-        } else {
-            errors.push(
-                span,
-                format!("invalid page `{path}`: a page is a path on this site, like \"/login\""),
-            );
-        }
-    }
-    pages
-}
-
-/// `rate_limit(sign_in = "5 per 15m")`: failed attempts allowed per window.
-fn read_rate_limit(meta: &Meta, errors: &mut Errors) -> Option<(u32, u64)> {
-    let example = "rate_limit(sign_in = \"5 per 15m\")";
-    let mut limit = None;
-    let list = errors.take(attr::nested(meta, "rate_limit", example))?;
-    for (key, inner) in keyed(&list, errors) {
-        if key != "sign_in" {
-            errors.push(
-                inner.path().span(),
-                unknown_key("rate limit", &key, RATE_LIMIT_KEYS),
-            );
-            continue;
-        }
-        let Some((text, span)) = errors.take(attr::string_value(inner, "sign_in", example)) else {
-            continue;
-        };
-        match parse_rate_limit(&text) {
-            Some(parsed) => limit = Some(parsed),
-            None => errors.push(
-                span,
-                format!(
-                    "invalid rate limit `{text}`: write attempts per window, like \"5 per 15m\""
-                ),
-            ),
-        }
-    }
-    limit
-}
-
-/// `"5 per 15m"` → (5, 900), the grammar `auth_runtime::rate_limit::RateLimit::parse` reads.
-fn parse_rate_limit(text: &str) -> Option<(u32, u64)> {
-    let (attempts, window) = text.split_once(" per ")?;
-    let attempts: u32 = attempts.trim().parse().ok()?;
-    let window = humantime::parse_duration(window.trim()).ok()?.as_secs();
-    (attempts > 0 && window > 0).then_some((attempts, window))
-}
-
-fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
-    let example = "callbacks(sign_in = policy::sign_in)";
-    let mut callbacks = Callbacks::default();
-    let Some(list) = errors.take(attr::nested(meta, "callbacks", example)) else {
-        return callbacks;
-    };
-    for (key, inner) in keyed(&list, errors) {
-        let slot = match key.as_str() {
-            "sign_in" => &mut callbacks.sign_in,
-            "jwt" => &mut callbacks.jwt,
-            "session" => &mut callbacks.session,
-            "redirect" => &mut callbacks.redirect,
-            other => {
-                errors.push(
-                    inner.path().span(),
-                    unknown_key("callback", other, CALLBACK_KEYS),
-                );
-                continue;
-            }
-        };
-        *slot = errors.take(attr::path_value(
-            inner,
-            &key,
-            &format!("{key} = path::to::{key}"),
-        ));
-    }
-    callbacks
-}
-
-/// `/api/auth`: a leading slash, no trailing one, plain path characters, no empty or dot
-/// segments.
-fn check_base_path(path: &str) -> Result<(), &'static str> {
-    if !path.starts_with('/') {
-        return Err("it must start with `/`, like \"/api/auth\"");
-    }
-    if path.len() > 1 && path.ends_with('/') {
-        return Err("it must not end with `/`");
-    }
-    if path == "/" {
-        return Err("the auth routes need their own prefix, like \"/api/auth\"");
-    }
-    if !path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
-    {
-        return Err("only letters, digits, `-`, `_`, `.` and `/` are allowed");
-    }
-    if path
-        .split('/')
-        .skip(1)
-        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-    {
-        return Err("it has an empty, `.` or `..` segment");
-    }
-    Ok(())
-}
-
-enum FieldMeaning {
-    Provider(Box<Provider>, Span),
-    Claim(Box<Claim>),
-}
-
-fn read_field(
-    config: &Ident,
-    field: &Field,
-    ident: &Ident,
-    claim_names: &[String],
-    errors: &mut Errors,
-) -> Option<FieldMeaning> {
-    let mut provider_attr = None;
-    let mut claim_attr = None;
-    let mut docs = Vec::new();
-    for attribute in &field.attrs {
-        let path = attribute.path();
-        if path.is_ident("doc") {
-            docs.push(attribute.clone());
-        } else if path.is_ident("provider") {
-            provider_attr = Some(attribute);
-        } else if path.is_ident("claim") {
-            claim_attr = Some(attribute);
-        } else {
-            let name = path
-                .get_ident()
-                .map_or_else(|| "…".to_owned(), ToString::to_string);
-            errors.push(
-                path.span(),
-                format!(
-                    "{}; fields of an auth config take `#[claim(...)]` or `#[provider(...)]`",
-                    unknown_key("field attribute", &name, attr::FIELD_ATTRIBUTES)
-                ),
-            );
-        }
-    }
-    match (provider_attr, claim_attr) {
-        (Some(_), Some(claim)) => {
-            errors.push(
-                claim.path().span(),
-                format!("field `{ident}` cannot be both a provider and a claim"),
-            );
-            None
-        }
-        (Some(provider), None) => read_provider(config, field, ident, provider, errors)
-            .map(|(provider, span)| FieldMeaning::Provider(Box::new(provider), span)),
-        (None, claim) => read_claim(field, ident, claim, docs, claim_names, errors)
-            .map(|claim| FieldMeaning::Claim(Box::new(claim))),
-    }
-}
-
-fn read_provider(
-    config: &Ident,
-    field: &Field,
-    ident: &Ident,
-    attribute: &Attribute,
-    errors: &mut Errors,
-) -> Option<(Provider, Span)> {
-    let example = "#[provider(credentials(authorize = users::authorize))]";
-    let kinds = match &attribute.meta {
-        Meta::List(list) => errors.take(attr::parse_list(list.tokens.clone()))?,
-        other => {
-            errors.push(
-                other.span(),
-                format!("a provider names its kind: `{example}`"),
-            );
-            return None;
-        }
-    };
-    let [kind] = kinds.as_slice() else {
-        errors.push(
-            attribute.span(),
-            format!("a provider field declares exactly one provider: `{example}`"),
-        );
-        return None;
-    };
-    let kind_name = errors.take(attr::key_of(kind))?;
-    match kind_name.as_str() {
-        "credentials" => read_credentials(config, ident, &field.ty, kind, errors),
-        other => {
-            errors.push(
-                kind.path().span(),
-                unknown_key("provider kind", other, attr::PROVIDER_KINDS),
-            );
-            None
-        }
-    }
-}
-
-fn read_credentials(
-    config: &Ident,
-    ident: &Ident,
-    ty: &Type,
-    meta: &Meta,
-    errors: &mut Errors,
-) -> Option<(Provider, Span)> {
-    let example = "credentials(authorize = users::authorize)";
-    let mut authorize = None;
-    let mut id = None;
-    let mut name = None;
-    let mut fields = None;
-    let list = errors.take(attr::nested(meta, "credentials", example))?;
-    for (key, inner) in keyed(&list, errors) {
-        match key.as_str() {
-            "authorize" => {
-                authorize = errors.take(attr::path_value(inner, "authorize", example));
-            }
-            "id" => {
-                if let Some((value, span)) =
-                    errors.take(attr::string_value(inner, "id", "id = \"credentials\""))
-                {
-                    if is_provider_id(&value) {
-                        id = Some((value, span));
-                    } else {
-                        errors.push(
-                            span,
-                            format!(
-                                "invalid provider id `{value}`: use lowercase letters, digits, \
-                                 `-` and `_`; it appears in URLs"
-                            ),
-                        );
-                    }
-                }
-            }
-            "name" => {
-                name = errors
-                    .take(attr::string_value(
-                        inner,
-                        "name",
-                        "name = \"Email and password\"",
-                    ))
-                    .map(|(value, _)| value);
-            }
-            "fields" => fields = read_credential_fields(inner, errors),
-            other => errors.push(
-                inner.path().span(),
-                unknown_key("key", other, CREDENTIALS_KEYS),
-            ),
-        }
-    }
-    let Some(authorize) = authorize else {
-        errors.push(
-            meta.span(),
-            format!("a credentials provider needs `authorize = …`: `{example}`"),
-        );
-        return None;
-    };
-    let (id, id_span) = id.unwrap_or_else(|| (ident.to_string(), ident.span()));
-    let fields = fields.unwrap_or_else(|| {
-        vec![
-            CredentialField {
-                name: Ident::new("email", ident.span()),
-                label: "Email".to_owned(),
-                secret: false,
-            },
-            CredentialField {
-                name: Ident::new("password", ident.span()),
-                label: "Password".to_owned(),
-                secret: true,
-            },
-        ]
-    });
-    let form = Ident::new(
-        &format!("{config}{}Form", pascal_case(&ident.to_string())),
-        ident.span(),
-    );
-    Some((
-        Provider {
-            id,
-            name: name.unwrap_or_else(|| "Credentials".to_owned()),
-            ty: ty.clone(),
-            kind: ProviderKind::Credentials {
-                authorize,
-                form,
-                fields,
-            },
+        pages: Pages {
+            sign_in: page(settings.pages.sign_in),
+            sign_out: page(settings.pages.sign_out),
+            error: page(settings.pages.error),
         },
-        id_span,
-    ))
-}
-
-fn read_credential_fields(meta: &Meta, errors: &mut Errors) -> Option<Vec<CredentialField>> {
-    let example = "fields(email = \"Email\", password = \"Password\")";
-    let mut fields: Vec<CredentialField> = Vec::new();
-    for inner in errors.take(attr::nested(meta, "fields", example))? {
-        let Some(ident) = inner.path().get_ident().cloned() else {
-            errors.push(
-                inner.path().span(),
-                "a form field is named by an identifier",
-            );
-            continue;
-        };
-        let Some((label, _)) = errors.take(attr::string_value(&inner, "fields", example)) else {
-            continue;
-        };
-        if fields.iter().any(|field| field.name == ident) {
-            errors.push(ident.span(), format!("duplicate form field `{ident}`"));
-            continue;
-        }
-        fields.push(CredentialField {
-            secret: ident == "password",
-            name: ident,
-            label,
-        });
-    }
-    if fields.is_empty() {
-        errors.push(
-            meta.span(),
-            format!("a credentials form needs fields: `{example}`"),
-        );
-        return None;
-    }
-    Some(fields)
-}
-
-fn is_provider_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
-}
-
-fn read_claim(
-    field: &Field,
-    ident: &Ident,
-    attribute: Option<&Attribute>,
-    docs: Vec<Attribute>,
-    claim_names: &[String],
-    errors: &mut Errors,
-) -> Option<Claim> {
-    let mut source: Option<(ClaimSource, Span)> = None;
-    let mut private = false;
-    let mut update_check = None;
-    let mut rename = None;
-    let metas = match attribute.map(|attribute| &attribute.meta) {
-        Some(Meta::List(list)) => errors.take(attr::parse_list(list.tokens.clone()))?,
-        _ => Vec::new(),
-    };
-    for (key, meta) in keyed(&metas, errors) {
-        let key_span = meta.path().span();
-        match key.as_str() {
-            "from_user" => {
-                let from = match meta {
-                    Meta::Path(_) => Some(ident.clone()),
-                    _ => errors
-                        .take(attr::path_value(
-                            meta,
-                            "from_user",
-                            "from_user = user_field",
-                        ))
-                        .and_then(|path| path.get_ident().cloned()),
-                };
-                if let Some(from) = from {
-                    set_source(&mut source, ClaimSource::FromUser(from), key_span, errors);
-                }
-            }
-            "derive" => {
-                if let Some(derived) = read_derive(meta, ident, claim_names, errors) {
-                    set_source(&mut source, derived, key_span, errors);
-                }
-            }
-            "private" => {
-                if errors.take(attr::flag(meta, "private")).is_some() {
-                    private = true;
-                }
-            }
-            "update" => match meta {
-                Meta::Path(_) => errors.push(
-                    key_span,
-                    format!(
-                        "an updatable claim needs a check that may refuse the new value: \
-                         `update = path::to::check` (an `async fn(&Token, &{}, &State) -> \
-                         Result<bool, CallbackError>`)",
-                        quote::ToTokens::to_token_stream(&field.ty)
-                    ),
-                ),
-                _ => {
-                    update_check = errors.take(attr::path_value(
-                        meta,
-                        "update",
-                        "update = tenants::may_switch",
-                    ));
-                }
-            },
-            "rename" => {
-                rename = errors.take(attr::string_value(meta, "rename", "rename = \"tenantId\""));
-            }
-            other => errors.push(key_span, unknown_key("key", other, CLAIM_KEYS)),
-        }
-    }
-
-    let optional = is_option(&field.ty);
-    if let (Some((ClaimSource::Derived { .. }, _)), Some(check)) = (&source, &update_check) {
-        errors.push(
-            check.span(),
-            "a derived claim is recomputed from other claims and cannot be updated; make the \
-             claims it derives from updatable instead",
-        );
-    }
-    if source.is_none() && !optional {
-        errors.push(
-            field.ty.span(),
-            format!(
-                "claim `{ident}` has no value at sign-in: add `from_user` or `derive = …`, or \
-                 make it an `Option<…>` that the `jwt` callback sets"
-            ),
-        );
-    }
-    let (json_name, name_span) = match rename {
-        Some((name, span)) => (name, span),
-        None => (camel_case(&ident.to_string()), ident.span()),
-    };
-    if attr::RESERVED_CLAIMS.contains(&json_name.as_str()) {
-        let why = match json_name.as_str() {
-            "sub" | "iat" | "exp" | "jti" | "nbf" | "iss" | "aud" => {
-                "is a registered claim the runtime sets and checks"
-            }
-            "otherClaims" => "is the field that keeps undeclared claims",
-            _ => "is a standard claim every token already has, filled from `AuthUser`",
-        };
-        errors.push(
-            name_span,
-            format!("claim name `{json_name}` {why}; choose another name"),
-        );
-    }
-    Some(Claim {
-        field: ident.clone(),
-        json_name,
-        ty: field.ty.clone(),
-        optional,
-        docs,
-        source: source.map_or(ClaimSource::Unset, |(source, _)| source),
-        private,
-        update_check,
+        sign_in_rate_limit: settings.sign_in_rate_limit,
+        providers: providers.into_iter().map(|read| read.provider).collect(),
+        claims: claims.into_iter().map(|read| read.claim).collect(),
     })
 }
 
-fn set_source(
-    slot: &mut Option<(ClaimSource, Span)>,
-    source: ClaimSource,
-    span: Span,
-    errors: &mut Errors,
-) {
-    if slot.is_some() {
-        errors.push(
-            span,
-            "a claim has one source: either `from_user` or `derive = …`, not both",
-        );
-    } else {
-        *slot = Some((source, span));
-    }
-}
-
-/// `derive = Role::permissions(role)`: a function called with references to other claims.
-fn read_derive(
-    meta: &Meta,
-    ident: &Ident,
-    claim_names: &[String],
-    errors: &mut Errors,
-) -> Option<ClaimSource> {
-    let example = "derive = Role::permissions(role)";
-    let expr = errors.take(attr::expr_value(meta, "derive", example))?;
-    let Expr::Call(call) = expr else {
-        errors.push(
-            expr.span(),
-            format!("`derive` calls a function with the claims it is computed from: `{example}`"),
-        );
-        return None;
+/// What the fallback can still emit for an input with errors: every name user code may use.
+fn outline(input: Input, draft: Draft) -> Outline {
+    let Draft {
+        settings,
+        providers,
+        ..
+    } = draft;
+    let is_provider = |field: &syn::Field| {
+        field
+            .attrs
+            .iter()
+            .any(|attribute| attribute.path().is_ident("provider"))
     };
-    let Expr::Path(function) = call.func.as_ref() else {
-        errors.push(
-            call.func.span(),
-            format!("expected a function path: `{example}`"),
-        );
-        return None;
-    };
-    let mut args = Vec::new();
-    for arg in &call.args {
-        let name = match arg {
-            Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
-            _ => None,
-        };
-        let Some(name) = name else {
-            errors.push(
-                arg.span(),
-                "a `derive` argument names another claim of this config",
-            );
-            continue;
-        };
-        if name == *ident {
-            errors.push(
-                name.span(),
-                format!("claim `{ident}` cannot be derived from itself"),
-            );
-        } else if !claim_names.iter().any(|claim| name == claim) {
-            let known: Vec<&str> = claim_names
-                .iter()
-                .map(String::as_str)
-                .filter(|claim| ident != claim)
-                .collect();
-            errors.push(name.span(), unknown_key("claim", &name.to_string(), &known));
-        } else {
-            args.push(name);
-        }
-    }
-    Some(ClaimSource::Derived {
-        function: function.path.clone(),
-        args,
-    })
-}
-
-/// Rules across claims: unique JSON names; a derived claim only reads claims whose values
-/// exist before it is computed (not derived ones declared after it).
-fn check_claims(claims: &[Claim], errors: &mut Errors) {
-    let mut names: HashMap<&str, &Ident> = HashMap::new();
-    for claim in claims {
-        if let Some(first) = names.insert(claim.json_name.as_str(), &claim.field) {
-            errors.push(
-                claim.field.span(),
-                format!(
-                    "claims `{first}` and `{}` both have the JSON name `{}`",
-                    claim.field, claim.json_name
-                ),
-            );
-        }
-    }
-    for (position, claim) in claims.iter().enumerate() {
-        let ClaimSource::Derived { args, .. } = &claim.source else {
-            continue;
-        };
-        for arg in args {
-            let later_derived = claims[position + 1..].iter().any(|other| {
-                other.field == *arg && matches!(other.source, ClaimSource::Derived { .. })
-            });
-            if later_derived {
-                errors.push(
-                    arg.span(),
-                    format!(
-                        "`{arg}` is derived after `{}`; declare it first",
-                        claim.field
-                    ),
-                );
-            }
-        }
-    }
-}
-
-fn has_attribute(attrs: &[Attribute], name: &str) -> bool {
-    attrs
+    let claims = input
+        .fields
         .iter()
-        .any(|attribute| attribute.path().is_ident(name))
-}
-
-/// The metas of one list with their keys, in order. A meta whose key is not an identifier,
-/// or repeats an earlier key, is reported and left out.
-fn keyed<'a>(list: &'a [Meta], errors: &mut Errors) -> Vec<(String, &'a Meta)> {
-    let mut keyed: Vec<(String, &Meta)> = Vec::with_capacity(list.len());
-    for meta in list {
-        let Some(key) = errors.take(attr::key_of(meta)) else {
-            continue;
-        };
-        if keyed.iter().any(|(seen, _)| *seen == key) {
-            errors.push(meta.path().span(), format!("duplicate key `{key}`"));
-        } else {
-            keyed.push((key, meta));
-        }
+        .filter(|field| !is_provider(field))
+        .filter_map(|field| Some((field.ident.clone()?, field.ty.clone())))
+        .collect();
+    let forms = input
+        .fields
+        .iter()
+        .filter(|field| is_provider(field))
+        .filter_map(|field| field.ident.as_ref())
+        .map(|ident| {
+            let read = providers.iter().find(|read| read.field == *ident);
+            let fields = match read.map(|read| &read.provider.kind) {
+                Some(ProviderKind::Credentials { fields, .. }) => fields.clone(),
+                None => default_form_fields(ident),
+            };
+            (form_name(&input.name, ident), fields)
+        })
+        .collect();
+    Outline {
+        docs: input
+            .attrs
+            .into_iter()
+            .filter(|attribute| attribute.path().is_ident("doc"))
+            .collect(),
+        krate: settings
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::auth_runtime)),
+        user: settings.user,
+        state: settings.state,
+        base_path: settings.base_path.map(|text| text.value),
+        claims,
+        forms,
+        ..Outline::bare(input.name, input.vis)
     }
-    keyed
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use quote::quote;
-
-    fn run(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Errors {
-        let mut errors = Errors::default();
-        if let Ok(input) = Input::parse(args, item, &mut errors) {
-            let _ = validate(input, &mut errors);
-        }
-        errors
-    }
-
-    #[test]
-    fn three_independent_mistakes_give_three_errors() {
-        let errors = run(
-            quote!(user = User, sesion(max_age = "7d"), base_path = "api"),
-            quote!(
-                struct AppAuth {
-                    #[claim(from_user)]
-                    exp: i64,
-                }
-            ),
-        );
-        assert_eq!(errors.len(), 3, "{:?}", errors.messages());
-        let messages = errors.messages();
-        assert!(messages[0].contains("did you mean `session`"));
-        assert!(messages[1].contains("invalid base path `api`"));
-        assert!(messages[2].contains("claim name `exp`"));
-    }
-
-    /// CF-07: every reserved JSON name is refused as a claim, whether it is the field's own
-    /// name or a `rename`, one error each.
-    #[test]
-    fn every_reserved_claim_name_is_refused() {
-        for reserved in attr::RESERVED_CLAIMS {
-            let renamed = run(
-                quote!(user = User),
-                quote!(
-                    struct AppAuth {
-                        #[claim(from_user, rename = #reserved)]
-                        field: String,
-                    }
-                ),
-            );
-            assert_eq!(renamed.len(), 1, "{reserved}: {:?}", renamed.messages());
-            assert!(
-                renamed.messages()[0].contains(&format!("claim name `{reserved}`")),
-                "{:?}",
-                renamed.messages()
-            );
-        }
-        for field in ["iat", "jti", "nbf", "iss", "aud"] {
-            let field = syn::Ident::new(field, proc_macro2::Span::call_site());
-            let named = run(
-                quote!(user = User),
-                quote!(
-                    struct AppAuth {
-                        #[claim(from_user)]
-                        #field: i64,
-                    }
-                ),
-            );
-            assert_eq!(named.len(), 1, "{field}: {:?}", named.messages());
-            assert!(named.messages()[0].contains("is a registered claim"));
-        }
-    }
-
-    #[test]
-    fn rate_limits_and_pages_are_checked() {
-        assert_eq!(parse_rate_limit("5 per 15m"), Some((5, 900)));
-        for bad in [
-            "5",
-            "0 per 1m",
-            "five per 15m",
-            "5 per fortnight",
-            "5 per 0s",
-        ] {
-            assert_eq!(parse_rate_limit(bad), None, "{bad}");
-        }
-        let errors = run(
-            quote!(
-                user = User,
-                pages(sign_in = "login", eror = "/e"),
-                rate_limit(sign_in = "5")
-            ),
-            quote!(
-                struct AppAuth {}
-            ),
-        );
-        assert_eq!(
-            errors.messages(),
-            [
-                "invalid page `login`: a page is a path on this site, like \"/login\"",
-                "unknown page `eror`; did you mean `error`?",
-                "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
-            ]
-        );
-    }
-
-    #[test]
-    fn update_age_must_be_a_duration_shorter_than_max_age() {
-        let config = |session: proc_macro2::TokenStream| {
-            let mut errors = Errors::default();
-            let input = Input::parse(
-                quote!(user = User, #session),
-                quote!(
-                    struct AppAuth {}
-                ),
-                &mut errors,
-            )
-            .ok();
-            let config = input.and_then(|input| validate(input, &mut errors));
-            (config.map(|c| (c.max_age_secs, c.update_age_secs)), errors)
-        };
-        let (ages, errors) = config(quote!(session(max_age = "7d", update_age = "1h")));
-        assert!(errors.is_empty(), "{:?}", errors.messages());
-        assert_eq!(ages, Some((7 * 24 * 3600, 3600)));
-        // Not given: every read re-issues.
-        let (ages, _) = config(quote!(session(max_age = "7d")));
-        assert_eq!(ages, Some((7 * 24 * 3600, 0)));
-        let (_, errors) = config(quote!(session(update_age = "30d")));
-        assert_eq!(
-            errors.messages(),
-            [
-                "`update_age = \"30d\"` must be shorter than the session's `max_age` (30days): a \
-                 token is re-issued once it is `update_age` old, and one never re-issued would \
-                 expire while in use"
-            ]
-        );
-        let (_, errors) = config(quote!(session(update_age = "soon", max_age = "1h")));
-        assert_eq!(
-            errors.messages(),
-            [
-                "invalid duration `soon`: write a number and a unit, like \"30d\", \"12h\" or \"90m\""
-            ]
-        );
-    }
-
-    #[test]
-    fn base_paths_are_checked() {
-        assert!(check_base_path("/api/auth").is_ok());
-        for bad in ["api", "/", "/api/", "/a//b", "/a/../b", "/a b", "/a?b"] {
-            assert!(check_base_path(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_valid_config_has_no_errors() {
-        let errors = run(
-            quote!(user = User, session(max_age = "7d")),
-            quote!(
-                struct AppAuth {
-                    #[provider(credentials(authorize = users::authorize))]
-                    credentials: Credentials,
-                    #[claim(from_user)]
-                    role: Role,
-                    #[claim(derive = Role::permissions(role))]
-                    permissions: Vec<Permission>,
-                    tenant_id: Option<String>,
-                }
-            ),
-        );
-        assert!(errors.is_empty(), "{:?}", errors.messages());
-    }
-
-    #[test]
-    fn derive_arguments_must_name_claims() {
-        let errors = run(
-            quote!(user = User),
-            quote!(
-                struct AppAuth {
-                    #[claim(from_user)]
-                    role: Role,
-                    #[claim(derive = Role::permissions(rol))]
-                    permissions: Vec<Permission>,
-                }
-            ),
-        );
-        assert_eq!(
-            errors.messages(),
-            ["unknown claim `rol`; did you mean `role`?"]
-        );
-    }
-}
+mod tests;

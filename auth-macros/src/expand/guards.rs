@@ -41,7 +41,7 @@ pub(crate) fn inherent_impl(config: &Config) -> TokenStream {
     quote! {
         impl #name {
             /// Where the auth routes are mounted.
-            pub const BASE_PATH: &'static str = #base_path;
+            pub const BASE_PATH: &'static ::core::primitive::str = #base_path;
 
             #[doc = #routes_doc]
             pub fn routes(auth: &#p::Auth<Self>) -> #p::poem::Route {

@@ -2,6 +2,7 @@
 //! in `validate`; what remains for rustc (callback signatures, `from_user` fields, serde
 //! bounds) is emitted with the user's spans so its errors point at the config.
 
+mod callbacks;
 mod fallback;
 mod forms;
 mod guards;
@@ -12,6 +13,7 @@ mod update;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::Path;
 
 pub(crate) use fallback::fallback;
 
@@ -57,7 +59,24 @@ fn marker(config: &Config) -> TokenStream {
     quote! {
         #(#attrs)*
         #doc
-        #[derive(Debug, Clone, Copy)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy)]
         #vis struct #name;
     }
+}
+
+/// `::auth_runtime::__private`, or the same under `crate = …`: the one root of every runtime
+/// item generated code names.
+pub(crate) fn private(config: &Config) -> TokenStream {
+    private_of(&config.krate)
+}
+
+/// `#krate::__private`.
+pub(crate) fn private_of(krate: &Path) -> TokenStream {
+    quote!(#krate::__private)
+}
+
+/// `"::auth_runtime::__private::serde"`: an item of `__private` as the string that serde's
+/// `crate = "…"`, `skip_serializing_if = "…"` and `deserialize_with = "…"` take.
+pub(crate) fn private_path_string(krate: &Path, item: &str) -> String {
+    format!("{}::__private::{item}", quote!(#krate)).replace(' ', "")
 }

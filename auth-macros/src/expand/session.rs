@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::private_path_string;
 use crate::model::{Claim, Config};
 
 /// The session structs and their redacted `Debug`.
@@ -12,7 +13,7 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
     let name = &config.name;
     let session = config.type_name("Session");
     let user = config.type_name("SessionUser");
-    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+    let serde_crate = private_path_string(krate, "serde");
     let fields = config.public_claims().map(|claim| {
         let field = &claim.field;
         let ty = &claim.ty;
@@ -98,8 +99,8 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
     }
     let krate = &config.krate;
     let p = quote!(#krate::__private);
-    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
-    let skip_none = format!("{}::__private::is_none_ref", quote!(#krate)).replace(' ', "");
+    let serde_crate = private_path_string(krate, "serde");
+    let skip_none = private_path_string(krate, "is_none_ref");
     let claims: Vec<&Claim> = config.public_claims().collect();
     let fields = claims.iter().map(|claim| {
         let field = &claim.field;
@@ -119,12 +120,12 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
         quote!(#field: &token.#field,)
     });
     Some(quote! {
-        fn session_json(token: &Self::Token, expires: &str) -> #p::Option<#p::String> {
+        fn session_json(token: &Self::Token, expires: &::core::primitive::str) -> #p::Option<#p::String> {
             #[derive(#p::serde::Serialize)]
             #[serde(crate = #serde_crate)]
             struct Session<'__a> {
                 user: User<'__a>,
-                expires: &'__a str,
+                expires: &'__a ::core::primitive::str,
             }
             #[derive(#p::serde::Serialize)]
             #[serde(crate = #serde_crate)]

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use super::private_path_string;
 use crate::model::{Claim, Config};
 
 /// The token struct, its `TokenClaims` impl and a redacted `Debug`.
@@ -11,7 +12,7 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
     let vis = &config.vis;
     let name = &config.name;
     let token = config.type_name("Token");
-    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
+    let serde_crate = private_path_string(krate, "serde");
     let fields = config.claims.iter().map(claim_field);
     let doc = format!(
         " The JWT claims of [`{name}`]: the standard claims and every declared claim. \
@@ -57,7 +58,7 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
         }
 
         impl #krate::__private::TokenClaims for #token {
-            fn subject(&self) -> &str {
+            fn subject(&self) -> &::core::primitive::str {
                 &self.sub
             }
 

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
+use super::private_path_string;
 use crate::model::{ClaimSource, Config};
 
 /// The update struct. Unknown fields are refused when it is deserialised.
@@ -12,9 +13,8 @@ pub(crate) fn update_type(config: &Config) -> TokenStream {
     let vis = &config.vis;
     let name = &config.name;
     let update = config.type_name("Update");
-    let serde_crate = format!("{}::__private::serde", quote!(#krate)).replace(' ', "");
-    let deserialize_some =
-        format!("{}::__private::deserialize_some", quote!(#krate)).replace(' ', "");
+    let serde_crate = private_path_string(krate, "serde");
+    let deserialize_some = private_path_string(krate, "deserialize_some");
     let fields = config.updatable_claims().map(|(claim, check)| {
         let field = &claim.field;
         let ty = &claim.ty;

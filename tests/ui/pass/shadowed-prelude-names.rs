@@ -1,5 +1,7 @@
 //! Generated code reaches std and the runtime by absolute paths only: shadowing the prelude's
-//! names in the user's module changes nothing.
+//! names in the user's module changes nothing. The primitive types (`bool`, `str`, …) cannot be
+//! shadowed here, as serde's derives name them bare; `auth-macros`'s unit test
+//! `generated_code_names_primitives_by_absolute_path` checks that ours never do.
 #![allow(dead_code, non_camel_case_types)]
 
 use auth_runtime::prelude::{AuthUser, CallbackError, Credentials};
@@ -17,6 +19,10 @@ struct Clone;
 struct Default;
 struct Send;
 struct Future;
+struct Debug;
+struct Copy;
+struct Sync;
+struct Sized;
 
 pub struct User {
     pub id: std::string::String,
@@ -36,7 +42,12 @@ async fn authorize(
     std::result::Result::Ok(std::option::Option::None)
 }
 
-#[auth_runtime::auth_config(user = User)]
+#[auth_runtime::auth_config(
+    user = User,
+    session(max_age = "7d", update_age = "1h"),
+    pages(sign_in = "/login"),
+    rate_limit(sign_in = "5 per 15m"),
+)]
 pub struct AppAuth {
     #[provider(credentials(authorize = authorize))]
     credentials: Credentials,

@@ -1,0 +1,279 @@
+//! The rules a configuration follows across its values, one small function each, each with
+//! the rule in one line above it. They read the [`Draft`] and record every breach at the
+//! offending token; none stops the others.
+//!
+//! Rules the runtime also enforces at start-up are `auth_rules`' functions, called here with
+//! the macro's framing ("invalid base path `x`: {refusal}"), so the two cannot drift.
+
+use std::collections::HashMap;
+
+use auth_rules::Refusal;
+use proc_macro2::Span;
+use syn::spanned::Spanned as _;
+
+use crate::diag::{Errors, unknown_key};
+use crate::model::ClaimSource;
+use crate::read::{Draft, ReadClaim};
+
+/// Runs every rule.
+pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
+    user_is_named(draft, errors);
+    base_path_is_valid(draft, errors);
+    pages_are_site_paths_outside_the_base_path(draft, errors);
+    max_age_is_in_range(draft, errors);
+    update_age_is_shorter_than_max_age(draft, errors);
+    provider_ids_are_valid(draft, errors);
+    provider_ids_are_unique(draft, errors);
+    claim_names_are_not_reserved(draft, errors);
+    json_names_are_unique(draft, errors);
+    claims_have_a_value_at_sign_in(draft, errors);
+    derive_arguments_name_other_claims(draft, errors);
+    derived_claims_read_only_claims_computed_before_them(draft, errors);
+    derived_claims_are_not_updatable(draft, errors);
+}
+
+/// `user = …` is required: it is what providers produce at sign-in.
+fn user_is_named(draft: &Draft, errors: &mut Errors) {
+    if !draft.settings.user_given {
+        errors.push(
+            Span::call_site(),
+            "missing `user = …`: name the type providers produce at sign-in, e.g. \
+             `#[auth_config(user = crate::users::User)]`",
+        );
+    }
+}
+
+/// The base path follows `auth_rules::check_base_path`.
+fn base_path_is_valid(draft: &Draft, errors: &mut Errors) {
+    let Some(base_path) = &draft.settings.base_path else {
+        return;
+    };
+    if let Err(refusal) = auth_rules::check_base_path(&base_path.value) {
+        errors.push(
+            base_path.span,
+            format!("invalid base path `{}`: {refusal}", base_path.value),
+        );
+    }
+}
+
+/// Each custom page follows `auth_rules::check_page_path` under the configured base path.
+fn pages_are_site_paths_outside_the_base_path(draft: &Draft, errors: &mut Errors) {
+    let settings = &draft.settings;
+    let base_path = settings
+        .base_path
+        .as_ref()
+        .map_or(auth_rules::DEFAULT_BASE_PATH, |base_path| &base_path.value);
+    let pages = &settings.pages;
+    for page in [&pages.sign_in, &pages.sign_out, &pages.error]
+        .into_iter()
+        .flatten()
+    {
+        let reason = match auth_rules::check_page_path(&page.value, base_path) {
+            Ok(()) => continue,
+            // The shared clause shows a base path; a page reads better with a page.
+            Err(Refusal::NoLeadingSlash) => {
+                "a page is a path on this site starting with `/`, like \"/login\"".to_owned()
+            }
+            Err(refusal) => refusal.to_string(),
+        };
+        errors.push(
+            page.span,
+            format!("invalid page `{}`: {reason}", page.value),
+        );
+    }
+}
+
+/// `max_age` follows `auth_rules::check_max_age` (1 minute to 400 days).
+fn max_age_is_in_range(draft: &Draft, errors: &mut Errors) {
+    let Some(max_age) = &draft.settings.max_age else {
+        return;
+    };
+    if let Err(refusal) = auth_rules::check_max_age(max_age.duration) {
+        errors.push(
+            max_age.span,
+            format!(
+                "`max_age = \"{}\"` is out of range: {refusal}",
+                max_age.text
+            ),
+        );
+    }
+}
+
+/// `update_age` is shorter than `max_age` (`auth_rules::check_update_age`); not checked
+/// against a `max_age` that is itself refused.
+fn update_age_is_shorter_than_max_age(draft: &Draft, errors: &mut Errors) {
+    let settings = &draft.settings;
+    let Some(update_age) = &settings.update_age else {
+        return;
+    };
+    let max_age = settings
+        .max_age
+        .as_ref()
+        .map_or(auth_rules::DEFAULT_MAX_AGE, |max_age| max_age.duration);
+    if auth_rules::check_max_age(max_age).is_err() {
+        return;
+    }
+    if let Err(refusal) = auth_rules::check_update_age(update_age.duration, max_age) {
+        errors.push(
+            update_age.span,
+            format!(
+                "invalid `update_age = \"{}\"` (the session's `max_age` is {}): {refusal}",
+                update_age.text,
+                humantime::format_duration(max_age)
+            ),
+        );
+    }
+}
+
+/// Each provider id, given or taken from the field's name, follows
+/// `auth_rules::check_provider_id`.
+fn provider_ids_are_valid(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.providers {
+        let id = &read.provider.id;
+        let Err(refusal) = auth_rules::check_provider_id(id) else {
+            continue;
+        };
+        let message = if read.id_is_field_name {
+            format!(
+                "the field name `{id}` is not a valid provider id: {refusal}; rename the field \
+                 or give the provider `id = \"…\"`"
+            )
+        } else {
+            format!("invalid provider id `{id}`: {refusal}")
+        };
+        errors.push(read.id_span, message);
+    }
+}
+
+/// No two providers share an id: it names the provider in URLs.
+fn provider_ids_are_unique(draft: &Draft, errors: &mut Errors) {
+    let mut seen = HashMap::new();
+    for read in &draft.providers {
+        let id = read.provider.id.as_str();
+        if let Some(first) = seen.insert(id, &read.field) {
+            errors.push(
+                read.id_span,
+                format!(
+                    "duplicate provider id `{id}`: field `{first}` already uses it; give one of \
+                     them another `id = \"…\"`"
+                ),
+            );
+        }
+    }
+}
+
+/// No claim takes a JSON name the token already has (`auth_rules::check_claim_name`).
+fn claim_names_are_not_reserved(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let json_name = &read.claim.json_name;
+        if let Err(refusal) = auth_rules::check_claim_name(json_name) {
+            errors.push(
+                read.name_span,
+                format!("claim name `{json_name}` is reserved: {refusal}"),
+            );
+        }
+    }
+}
+
+/// No two claims share a JSON name.
+fn json_names_are_unique(draft: &Draft, errors: &mut Errors) {
+    let mut seen = HashMap::new();
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if let Some(first) = seen.insert(claim.json_name.as_str(), &claim.field) {
+            errors.push(
+                read.name_span,
+                format!(
+                    "claims `{first}` and `{}` both have the JSON name `{}`: rename one with \
+                     `rename = \"…\"`",
+                    claim.field, claim.json_name
+                ),
+            );
+        }
+    }
+}
+
+/// A required claim has a source at sign-in (`from_user` or `derive`); only an `Option` may
+/// start empty.
+fn claims_have_a_value_at_sign_in(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if matches!(claim.source, ClaimSource::Unset) && !claim.optional && !read.source_written {
+            errors.push(
+                claim.ty.span(),
+                format!(
+                    "claim `{}` has no value at sign-in: add `from_user` or `derive = …`, or \
+                     make it an `Option<…>` that the `jwt` callback sets",
+                    claim.field
+                ),
+            );
+        }
+    }
+}
+
+/// A `derive` argument names another claim of this config.
+fn derive_arguments_name_other_claims(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let field = &read.claim.field;
+        for arg in derive_args(read) {
+            if arg == field {
+                errors.push(
+                    arg.span(),
+                    format!("claim `{field}` cannot be derived from itself"),
+                );
+            } else if !draft.claims.iter().any(|other| other.claim.field == *arg) {
+                let known: Vec<String> = draft
+                    .claims
+                    .iter()
+                    .map(|other| other.claim.field.to_string())
+                    .filter(|other| field != other)
+                    .collect();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                errors.push(arg.span(), unknown_key("claim", &arg.to_string(), &known));
+            }
+        }
+    }
+}
+
+/// A derived claim reads no derived claim declared after it: those are computed in order.
+fn derived_claims_read_only_claims_computed_before_them(draft: &Draft, errors: &mut Errors) {
+    for (position, read) in draft.claims.iter().enumerate() {
+        for arg in derive_args(read) {
+            let derived_later = draft.claims[position + 1..].iter().any(|other| {
+                other.claim.field == *arg
+                    && matches!(other.claim.source, ClaimSource::Derived { .. })
+            });
+            if derived_later {
+                errors.push(
+                    arg.span(),
+                    format!(
+                        "`{arg}` is derived after `{}`; declare it first",
+                        read.claim.field
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A derived claim is not updatable: it is recomputed from the claims it reads.
+fn derived_claims_are_not_updatable(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if let (ClaimSource::Derived { .. }, Some(check)) = (&claim.source, &claim.update_check) {
+            errors.push(
+                check.span(),
+                "a derived claim is recomputed from other claims and cannot be updated; make \
+                 the claims it derives from updatable instead",
+            );
+        }
+    }
+}
+
+/// The claims a derived claim reads; none for other claims.
+fn derive_args(read: &ReadClaim) -> &[proc_macro2::Ident] {
+    match &read.claim.source {
+        ClaimSource::Derived { args, .. } => args,
+        _ => &[],
+    }
+}

@@ -1,0 +1,15 @@
+use auth_runtime::auth_config;
+
+pub struct User;
+
+#[auth_config(user = User)]
+pub struct AppAuth {
+    #[claim(from_user)]
+    role: String,
+    #[claim(derive = summary_of(permissions))]
+    summary: String,
+    #[claim(derive = permissions_of(role))]
+    permissions: Vec<String>,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use auth_runtime::auth_config;
+
+pub struct User;
+
+#[auth_config(user = User)]
+pub struct AppAuth {
+    #[claim(from_user, rename = "sub")]
+    user_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use auth_runtime::auth_config;
+
+pub struct User;
+
+#[auth_config(user = User, pages(sign_in = "/login#form"))]
+pub struct AppAuth {}
+
+fn main() {}

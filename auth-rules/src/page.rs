@@ -8,7 +8,7 @@ use crate::site_path::{is_plain_url_byte, is_safe_path_and_rest};
 /// outside `base_path`, where it would redirect to itself or to a route that is no page.
 pub fn check_page_path(path: &str, base_path: &str) -> Result<(), Refusal> {
     if !path.starts_with('/') {
-        return Err(Refusal::NoLeadingSlash);
+        return Err(Refusal::PageNotSitePath);
     }
     if path.contains('#') {
         return Err(Refusal::PageFragment);
@@ -43,8 +43,8 @@ mod tests {
             assert_eq!(check_page_path(path, "/api/auth"), Ok(()), "{path}");
         }
         let refused = [
-            ("login", Refusal::NoLeadingSlash),
-            ("https://app.example/login", Refusal::NoLeadingSlash),
+            ("login", Refusal::PageNotSitePath),
+            ("https://app.example/login", Refusal::PageNotSitePath),
             ("/login#top", Refusal::PageFragment),
             ("//evil.example", Refusal::PageNotSitePath),
             ("/\\evil.example", Refusal::PageNotSitePath),

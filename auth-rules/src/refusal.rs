@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Refusal {
-    /// A base path or page that does not start with `/`.
+    /// A base path that does not start with `/`.
     NoLeadingSlash,
     /// A base path ending with `/`.
     TrailingSlash,
@@ -21,7 +21,7 @@ pub enum Refusal {
     EmptyProviderId,
     /// A provider id with a character outside lower-case letters, digits, `-` and `_`.
     ProviderIdCharacter,
-    /// A page that is not a plain path on this site (`//host`, a backslash, white space, a
+    /// A page that is not a plain path on this site (no leading `/`, `//host`, a backslash, white space, a
     /// control or non-ASCII character, an encoded slash, backslash or percent sign).
     PageNotSitePath,
     /// A page with a `#fragment`.
@@ -57,9 +57,9 @@ impl fmt::Display for Refusal {
                  (it is a URL path segment and an environment variable stem)"
             }
             Self::PageNotSitePath => {
-                "a page is a path on this site, like \"/login\": not `//host`, and no \
-                 backslash, space, control or non-ASCII character, encoded slash, backslash \
-                 or percent sign"
+                "a page is a path on this site starting with `/`, like \"/login\": not \
+                 `//host`, and no backslash, space, control or non-ASCII character, encoded \
+                 slash, backslash or percent sign"
             }
             Self::PageFragment => "a page must not have a `#fragment`",
             Self::PageUnderBasePath => {

@@ -83,7 +83,9 @@ fn rate_limits_and_pages_are_checked() {
         [
             "unknown page `eror`; did you mean `error`?",
             "invalid rate limit `5`: write attempts per window, like \"5 per 15m\"",
-            "invalid page `login`: a page is a path on this site starting with `/`, like \"/login\"",
+            "invalid page `login`: a page is a path on this site starting with `/`, like \
+             \"/login\": not `//host`, and no backslash, space, control or non-ASCII character, \
+             encoded slash, backslash or percent sign",
         ]
     );
 }

@@ -1,0 +1,301 @@
+//! The differential suite: one scripted sequence of requests (providers, CSRF, sign-in right
+//! and wrong, the session read, updates accepted and refused, sign-out, a tampered cookie,
+//! unknown routes, the pages, `X-Auth-Return-Redirect`) sent to the demo and to the real
+//! `@auth/core` 0.41.3 behind `node:http` with the demo's configuration
+//! (`tests/bench/authjs-server.mjs`), each with a cookie-keeping client of its own, under one
+//! secret. Every step's status, `Location`, `Content-Type` family, `Set-Cookie` names and
+//! attributes and JSON body are compared (`support::differential`); every difference must be on
+//! [`ALLOWED`], each entry pointing to the README's "Where we are stricter than Auth.js", and
+//! every entry must still occur. The list met is printed (`--nocapture` shows it).
+#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::demo::serve_demo;
+use support::differential::{Allowed, Run, Target, differences, judge};
+use support::node::NodeServer;
+
+const SECRET: &str = "differential-secret-3f9a1c7e5b2d8f4a6c0e";
+const BASE: &str = "/api/auth";
+/// The whole comparison, both servers' start-up included, ends within this or fails.
+const SUITE_TIMEOUT: Duration = Duration::from_secs(180);
+/// Node's start-up, far above the second it takes.
+const PEER_START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The differences the suite accepts. Each names the steps where it occurs, what differs, what
+/// each server answers (as the suite renders it) and why, pointing to the README's bullet in
+/// "Where we are stricter than Auth.js".
+const ALLOWED: &[Allowed] = &[
+    Allowed {
+        steps: &["csrf", "sign-in"],
+        aspect: "Set-Cookie authjs.callback-url",
+        ours: "not set",
+        authjs: SESSION_COOKIE_SET,
+        reason: "README \"Callback URL cookie\": we never write authjs.callback-url; the \
+                 callback URL travels in the form or the query",
+    },
+    Allowed {
+        steps: &[
+            "session signed in",
+            "session after the update",
+            "session after the refused updates",
+            "session after the refused sign-out",
+        ],
+        aspect: "Set-Cookie authjs.session-token",
+        ours: "not set",
+        authjs: SEVEN_DAY_COOKIE_SET,
+        reason: "README \"Re-issue on read\": the demo sets session(update_age = \"1h\"), so a \
+                 read of a younger token is answered without re-issuing it",
+    },
+    Allowed {
+        steps: &["update to a tenant the user is not a member of"],
+        aspect: "status",
+        ours: "403",
+        authjs: "200",
+        reason: "README \"Updates\": a check refusing an update answers 403 null; Auth.js \
+                 cannot refuse one and answers the unchanged session",
+    },
+    Allowed {
+        steps: &["update of a field that is not updatable"],
+        aspect: "status",
+        ours: "400",
+        authjs: "200",
+        reason: "README \"Updates\": a field outside the update type answers 400 null; \
+                 Auth.js cannot refuse one and answers the unchanged session",
+    },
+    Allowed {
+        steps: &[
+            "update to a tenant the user is not a member of",
+            "update of a field that is not updatable",
+        ],
+        aspect: "Set-Cookie authjs.session-token",
+        ours: "not set",
+        authjs: SEVEN_DAY_COOKIE_SET,
+        reason: "README \"Updates\": a refused update leaves the token unchanged and unsent",
+    },
+    Allowed {
+        steps: &[
+            "update to a tenant the user is not a member of",
+            "update of a field that is not updatable",
+        ],
+        aspect: "JSON body",
+        ours: "null",
+        authjs: UNCHANGED_SESSION,
+        reason: "README \"Updates\": a refused update answers null, not the session",
+    },
+    Allowed {
+        steps: &[
+            "sign-in, X-Auth-Return-Redirect",
+            "sign-out, X-Auth-Return-Redirect",
+        ],
+        aspect: "Location",
+        ours: "none",
+        authjs: "<origin>/",
+        reason: "README \"X-Auth-Return-Redirect\": the 200 {\"url\"} answer carries no \
+                 Location; Auth.js copies the redirect's, which a 200 gives no meaning to",
+    },
+];
+
+/// A browser-session cookie with a value, as Auth.js sets its callback-URL cookie.
+const SESSION_COOKIE_SET: &str =
+    "a value; Path=/; HttpOnly; SameSite=lax; until the browser closes";
+/// The session cookie of the demo's 7-day sessions.
+const SEVEN_DAY_COOKIE_SET: &str = "a value; Path=/; HttpOnly; SameSite=lax; expires in 7d";
+/// The admin's session after the switch to globex, as Auth.js answers a refused update.
+const UNCHANGED_SESSION: &str = concat!(
+    r#"{"expires":"<YYYY-MM-DDTHH:MM:SS.sssZ>","user":{"email":"admin@example.com","#,
+    r#""id":"u-admin","name":"Ada Admin","permissions":["read","write","delete","admin"],"#,
+    r#""role":"admin","tenantId":"globex"}}"#
+);
+
+/// The script, the same for both servers: each step's answer is recorded under its name; the
+/// CSRF token each server gave is sent back to that server.
+async fn script(target: &Target) -> Vec<(&'static str, support::differential::Observation)> {
+    let mut run = Run::new(target);
+    let csrf_of = |body: &Value| body["csrfToken"].as_str().expect("a CSRF token").to_owned();
+    let sign_in = |email: &str, password: &str, csrf: Option<&str>| {
+        let mut form = vec![
+            ("email", email.to_owned()),
+            ("password", password.to_owned()),
+            ("callbackUrl", "/".to_owned()),
+        ];
+        if let Some(csrf) = csrf {
+            form.push(("csrfToken", csrf.to_owned()));
+        }
+        target.post("/callback/credentials").form(&form)
+    };
+    let update = |csrf: Option<&str>, data: Value| {
+        let body = match csrf {
+            Some(csrf) => json!({ "csrfToken": csrf, "data": data }),
+            None => json!({ "data": data }),
+        };
+        target.post("/session").json(&body)
+    };
+    let sign_out = |csrf: Option<&str>| {
+        let mut form = vec![("callbackUrl", "/".to_owned())];
+        if let Some(csrf) = csrf {
+            form.push(("csrfToken", csrf.to_owned()));
+        }
+        target.post("/signout").form(&form)
+    };
+    const RETURN_REDIRECT: (&str, &str) = ("X-Auth-Return-Redirect", "1");
+
+    run.send("providers", target.get("/providers")).await;
+    let csrf = csrf_of(&run.send("csrf", target.get("/csrf")).await);
+    let csrf = csrf.as_str();
+    run.send("session signed out", target.get("/session")).await;
+
+    let wrong = || sign_in("viewer@example.com", "not-the-password", Some(csrf));
+    run.send("sign-in, wrong password", wrong()).await;
+    let (name, value) = RETURN_REDIRECT;
+    run.send(
+        "sign-in, wrong password, X-Auth-Return-Redirect",
+        wrong().header(name, value),
+    )
+    .await;
+    run.send(
+        "sign-in without CSRF token",
+        sign_in("admin@example.com", "correct-horse-admin", None),
+    )
+    .await;
+    let eve = || sign_in("eve@outside.test", "correct-horse-eve", Some(csrf));
+    run.send("sign-in refused by the signIn callback", eve())
+        .await;
+    run.send(
+        "sign-in refused by the signIn callback, X-Auth-Return-Redirect",
+        eve().header(name, value),
+    )
+    .await;
+    let admin = || sign_in("admin@example.com", "correct-horse-admin", Some(csrf));
+    run.send("sign-in", admin()).await;
+    run.send("session signed in", target.get("/session")).await;
+
+    run.send(
+        "update to a member tenant",
+        update(Some(csrf), json!({"tenantId": "globex"})),
+    )
+    .await;
+    run.send("session after the update", target.get("/session"))
+        .await;
+    run.send(
+        "update to a tenant the user is not a member of",
+        update(Some(csrf), json!({"tenantId": "initech"})),
+    )
+    .await;
+    run.send(
+        "update of a field that is not updatable",
+        update(Some(csrf), json!({"role": "viewer"})),
+    )
+    .await;
+    run.send(
+        "update without CSRF token",
+        update(None, json!({"tenantId": "acme"})),
+    )
+    .await;
+    run.send("session after the refused updates", target.get("/session"))
+        .await;
+
+    run.send("sign-out without CSRF token", sign_out(None))
+        .await;
+    run.send("session after the refused sign-out", target.get("/session"))
+        .await;
+    run.send("sign-out", sign_out(Some(csrf))).await;
+    run.send("session after sign-out", target.get("/session"))
+        .await;
+
+    run.send(
+        "sign-in, X-Auth-Return-Redirect",
+        admin().header(name, value),
+    )
+    .await;
+    target.tamper_with_session_cookie();
+    run.send("session with a tampered cookie", target.get("/session"))
+        .await;
+    run.send("session after the tampered cookie", target.get("/session"))
+        .await;
+    target.set_session_cookie("not-a-token");
+    run.send(
+        "session with a cookie that is no token",
+        target.get("/session"),
+    )
+    .await;
+    run.send("sign-in again", admin()).await;
+    run.send(
+        "sign-out, X-Auth-Return-Redirect",
+        sign_out(Some(csrf)).header(name, value),
+    )
+    .await;
+    run.send("sign-out signed out", sign_out(Some(csrf))).await;
+
+    run.send("unknown route", target.get("/no-such-route"))
+        .await;
+    run.send(
+        "unknown route, POST",
+        target.post("/no-such-route").form(&[("csrfToken", csrf)]),
+    )
+    .await;
+    run.send("GET /signin/credentials", target.get("/signin/credentials"))
+        .await;
+    run.send("sign-in page", target.get("/signin")).await;
+    run.send("sign-out page", target.get("/signout")).await;
+    for (step, error) in [
+        ("error page, AccessDenied", "AccessDenied"),
+        ("error page, Verification", "Verification"),
+        ("error page, Configuration", "Configuration"),
+        ("error page, another code", "SomethingElse"),
+    ] {
+        run.send(step, target.get(&format!("/error?error={error}")))
+            .await;
+    }
+    run.finish()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(
+    clippy::print_stdout,
+    reason = "the allowed differences met are the suite's report"
+)]
+async fn the_demo_answers_the_script_as_authjs_does_but_for_the_listed_differences() {
+    tokio::time::timeout(SUITE_TIMEOUT, async {
+        let peer = tokio::task::spawn_blocking(|| {
+            NodeServer::start(
+                "bench/authjs-server.mjs",
+                &[("AUTH_SECRET", SECRET), ("PORT", "0")],
+                PEER_START_TIMEOUT,
+            )
+        })
+        .await
+        .expect("the peer starts");
+        let demo = serve_demo(SECRET).await;
+
+        let ours = script(&Target::new(&demo.url(""), BASE)).await;
+        let authjs = script(&Target::new(&peer.origin, BASE)).await;
+        drop(demo);
+        drop(peer);
+
+        let verdict = judge(differences(&ours, &authjs), ALLOWED);
+        println!(
+            "{} steps compared; allowed differences met ({}):",
+            ours.len(),
+            verdict.allowed.len()
+        );
+        for (difference, reason) in &verdict.allowed {
+            println!("  - {difference}\n      why: {reason}");
+        }
+        let mut problems = String::new();
+        for difference in &verdict.unexpected {
+            problems.push_str(&format!("\n  not allowed: {difference}"));
+        }
+        for (step, aspect) in &verdict.not_met {
+            problems.push_str(&format!(
+                "\n  allowed but no longer met (remove it from ALLOWED): {step}: {aspect}"
+            ));
+        }
+        assert!(problems.is_empty(), "differences from Auth.js:{problems}");
+    })
+    .await
+    .expect("the suite finishes in time");
+}

@@ -30,7 +30,15 @@ const PEER_START_TIMEOUT: Duration = Duration::from_secs(60);
 /// "Where we are stricter than Auth.js".
 const ALLOWED: &[Allowed] = &[
     Allowed {
-        steps: &["csrf", "sign-in"],
+        steps: &[
+            "csrf",
+            "sign-in",
+            "sign-out to a path with a query",
+            "sign-out to a URL on the origin",
+            "sign-out to another site",
+            "sign-out to a protocol-relative URL",
+            "sign-out to a backslash URL",
+        ],
         aspect: "Set-Cookie authjs.callback-url",
         ours: "not set",
         authjs: SESSION_COOKIE_SET,
@@ -97,6 +105,17 @@ const ALLOWED: &[Allowed] = &[
         reason: "README \"X-Auth-Return-Redirect\": the 200 {\"url\"} answer carries no \
                  Location; Auth.js copies the redirect's, which a 200 gives no meaning to",
     },
+    Allowed {
+        steps: &[
+            "sign-out to a protocol-relative URL",
+            "sign-out to a backslash URL",
+        ],
+        aspect: "Location",
+        ours: "<origin>/",
+        authjs: "<origin>//evil.example/x",
+        reason: "README \"Redirect targets\": a callbackUrl starting with // or /\\ goes to the \
+                 home page; Auth.js keeps it as a path on the origin",
+    },
 ];
 
 /// A browser-session cookie with a value, as Auth.js sets its callback-URL cookie.
@@ -134,13 +153,17 @@ async fn script(target: &Target) -> Vec<(&'static str, support::differential::Ob
         };
         target.post("/session").json(&body)
     };
-    let sign_out = |csrf: Option<&str>| {
-        let mut form = vec![("callbackUrl", "/".to_owned())];
+    let sign_out_to = |csrf: Option<&str>, callback_url: Option<&str>| {
+        let mut form = Vec::new();
+        if let Some(callback_url) = callback_url {
+            form.push(("callbackUrl", callback_url.to_owned()));
+        }
         if let Some(csrf) = csrf {
             form.push(("csrfToken", csrf.to_owned()));
         }
         target.post("/signout").form(&form)
     };
+    let sign_out = |csrf: Option<&str>| sign_out_to(csrf, Some("/"));
     const RETURN_REDIRECT: (&str, &str) = ("X-Auth-Return-Redirect", "1");
 
     run.send("providers", target.get("/providers")).await;
@@ -216,7 +239,7 @@ async fn script(target: &Target) -> Vec<(&'static str, support::differential::Ob
         .await;
     run.send("session after the tampered cookie", target.get("/session"))
         .await;
-    target.set_session_cookie("not-a-token");
+    target.set_cookie("authjs.session-token", "not-a-token");
     run.send(
         "session with a cookie that is no token",
         target.get("/session"),
@@ -229,12 +252,53 @@ async fn script(target: &Target) -> Vec<(&'static str, support::differential::Ob
     )
     .await;
     run.send("sign-out signed out", sign_out(Some(csrf))).await;
+    // Where a sign-out sends the browser (the redirect check, the same at sign-in). With no
+    // callbackUrl Auth.js reads its callback-url cookie, here the sign-in's `/`.
+    let on_origin = format!("{}/deep", target.origin());
+    for (step, callback_url) in [
+        ("sign-out without callbackUrl", None),
+        ("sign-out to a path with a query", Some("/posts?page=2")),
+        ("sign-out to a URL on the origin", Some(on_origin.as_str())),
+        ("sign-out to another site", Some("https://evil.example/x")),
+        ("sign-out to javascript:", Some("javascript:alert(1)")),
+        (
+            "sign-out to a protocol-relative URL",
+            Some("//evil.example/x"),
+        ),
+        ("sign-out to a backslash URL", Some("/\\evil.example/x")),
+    ] {
+        run.send(step, sign_out_to(Some(csrf), callback_url)).await;
+    }
 
     run.send("unknown route", target.get("/no-such-route"))
         .await;
     run.send(
         "unknown route, POST",
         target.post("/no-such-route").form(&[("csrfToken", csrf)]),
+    )
+    .await;
+    run.send(
+        "PUT /session, a method no route has",
+        target
+            .put("/session")
+            .json(&json!({ "csrfToken": csrf, "data": {} })),
+    )
+    .await;
+    run.send(
+        "callback of an unknown provider",
+        target.post("/callback/github").form(&[("csrfToken", csrf)]),
+    )
+    .await;
+    run.send(
+        "GET /callback/credentials",
+        target.get("/callback/credentials"),
+    )
+    .await;
+    run.send(
+        "POST /signin/credentials",
+        target
+            .post("/signin/credentials")
+            .form(&[("csrfToken", csrf)]),
     )
     .await;
     run.send("GET /signin/credentials", target.get("/signin/credentials"))
@@ -250,6 +314,19 @@ async fn script(target: &Target) -> Vec<(&'static str, support::differential::Ob
         run.send(step, target.get(&format!("/error?error={error}")))
             .await;
     }
+
+    // A CSRF cookie whose hash does not verify is replaced; the token it held no longer counts.
+    target.set_cookie("authjs.csrf-token", &format!("{csrf}%7C{}", "0".repeat(64)));
+    let fresh = csrf_of(
+        &run.send("csrf with a forged CSRF cookie", target.get("/csrf"))
+            .await,
+    );
+    assert_ne!(fresh, csrf, "a new token");
+    run.send(
+        "sign-out with the replaced CSRF token",
+        sign_out(Some(csrf)),
+    )
+    .await;
     run.finish()
 }
 
@@ -278,12 +355,19 @@ async fn the_demo_answers_the_script_as_authjs_does_but_for_the_listed_differenc
 
         let verdict = judge(differences(&ours, &authjs), ALLOWED);
         println!(
-            "{} steps compared; allowed differences met ({}):",
+            "{} steps compared; {} differences, all allowed:",
             ours.len(),
-            verdict.allowed.len()
+            verdict.allowed_count()
         );
-        for (difference, reason) in &verdict.allowed {
-            println!("  - {difference}\n      why: {reason}");
+        for (entry, steps) in &verdict.met {
+            println!(
+                "- {}: ours `{}`, Auth.js `{}`\n  at: {}\n  why: {}",
+                entry.aspect,
+                entry.ours,
+                entry.authjs,
+                steps.join("; "),
+                entry.reason
+            );
         }
         let mut problems = String::new();
         for difference in &verdict.unexpected {

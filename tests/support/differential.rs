@@ -64,6 +64,16 @@ impl Target {
         self.client.post(self.url(path))
     }
 
+    /// `PUT <base><path>`.
+    pub(crate) fn put(&self, path: &str) -> RequestBuilder {
+        self.client.put(self.url(path))
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// Changes one character in the middle of the ciphertext of the session cookie in the
     /// jar, as a tampering client would; the cookie's name, path and host stay.
     pub(crate) fn tamper_with_session_cookie(&self) {
@@ -84,15 +94,15 @@ impl Target {
             "A"
         };
         ciphertext.replace_range(middle..=middle, changed);
-        self.set_session_cookie(&parts.join("."));
+        self.set_cookie(SESSION_COOKIE, &parts.join("."));
     }
 
-    /// Puts `value` in the jar as the session cookie (host-only, `Path=/`, as the servers set
-    /// it), replacing any there.
-    pub(crate) fn set_session_cookie(&self, value: &str) {
+    /// Puts the cookie `name=value` in the jar (host-only, `Path=/`, as the servers set
+    /// theirs), replacing any of that name.
+    pub(crate) fn set_cookie(&self, name: &str, value: &str) {
         let url: Url = self.origin.parse().expect("the origin is a URL");
         self.jar
-            .add_cookie_str(&format!("{SESSION_COOKIE}={value}; Path=/"), &url);
+            .add_cookie_str(&format!("{name}={value}; Path=/"), &url);
     }
 }
 
@@ -184,7 +194,7 @@ impl Observation {
             .then(|| normalise_json(&raw, origin, None));
         let observation = Self {
             status,
-            location: header(LOCATION).map(|value| normalise_text(&value, origin)),
+            location: header(LOCATION).map(|value| normalise_url(&value, origin)),
             content_type,
             cookies,
             json,
@@ -291,6 +301,15 @@ impl fmt::Display for CookieShape {
     }
 }
 
+/// An absolute URL as the WHATWG URL parser writes it (`http://host:1` and `http://host:1/`
+/// are one URL), then normalised as text; anything else only as text.
+fn normalise_url(text: &str, origin: &str) -> String {
+    match Url::parse(text) {
+        Ok(url) => normalise_text(url.as_str(), origin),
+        Err(_) => normalise_text(text, origin),
+    }
+}
+
 /// `text` with the server's origin (plain or percent-encoded) replaced by `<origin>`.
 fn normalise_text(text: &str, origin: &str) -> String {
     let encoded: String = form_urlencoded_origin(origin);
@@ -303,8 +322,9 @@ fn form_urlencoded_origin(origin: &str) -> String {
     origin.replace(':', "%3A").replace('/', "%2F")
 }
 
-/// `value` with what varies between servers replaced: the origin in strings, a CSRF token's
-/// 64 hex digits, the session's `expires` date (its format kept).
+/// `value` with what varies between servers replaced: the origin in strings (a `url` member
+/// parsed as a URL first), a CSRF token's 64 hex digits, the session's `expires` date (its
+/// format kept).
 fn normalise_json(value: &Value, origin: &str, key: Option<&str>) -> Value {
     match value {
         Value::String(text) => {
@@ -315,6 +335,7 @@ fn normalise_json(value: &Value, origin: &str, key: Option<&str>) -> Value {
                 Some("expires") if is_iso_date_with_millis(text) => {
                     Value::String("<YYYY-MM-DDTHH:MM:SS.sssZ>".into())
                 }
+                Some("url") => Value::String(normalise_url(text, origin)),
                 _ => Value::String(normalise_text(text, origin)),
             }
         }
@@ -468,39 +489,47 @@ impl Allowed {
 }
 
 /// The outcome of checking the differences found against the allowed list.
-pub(crate) struct Verdict {
-    /// Each allowed difference met, with the reason it is allowed.
-    pub(crate) allowed: Vec<(Difference, &'static str)>,
+pub(crate) struct Verdict<'a> {
+    /// Each allowed entry with the steps it was met at, in the list's order.
+    pub(crate) met: Vec<(&'a Allowed, Vec<&'static str>)>,
     /// Differences on no list: each is a failure.
     pub(crate) unexpected: Vec<Difference>,
     /// Allowed differences (step, aspect) that did not occur: the list is out of date.
     pub(crate) not_met: Vec<(&'static str, &'static str)>,
 }
 
+impl Verdict<'_> {
+    /// How many differences were allowed.
+    pub(crate) fn allowed_count(&self) -> usize {
+        self.met.iter().map(|(_, steps)| steps.len()).sum()
+    }
+}
+
 /// Sorts `found` into allowed and unexpected differences, and lists the allowed ones that did
 /// not occur.
-pub(crate) fn judge(found: Vec<Difference>, allowed: &[Allowed]) -> Verdict {
-    let mut verdict = Verdict {
-        allowed: Vec::new(),
-        unexpected: Vec::new(),
-        not_met: Vec::new(),
-    };
+pub(crate) fn judge(found: Vec<Difference>, allowed: &[Allowed]) -> Verdict<'_> {
+    let mut met: Vec<(&Allowed, Vec<&'static str>)> =
+        allowed.iter().map(|entry| (entry, Vec::new())).collect();
+    let mut unexpected = Vec::new();
     for difference in found {
-        match allowed.iter().find(|entry| entry.covers(&difference)) {
-            Some(entry) => verdict.allowed.push((difference, entry.reason)),
-            None => verdict.unexpected.push(difference),
+        match met.iter_mut().find(|(entry, _)| entry.covers(&difference)) {
+            Some((_, steps)) => steps.push(difference.step),
+            None => unexpected.push(difference),
         }
     }
-    for entry in allowed {
-        for step in entry.steps {
-            let met = verdict
-                .allowed
+    let not_met = met
+        .iter()
+        .flat_map(|(entry, steps)| {
+            entry
+                .steps
                 .iter()
-                .any(|(difference, _)| difference.step == *step && entry.covers(difference));
-            if !met {
-                verdict.not_met.push((step, entry.aspect));
-            }
-        }
+                .filter(|step| !steps.contains(step))
+                .map(|step| (*step, entry.aspect))
+        })
+        .collect();
+    Verdict {
+        met,
+        unexpected,
+        not_met,
     }
-    verdict
 }

@@ -122,7 +122,8 @@ const ALLOWED: &[Allowed] = &[
 const SESSION_COOKIE_SET: &str =
     "a value; Path=/; HttpOnly; SameSite=lax; until the browser closes";
 /// The session cookie of the demo's 7-day sessions.
-const SEVEN_DAY_COOKIE_SET: &str = "a value; Path=/; HttpOnly; SameSite=lax; expires in 7d";
+const SEVEN_DAY_COOKIE_SET: &str =
+    "a value; Path=/; HttpOnly; SameSite=lax; expires in 7d (Expires)";
 /// The admin's session after the switch to globex, as Auth.js answers a refused update.
 const UNCHANGED_SESSION: &str = concat!(
     r#"{"expires":"<YYYY-MM-DDTHH:MM:SS.sssZ>","user":{"email":"admin@example.com","#,
@@ -382,4 +383,38 @@ async fn the_demo_answers_the_script_as_authjs_does_but_for_the_listed_differenc
     })
     .await
     .expect("the suite finishes in time");
+}
+
+/// The judging itself, without servers: a difference on no list and a listed one that did not
+/// occur both count against the run; a listed one that occurred does not.
+#[test]
+fn judging_reports_unlisted_differences_and_listed_ones_no_longer_met() {
+    let difference = |step: &'static str, ours: &str| support::differential::Difference {
+        step,
+        aspect: "status".to_owned(),
+        ours: ours.to_owned(),
+        authjs: "200".to_owned(),
+    };
+    let allowed = [Allowed {
+        steps: &["a", "b"],
+        aspect: "status",
+        ours: "403",
+        authjs: "200",
+        reason: "a test",
+    }];
+    let verdict = judge(
+        vec![difference("a", "403"), difference("c", "403")],
+        &allowed,
+    );
+    assert_eq!(verdict.allowed_count(), 1);
+    assert_eq!(verdict.met[0].1, ["a"]);
+    assert_eq!(verdict.unexpected, [difference("c", "403")]);
+    assert_eq!(verdict.not_met, [("b", "status")]);
+
+    let verdict = judge(vec![difference("a", "400")], &allowed);
+    assert_eq!(
+        verdict.unexpected,
+        [difference("a", "400")],
+        "another value"
+    );
 }

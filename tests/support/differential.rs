@@ -204,7 +204,8 @@ impl Observation {
 }
 
 /// A `Set-Cookie` reduced to what must agree: whether it carries a value, its attributes, and
-/// its lifetime (a browser-session cookie, one expiring in so many days, or a deletion).
+/// its lifetime (a browser-session cookie, one expiring in so many days, or a deletion) with
+/// the attributes that set it (`Max-Age`, `Expires`).
 #[derive(Debug, PartialEq, Eq)]
 struct CookieShape {
     has_value: bool,
@@ -214,6 +215,7 @@ struct CookieShape {
     secure: bool,
     same_site: Option<String>,
     lifetime: Lifetime,
+    lifetime_set_by: &'static str,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -238,6 +240,7 @@ impl CookieShape {
             secure: false,
             same_site: None,
             lifetime: Lifetime::BrowserSession,
+            lifetime_set_by: "",
         };
         let mut max_age: Option<i64> = None;
         let mut expires: Option<SystemTime> = None;
@@ -271,6 +274,12 @@ impl CookieShape {
             Some(left) if left <= 0 => Lifetime::Deleted,
             Some(left) => Lifetime::Days((left.unsigned_abs() + 43_200) / 86_400),
         };
+        shape.lifetime_set_by = match (max_age.is_some(), expires.is_some()) {
+            (true, true) => " (Max-Age, Expires)",
+            (true, false) => " (Max-Age)",
+            (false, true) => " (Expires)",
+            (false, false) => "",
+        };
         (name.to_owned(), shape)
     }
 }
@@ -297,7 +306,8 @@ impl fmt::Display for CookieShape {
             Lifetime::BrowserSession => f.write_str("; until the browser closes"),
             Lifetime::Days(days) => write!(f, "; expires in {days}d"),
             Lifetime::Deleted => f.write_str("; deleted"),
-        }
+        }?;
+        f.write_str(self.lifetime_set_by)
     }
 }
 

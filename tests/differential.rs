@@ -41,7 +41,7 @@ const ALLOWED: &[Allowed] = &[
         ],
         aspect: "Set-Cookie authjs.callback-url",
         ours: "not set",
-        authjs: SESSION_COOKIE_SET,
+        authjs: BROWSER_SESSION_COOKIE_SET,
         reason: "README \"Callback URL cookie\": we never write authjs.callback-url; the \
                  callback URL travels in the form or the query",
     },
@@ -119,7 +119,7 @@ const ALLOWED: &[Allowed] = &[
 ];
 
 /// A browser-session cookie with a value, as Auth.js sets its callback-URL cookie.
-const SESSION_COOKIE_SET: &str =
+const BROWSER_SESSION_COOKIE_SET: &str =
     "a value; Path=/; HttpOnly; SameSite=lax; until the browser closes";
 /// The session cookie of the demo's 7-day sessions.
 const SEVEN_DAY_COOKIE_SET: &str =

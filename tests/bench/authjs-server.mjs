@@ -5,9 +5,15 @@
 // Same as examples/demo/app.rs: a credentials provider with the same three users and
 // passwords, claims id / role / permissions (derived from the role) / tenantId set by the jwt
 // callback at sign-in and exposed by the session callback, the example.com sign-in allowlist,
-// a 7-day JWT session, routes under /api/auth, and GET /api/ping answering "pong".
+// a 7-day JWT session, routes under /api/auth, and GET /api/ping answering "pong". The client's
+// update() (POST /api/auth/session) may change tenantId only, and only to a tenant the user
+// belongs to, as the demo's `tenants::may_switch`; Auth.js has no way to refuse an update, so
+// any other update is ignored (the jwt callback keeps the token as it was) and answered with the
+// unchanged session, where the demo answers 400 or 403 `null`.
 //
-// Usage: AUTH_SECRET=... PORT=3101 node tests/bench/authjs-server.mjs (listens on 127.0.0.1).
+// Usage: AUTH_SECRET=... PORT=3101 node tests/bench/authjs-server.mjs (listens on 127.0.0.1;
+// PORT=0 picks a free port). Once listening it prints
+// `authjs-server: @auth/core listening on http://127.0.0.1:<port>` on stderr.
 import http from "node:http"
 import { scryptSync, timingSafeEqual, randomBytes } from "node:crypto"
 import { Auth } from "@auth/core"
@@ -19,7 +25,8 @@ if (!secret) {
   console.error("authjs-server: AUTH_SECRET is required")
   process.exit(2)
 }
-const origin = `http://127.0.0.1:${port}`
+// Set once listening: with PORT=0 the port is known only then.
+let origin = `http://127.0.0.1:${port}`
 
 const PERMISSIONS = {
   admin: ["read", "write", "delete", "admin"],
@@ -40,6 +47,15 @@ const USERS = [
 }))
 
 const ALLOWED_DOMAINS = ["example.com"]
+
+// The demo's update rule: `data` is exactly `{ tenantId }`, naming a tenant of the user.
+function allowedTenantSwitch(token, data) {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return null
+  const keys = Object.keys(data)
+  if (keys.length !== 1 || keys[0] !== "tenantId" || typeof data.tenantId !== "string") return null
+  const user = USERS.find((candidate) => candidate.id === token.id)
+  return user?.tenants.includes(data.tenantId) ? data.tenantId : null
+}
 
 /** @type {import("@auth/core").AuthConfig} */
 const config = {
@@ -67,12 +83,19 @@ const config = {
       const domain = user?.email?.split("@").pop()
       return ALLOWED_DOMAINS.includes(domain)
     },
-    async jwt({ token, user }) {
+    async jwt({ token, user, trigger, session }) {
       if (user) {
         token.id = user.id
         token.role = user.role
         token.permissions = PERMISSIONS[user.role] ?? []
         token.tenantId = user.tenantId
+      }
+      if (trigger === "update") {
+        const tenantId = allowedTenantSwitch(token, session)
+        if (tenantId !== null) {
+          token.tenantId = tenantId
+          token.permissions = PERMISSIONS[token.role] ?? []
+        }
       }
       return token
     },
@@ -134,6 +157,7 @@ const server = http.createServer(async (req, res) => {
 })
 
 server.listen(port, "127.0.0.1", () => {
+  origin = `http://127.0.0.1:${server.address().port}`
   console.error(`authjs-server: @auth/core listening on ${origin}`)
 })
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)))

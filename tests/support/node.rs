@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -176,4 +177,78 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
         let _ = pipe.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+/// A Node server script running in its own process group, killed whole when dropped.
+pub(crate) struct NodeServer {
+    /// `http://127.0.0.1:<port>`, as the script announced it.
+    pub(crate) origin: String,
+    _group: ProcessGroup,
+}
+
+impl NodeServer {
+    /// Runs `node tests/<script>` with `envs` and waits at most `timeout` for the line on its
+    /// standard error that ends in `listening on <origin>`, which both says it is ready and
+    /// names its origin (start it on `PORT=0`: no port is guessed). A script that exits or says
+    /// nothing in time fails the test with what it printed. Blocking: call it from
+    /// `spawn_blocking` when a server under test runs on the same runtime.
+    pub(crate) fn start(script: &str, envs: &[(&str, &str)], timeout: Duration) -> Self {
+        const READY: &str = "listening on ";
+        ensure_node_packages();
+        let dir = tests_dir();
+        let mut command = Command::new("node");
+        command
+            .arg(dir.join(script))
+            .envs(envs.iter().copied())
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut group = ProcessGroup(
+            command
+                .spawn()
+                .expect("node must be installed to run the interop tests"),
+        );
+        // Every line of stderr goes to the channel; once nobody listens any more, lines are
+        // still read (and dropped), so that the script never blocks on a full pipe.
+        let stderr = group.0.stderr.take().expect("piped stderr");
+        let (lines, received) = mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let _ = lines.send(line);
+            }
+        });
+        let deadline = Instant::now() + timeout;
+        let mut said = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match received.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some((_, origin)) = line.rsplit_once(READY) {
+                        return Self {
+                            origin: origin.trim().to_owned(),
+                            _group: group,
+                        };
+                    }
+                    said.push(line);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "{script} did not say `{READY}…` within {timeout:?}; killed. stderr:\n{}",
+                        said.join("\n")
+                    )
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = group.0.wait().ok();
+                    panic!(
+                        "{script} ended ({status:?}) before listening. stderr:\n{}",
+                        said.join("\n")
+                    )
+                }
+            }
+        }
+    }
 }

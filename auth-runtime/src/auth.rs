@@ -10,12 +10,12 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use poem::{Request, Route};
+use poem::Request;
 
+use crate::client_addr::client_ip;
 use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
-use crate::middleware::AuthMiddleware;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::{Origin, RedirectPolicy};
 use crate::schema::AuthSchema;
@@ -185,7 +185,7 @@ impl<C: AuthSchema> Auth<C> {
     /// hop that is not a trusted proxy. Forwarding headers from any other peer are ignored.
     /// `None` when the peer is not an IP socket.
     pub fn client_ip(&self, req: &Request) -> Option<IpAddr> {
-        crate::routes::client_ip(req, &self.inner.trusted_proxies)
+        client_ip(req, &self.inner.trusted_proxies)
     }
 
     /// The tokens recent updates issued, so that a session read that started before an update
@@ -193,39 +193,6 @@ impl<C: AuthSchema> Auth<C> {
     pub(crate) fn updated_tokens(&self) -> &UpdatedTokens<C::Token> {
         &self.inner.updated_tokens
     }
-
-    /// The middleware that reads the session cookie once per request. Apply it to the whole
-    /// app (outermost), so extractors and guards see the session.
-    pub fn middleware(&self) -> AuthMiddleware<C> {
-        AuthMiddleware::new(self.clone())
-    }
-
-    /// `route` with the auth routes (`/session`, `/csrf`, `/signin`, `/callback/…`, …) added
-    /// at their full paths under [`AuthSchema::BASE_PATH`]:
-    /// `auth.mount(Route::new()).at("/api/me", get(me))`.
-    ///
-    /// The same routes, answering the same way, as [`routes`](Self::routes) nested at
-    /// `BASE_PATH`, but cheaper per request: poem's `nest` rewrites each request's URI and
-    /// matches its path a second time, which costs about as much as a `/session` answer's
-    /// JSON.
-    pub fn mount(&self, route: Route) -> Route {
-        crate::routes::mount(self, route)
-    }
-
-    /// The auth routes, to be nested under [`AuthSchema::BASE_PATH`]; for wrapping them in a
-    /// middleware of their own. Otherwise prefer [`mount`](Self::mount).
-    pub fn routes(&self) -> Route {
-        crate::routes::routes(self)
-    }
-}
-
-/// Whether `host` (lower-case, IPv6 in brackets) is this machine: `localhost`, 127.0.0.0/8
-/// or `[::1]`.
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Builds an [`Auth`]; every setting is checked in [`AuthBuilder::build`].
@@ -338,7 +305,7 @@ impl<C: AuthSchema> AuthBuilder<C> {
             }
         };
         let (origin, path) = Origin::parse_with_path(public_url)?;
-        if !origin.is_https() && !is_loopback(origin.host()) && !self.allow_insecure_http {
+        if !origin.is_https() && !origin.is_loopback() && !self.allow_insecure_http {
             return Err(AuthError::Configuration(format!(
                 "the public URL `{public_url}` is plain http on a host other than loopback: \
                  session cookies would travel unencrypted; use https (or allow_insecure_http() \

@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use poem::http::{HeaderMap, header};
 
+use crate::base64url::is_base64url_or_dot;
 use crate::error::AuthError;
-use crate::jwe;
 
 /// Longest value of one session cookie chunk: 4096 bytes less 160 for name and attributes.
 pub const CHUNK_SIZE: usize = 3936;
@@ -53,7 +53,7 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// dots (a token), which the encoder leaves alone, after one vectorised scan instead of the
 /// encoder's byte-by-byte pass.
 fn uri_component(value: &str) -> String {
-    if jwe::is_base64url_or_dot(value.as_bytes()) {
+    if is_base64url_or_dot(value.as_bytes()) {
         value.to_owned()
     } else {
         utf8_percent_encode(value, URI_COMPONENT).to_string()

@@ -13,7 +13,7 @@ use hkdf::Hkdf;
 use sha2::{Digest as _, Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::jwe::CbcHs512Cipher;
+use crate::cbc_hs512::CbcHs512Cipher;
 use crate::secret::{Secret, Secrets};
 
 /// Length of an A256CBC-HS512 key: 32 bytes of MAC key, then 32 bytes of AES key.

@@ -34,9 +34,13 @@
 //! ```
 
 pub mod auth;
+mod base64url;
+mod cbc_hs512;
+mod client_addr;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+mod expires;
 pub mod extract;
 pub mod guard;
 mod json;

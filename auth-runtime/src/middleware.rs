@@ -11,7 +11,6 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use poem::{Endpoint, Middleware, Request, Result};
 
@@ -94,23 +93,22 @@ impl<C: AuthSchema> LoadedSession<C> {
         }
     }
 
-    /// The session of `req`: the one the middleware stored, else (when `Auth<C>` was given to
-    /// the app as data instead) decoded now. Without either, a programming error.
-    pub fn of_request<'a>(
-        req: &'a Request,
-    ) -> Result<(Cow<'a, Self>, Cow<'a, Auth<C>>), AuthRejection> {
-        if let Some(loaded) = req.extensions().get::<Self>() {
-            return Ok((Cow::Borrowed(loaded), Cow::Borrowed(&loaded.auth)));
+    /// The session of `req`: the one the middleware stored, else (on an app without the
+    /// middleware) read now with `auth`. The one way the routes, the [`Session`] extractor and
+    /// [`Guard`]s read a request's session.
+    ///
+    /// [`Session`]: crate::Session
+    /// [`Guard`]: crate::Guard
+    pub fn of_request<'a>(req: &'a Request, auth: &Auth<C>) -> Cow<'a, Self> {
+        match req.extensions().get::<Self>() {
+            Some(loaded) => Cow::Borrowed(loaded),
+            None => Cow::Owned(Self::load(auth, req)),
         }
-        match req.extensions().get::<Auth<C>>() {
-            Some(auth) => Ok((Cow::Owned(Self::load(auth, req)), Cow::Borrowed(auth))),
-            None => {
-                tracing::error!(
-                    "the session was requested on a route not wrapped by `auth.middleware()`"
-                );
-                Err(AuthRejection::MiddlewareMissing)
-            }
-        }
+    }
+
+    /// The configuration the session was loaded with.
+    pub fn auth(&self) -> &Auth<C> {
+        &self.auth
     }
 
     /// The decoded session, decoding the token on first use.
@@ -172,14 +170,27 @@ fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToke
     }
 }
 
-/// An instant in seconds since the Unix epoch as ISO 8601 with milliseconds and `Z`
-/// (`2026-01-01T00:00:00.000Z`), the form of the session's `expires`.
-pub fn iso8601(unix_seconds: i64) -> String {
-    let seconds = u64::try_from(unix_seconds).unwrap_or(0);
-    let instant = UNIX_EPOCH
-        .checked_add(Duration::from_secs(seconds))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
-    humantime::format_rfc3339_millis(instant).to_string()
+impl<C: AuthSchema> Auth<C> {
+    /// The configuration of an extractor's or guard's request, which, unlike a route, is not
+    /// built with one: the one the middleware's session carries, else the `Auth<C>` given to
+    /// the app as data (`.data(auth)`). Without either, a programming error.
+    pub(crate) fn of_request(req: &Request) -> Result<&Self, AuthRejection> {
+        if let Some(loaded) = req.extensions().get::<LoadedSession<C>>() {
+            return Ok(&loaded.auth);
+        }
+        req.extensions().get::<Self>().ok_or_else(|| {
+            tracing::error!(
+                "the session was requested on a route not wrapped by `auth.middleware()`"
+            );
+            AuthRejection::MiddlewareMissing
+        })
+    }
+
+    /// The middleware that reads the session cookie once per request. Apply it to the whole
+    /// app (outermost), so extractors and guards see the session.
+    pub fn middleware(&self) -> AuthMiddleware<C> {
+        AuthMiddleware::new(self.clone())
+    }
 }
 
 /// The middleware returned by [`Auth::middleware`].
@@ -188,7 +199,7 @@ pub struct AuthMiddleware<C: AuthSchema> {
 }
 
 impl<C: AuthSchema> AuthMiddleware<C> {
-    pub(crate) fn new(auth: Auth<C>) -> Self {
+    fn new(auth: Auth<C>) -> Self {
         Self { auth }
     }
 }

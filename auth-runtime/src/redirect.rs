@@ -16,6 +16,7 @@
 //!   the origin's home page, `<origin>/`.
 
 use std::fmt;
+use std::net::IpAddr;
 
 use crate::error::AuthError;
 
@@ -75,6 +76,15 @@ impl Origin {
     /// The origin as text, `https://app.example` or `http://127.0.0.1:3000`.
     pub fn as_str(&self) -> &str {
         &self.serialized
+    }
+
+    /// Whether the host is this machine: `localhost` (or a `.localhost` name), 127.0.0.0/8 or
+    /// `[::1]`.
+    pub fn is_loopback(&self) -> bool {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        self.host == "localhost"
+            || self.host.ends_with(".localhost")
+            || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
     }
 
     /// The home page: the origin followed by `/`.

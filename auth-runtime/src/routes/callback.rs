@@ -14,11 +14,12 @@
 use poem::http::Method;
 use poem::{Request, Response};
 
+use super::issue::write_token;
 use super::request::{self, CSRF_FIELD};
 use super::respond;
-use super::session::write_token;
 use super::throttle::SignInThrottle;
 use crate::auth::Auth;
+use crate::middleware::LoadedSession;
 use crate::pages::ErrorCode;
 use crate::schema::{
     Account, AuthEvent, AuthSchema, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
@@ -154,7 +155,7 @@ async fn sign_in_with_credentials<C: AuthSchema>(
             return Err(ErrorCode::Configuration);
         }
     }
-    let previous = request::loaded_session(auth, req).cookie_names();
+    let previous = LoadedSession::of_request(req, auth).cookie_names();
     let written = write_token(auth, &token, previous).map_err(|error| {
         tracing::error!(provider = provider.id, %error, "the session token could not be written");
         ErrorCode::Configuration

@@ -1,7 +1,5 @@
 //! Reading what the auth routes need from a request: the body (size-capped), form fields,
-//! single cookies, the CSRF check, the session, the callback URL.
-
-use std::borrow::Cow;
+//! single cookies, the CSRF check, the callback URL.
 
 use poem::Request;
 use poem::http::header;
@@ -10,7 +8,6 @@ use serde_json::Value;
 use crate::auth::Auth;
 use crate::cookies::{CookieLifetime, SetCookie, decode_cookie_value, request_cookies};
 use crate::csrf::CsrfToken;
-use crate::middleware::LoadedSession;
 use crate::schema::{AuthSchema, FormFields};
 use crate::token::parse_claims;
 
@@ -132,17 +129,6 @@ pub(super) fn csrf_verified<C: AuthSchema>(
     match (csrf_cookie_token(auth, req), submitted) {
         (Some(token), Some(submitted)) => token.matches_submitted(submitted),
         _ => false,
-    }
-}
-
-/// The session the middleware loaded, or, on an app without it, the session read now.
-pub(super) fn loaded_session<'a, C: AuthSchema>(
-    auth: &Auth<C>,
-    req: &'a Request,
-) -> Cow<'a, LoadedSession<C>> {
-    match req.extensions().get::<LoadedSession<C>>() {
-        Some(loaded) => Cow::Borrowed(loaded),
-        None => Cow::Owned(LoadedSession::load(auth, req)),
     }
 }
 

@@ -9,6 +9,7 @@ use super::request::{self, CALLBACK_URL_FIELD, CSRF_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::cookies::clear_session_cookies;
+use crate::middleware::LoadedSession;
 use crate::pages::{self, ErrorCode, SignOutPage};
 use crate::schema::{AuthEvent, AuthSchema};
 
@@ -60,7 +61,7 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         tracing::debug!("sign-out without a valid CSRF token; session kept");
         return respond::error_redirect(auth, req, ErrorCode::MissingCsrf);
     }
-    let loaded = request::loaded_session(auth, req);
+    let loaded = LoadedSession::of_request(req, auth);
     let names = auth.names();
     let cookies = clear_session_cookies(names.session, names.secure, loaded.cookie_names());
     C::on_event(

@@ -20,7 +20,10 @@
 //! The test fails listing every strongly connected component of more than one file, with
 //! one cycle through it spelled out.
 
-#![allow(clippy::unwrap_used, reason = "a test reading its own sources fails loudly")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test reading its own sources fails loudly"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

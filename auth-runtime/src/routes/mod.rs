@@ -1,5 +1,7 @@
-//! The Auth.js routes, under [`AuthSchema::BASE_PATH`] ([`Auth::mount`] adds them to an
-//! app's router at their full paths, [`Auth::routes`] gives them to be nested):
+//! The Auth.js routes, under the schema's
+//! [`BASE_PATH`](crate::schema::AuthSchema::BASE_PATH): [`Auth::mount`](crate::Auth::mount)
+//! adds them to an app's router at their full paths, [`Auth::routes`](crate::Auth::routes)
+//! gives them to be nested. `router` says which path goes where:
 //!
 //! | route | module |
 //! |---|---|
@@ -12,10 +14,10 @@
 //! | `GET /error` (the error page) | `error` |
 //! | anything else | 400 `"Bad request."` |
 //!
-//! Each handler takes the [`Auth`] and the request and answers every method itself, so a
-//! method it does not serve gets Auth.js's 400 rather than a 405. The pages' HTML is built by
-//! [`pages`](crate::pages); where pages and errors send the user is decided in one place,
-//! `respond`.
+//! Each handler takes the [`Auth`](crate::Auth) and the request and answers every method
+//! itself, so a method it does not serve gets Auth.js's 400 rather than a 405. The pages'
+//! HTML is built by [`pages`](crate::pages); where pages and errors send the user is decided
+//! in one place, `respond`; a session is written into its cookies in `issue`.
 
 mod callback;
 mod csrf;

@@ -18,7 +18,7 @@ use crate::error::AuthError;
 use crate::keys::Keyring;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::{Origin, RedirectPolicy};
-use crate::schema::AuthSchema;
+use crate::schema::{AuthSchema, check_schema};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
 use crate::token::{Clock, SystemClock, TokenCodec};
@@ -120,9 +120,9 @@ impl<C: AuthSchema> Auth<C> {
         match std::env::var(URL_VARIABLE) {
             Ok(url) => builder.public_url(&url).build(),
             Err(std::env::VarError::NotPresent) => builder.build(),
-            Err(std::env::VarError::NotUnicode(_)) => Err(AuthError::Configuration(format!(
-                "{URL_VARIABLE} is not valid UTF-8"
-            ))),
+            Err(std::env::VarError::NotUnicode(_)) => Err(AuthError::NotUnicode {
+                variable: URL_VARIABLE,
+            }),
         }
     }
 
@@ -306,18 +306,16 @@ impl<C: AuthSchema> AuthBuilder<C> {
         };
         let (origin, path) = Origin::parse_with_path(public_url)?;
         if !origin.is_https() && !origin.is_loopback() && !self.allow_insecure_http {
-            return Err(AuthError::Configuration(format!(
-                "the public URL `{public_url}` is plain http on a host other than loopback: \
-                 session cookies would travel unencrypted; use https (or allow_insecure_http() \
-                 on a closed test network)"
-            )));
+            return Err(AuthError::InsecurePublicUrl {
+                url: public_url.to_owned(),
+            });
         }
         let path = path.strip_suffix('/').unwrap_or(path);
         if !path.is_empty() && path != C::BASE_PATH {
-            return Err(AuthError::Configuration(format!(
-                "the public URL `{public_url}` may have no path other than the base path `{}`",
-                C::BASE_PATH
-            )));
+            return Err(AuthError::PublicUrlPath {
+                url: public_url.to_owned(),
+                base_path: C::BASE_PATH.to_owned(),
+            });
         }
         let allowed = self
             .redirect_origins
@@ -326,7 +324,6 @@ impl<C: AuthSchema> AuthBuilder<C> {
             .collect::<Result<Vec<_>, _>>()?;
 
         let redirects = RedirectPolicy::new(origin, allowed);
-        check_pages::<C>(&redirects)?;
         let limiter = self.limiter.or_else(|| {
             C::SIGN_IN_RATE_LIMIT
                 .map(|limit| Arc::new(MemoryLimiter::new(limit)) as Arc<dyn SignInLimiter>)
@@ -349,83 +346,6 @@ impl<C: AuthSchema> AuthBuilder<C> {
             }),
         })
     }
-}
-
-/// Checks what the schema declares: a base path the router can nest, a non-zero lifetime,
-/// provider ids that are unique and safe in a URL path.
-fn check_schema<C: AuthSchema>() -> Result<(), AuthError> {
-    let base = C::BASE_PATH;
-    let path_ok = base.len() > 1
-        && base.starts_with('/')
-        && !base.ends_with('/')
-        && !base.contains("//")
-        && base
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || b"/-_.".contains(&byte));
-    if !path_ok {
-        return Err(AuthError::Configuration(format!(
-            "the base path `{base}` must start with `/`, not end with `/`, and hold only \
-             letters, digits, `-`, `_`, `.` and `/`"
-        )));
-    }
-    if C::MAX_AGE.as_secs() == 0 {
-        return Err(AuthError::Configuration(
-            "the session max age must be at least one second".into(),
-        ));
-    }
-    for (index, provider) in C::PROVIDERS.iter().enumerate() {
-        let id = provider.id;
-        let id_ok = !id.is_empty()
-            && id
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-        if !id_ok {
-            return Err(AuthError::Configuration(format!(
-                "the provider id `{id}` must be letters, digits, `-` and `_`"
-            )));
-        }
-        if C::PROVIDERS[..index].iter().any(|other| other.id == id) {
-            return Err(AuthError::Configuration(format!(
-                "two providers have the id `{id}`"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Checks the custom pages: each must be a path on this site (`/login`, not `//host/…`, no
-/// fragment, nothing the redirect check would refuse) outside the base path, where it would
-/// redirect to itself or to a route that is no page.
-fn check_pages<C: AuthSchema>(redirects: &RedirectPolicy) -> Result<(), AuthError> {
-    let pages = [
-        ("sign_in", C::PAGES.sign_in),
-        ("sign_out", C::PAGES.sign_out),
-        ("error", C::PAGES.error),
-    ];
-    for (name, path) in pages {
-        let Some(path) = path else { continue };
-        if !path.starts_with('/')
-            || path.starts_with("//")
-            || path.contains('#')
-            || !redirects.is_allowed(path)
-        {
-            return Err(AuthError::Configuration(format!(
-                "the custom {name} page `{path}` must be a path on this site: start with `/` \
-                 (not `//`), with no fragment, backslash, space or encoded slash"
-            )));
-        }
-        let page_path = path.split('?').next().unwrap_or(path);
-        let under_base = page_path
-            .strip_prefix(C::BASE_PATH)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-        if under_base {
-            return Err(AuthError::Configuration(format!(
-                "the custom {name} page `{path}` must not be under the base path `{}`",
-                C::BASE_PATH
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A clock shared between the builder and the codec.

@@ -18,6 +18,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use auth_rules::{is_plain_url_byte, is_safe_path_and_rest};
+
 use crate::error::AuthError;
 
 /// The longest redirect URL considered; longer ones lead home.
@@ -38,7 +40,10 @@ impl Origin {
     /// Parses a configured URL such as `AUTH_URL` into its origin and its path (`""` when it
     /// has none). Query, fragment and user info are refused.
     pub fn parse_with_path(url: &str) -> Result<(Self, &str), AuthError> {
-        let invalid = |why: &str| AuthError::Configuration(format!("`{url}` {why}"));
+        let invalid = |reason| AuthError::InvalidUrl {
+            url: url.to_owned(),
+            reason,
+        };
         if !url.bytes().all(is_plain_url_byte) {
             return Err(invalid(
                 "must be an ASCII http(s) URL without spaces or backslashes",
@@ -56,9 +61,10 @@ impl Origin {
     pub fn parse(url: &str) -> Result<Self, AuthError> {
         let (origin, path) = Self::parse_with_path(url)?;
         if !path.is_empty() && path != "/" {
-            return Err(AuthError::Configuration(format!(
-                "`{url}` must be an origin, without a path"
-            )));
+            return Err(AuthError::InvalidUrl {
+                url: url.to_owned(),
+                reason: "must be an origin, without a path",
+            });
         }
         Ok(origin)
     }
@@ -168,38 +174,6 @@ impl RedirectPolicy {
         let rest = if rest.is_empty() { "/" } else { rest };
         Some(format!("{}{rest}", origin.as_str()))
     }
-}
-
-/// Printable ASCII other than space and backslash: anything else is read differently by
-/// browsers (tabs and newlines dropped, `\` taken as `/`, non-ASCII hosts mapped by IDNA).
-fn is_plain_url_byte(byte: u8) -> bool {
-    byte.is_ascii_graphic() && byte != b'\\'
-}
-
-/// `rest` is what follows an origin: empty, or a path, query or fragment. A path must not
-/// start with `//` (another host for a browser) nor hold an encoded slash, backslash, percent
-/// sign or control character.
-fn is_safe_path_and_rest(rest: &str) -> bool {
-    if rest.starts_with("//") {
-        return false;
-    }
-    if !(rest.starts_with('/') || rest.starts_with('?') || rest.starts_with('#')) {
-        return false;
-    }
-    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest.as_bytes()[..path_end];
-    let mut escapes = path.iter().enumerate().filter(|(_, byte)| **byte == b'%');
-    escapes.all(|(index, _)| {
-        let high = path.get(index + 1).map(u8::to_ascii_lowercase);
-        let low = path.get(index + 2).map(u8::to_ascii_lowercase);
-        match (high, low) {
-            // Control characters (%00-%1F, %7F), `/` (%2F), `%` (%25), `\` (%5C).
-            (Some(b'0' | b'1'), Some(_)) | (Some(b'7'), Some(b'f')) => false,
-            (Some(b'2'), Some(b'f' | b'5')) | (Some(b'5'), Some(b'c')) => false,
-            (Some(high), Some(low)) => high.is_ascii_hexdigit() && low.is_ascii_hexdigit(),
-            _ => false,
-        }
-    })
 }
 
 /// Splits `scheme://authority rest` into its origin and the rest (path, query, fragment).

@@ -7,6 +7,7 @@
 
 mod auth_schema;
 mod callbacks;
+mod check;
 mod events;
 mod form;
 mod pages;
@@ -16,6 +17,7 @@ mod user;
 
 pub use auth_schema::{AuthEvent, AuthSchema, JwtTrigger};
 pub use callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
+pub(crate) use check::check_schema;
 pub use events::{log_event_error, trace_event};
 pub use form::FormFields;
 pub use pages::Pages;

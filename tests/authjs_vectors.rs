@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use auth_runtime::cookies::{SessionCookie, decode_cookie_value, split_into_chunks};
-use auth_runtime::csrf::CsrfToken;
-use auth_runtime::keys::DerivedKey;
+use auth_runtime::CsrfToken;
+use auth_runtime::DerivedKey;
 use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secret, Secrets, TokenCodec};
+use auth_runtime::{SessionCookie, decode_cookie_value, split_into_chunks};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -5,8 +5,8 @@
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use auth_runtime::cookies::{CookieNames, SessionCookie, split_into_chunks};
 use auth_runtime::{Claims, KeySet, Secrets, TokenCodec};
+use auth_runtime::{CookieNames, SessionCookie, split_into_chunks};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 

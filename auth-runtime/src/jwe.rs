@@ -21,9 +21,9 @@ use crate::json;
 use crate::keys::{DerivedKey, KeySet};
 
 /// The AES-CBC initialisation vector length.
-pub const CBC_IV_LEN: usize = crate::cbc_hs512::IV_LEN;
+pub(crate) const CBC_IV_LEN: usize = crate::cbc_hs512::IV_LEN;
 /// The A256CBC-HS512 tag length: the first half of an HMAC-SHA-512.
-pub const CBC_TAG_LEN: usize = 32;
+pub(crate) const CBC_TAG_LEN: usize = 32;
 const GCM_IV_LEN: usize = 12;
 const GCM_TAG_LEN: usize = 16;
 /// Longest protected header accepted, in base64url characters. Ours is 136.
@@ -183,10 +183,16 @@ fn parse_header(encoded: &str) -> Result<ProtectedHeader, AuthError> {
     Ok(ProtectedHeader { enc, kid })
 }
 
-/// Encrypts `plaintext` under `key` with A256CBC-HS512 and the given IV, as a compact JWE.
-///
-/// The IV must be fresh random bytes for every token; [`encrypt`] supplies them.
+/// Encrypts `plaintext` under `key` with A256CBC-HS512 and the given IV, as a compact JWE:
+/// for known-answer tests only, behind the internal `_test-internals` feature. The IV must be
+/// fresh random bytes for every token; the codec's encryption supplies them.
+#[cfg(feature = "_test-internals")]
 pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
+    seal(plaintext, key, iv)
+}
+
+/// Encrypts `plaintext` under `key` with A256CBC-HS512 and `iv`, as a compact JWE.
+fn seal(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
     let cipher = key.cbc_hs512();
     // Encrypted in place: PKCS#7 always adds 1..=16 bytes. The buffer holds the plaintext
     // until it is encrypted, so it is zeroized when dropped.
@@ -213,9 +219,9 @@ pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]
 }
 
 /// Encrypts `plaintext` under `key` with A256CBC-HS512 and a random IV.
-pub fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
+pub(crate) fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
     let iv: [u8; CBC_IV_LEN] = rand::random();
-    encrypt_with_iv(plaintext, key, &iv)
+    seal(plaintext, key, &iv)
 }
 
 /// Decrypts a compact JWE with the key its header names, returning the plaintext.
@@ -224,7 +230,7 @@ pub fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
 /// `max_len`; anything but five base64url parts with an empty key part; headers other than
 /// `alg: dir` with a known `enc` and optional `kid`; a `kid` no configured secret has; IVs and
 /// tags of the wrong length; a tag that does not verify (compared in constant time).
-pub fn decrypt(
+pub(crate) fn decrypt(
     token: &str,
     keys: &KeySet,
     max_len: usize,

@@ -1,6 +1,5 @@
-//! Helpers shared by the integration tests: the Node peers they run against, a loopback
-//! server with a cookie-keeping client, and an
-//! independent JWE encryptor for forging tokens.
+//! Helpers shared by the integration tests: the Node peers they run against, and a loopback
+//! server with a cookie-keeping client.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of this module"
@@ -8,5 +7,4 @@
 
 pub(crate) mod demo;
 pub(crate) mod http;
-pub(crate) mod jose;
 pub(crate) mod node;

@@ -11,14 +11,12 @@
 //! shares no code with the library: their tags verify, so a refusal proves the header,
 //! structure, length or claims check under test, not merely the MAC. Time is a `FixedClock`;
 //! nothing sleeps or measures durations.
-#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
-
-mod support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::support::jose::{self, b64};
 use auth_runtime::CsrfToken;
 use auth_runtime::DerivedKey;
 use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secret, Secrets, TokenCodec};
@@ -33,7 +31,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE};
 use poem::http::header::{COOKIE, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
-use support::jose::{self, b64};
 
 /// S1, the newest secret: it encodes.
 const S1: &str = "tokens-s1-newest-7c3e9a1f5b8d2c6e0a4f9b3d";

@@ -1,6 +1,5 @@
 //! Property tests of the token core: any claims survive a round trip, and any single changed
 //! character of a token, or of any of its cookie chunks, is refused.
-#![allow(clippy::expect_used, reason = "tests fail loudly")]
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;

@@ -1,8 +1,7 @@
 //! Known-answer tests against vectors made by the real `@auth/core` 0.41.3.
 //!
-//! `tests/vectors/authjs.json` is a copy of the shared vector file (its `about` says how it was
+//! `auth-runtime/tests/vectors/authjs.json` is a copy of the shared vector file (its `about` says how it was
 //! made). Tokens carry real `iat`/`exp`, so they are checked with a clock stopped at `made_at`.
-#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::sync::Arc;
 

@@ -13,15 +13,17 @@ use std::sync::Arc;
 use poem::Request;
 
 use crate::client_addr::client_ip;
+use crate::clock::{Clock, SystemClock};
 use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
+use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
-use crate::redirect::{Origin, RedirectPolicy};
+use crate::redirect::RedirectPolicy;
 use crate::schema::{AuthSchema, check_schema};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
-use crate::token::{Clock, SystemClock, TokenCodec};
+use crate::token::TokenCodec;
 
 /// The environment variable holding the public URL of the site.
 pub const URL_VARIABLE: &str = "AUTH_URL";

@@ -42,7 +42,7 @@ use poem::{FromRequest, Request, RequestBody, Result};
 
 use crate::auth::Auth;
 use crate::expires::iso8601;
-use crate::middleware::LoadedSession;
+use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::auth::Auth;
-use crate::middleware::LoadedSession;
+use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 

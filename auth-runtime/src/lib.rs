@@ -11,16 +11,19 @@
 //! - `secret`: the secrets and their rotation list; `keys`: key derivation (HKDF-SHA-256, as
 //!   Auth.js), RFC 7638 key ids, the per-salt cache; `cbc_hs512`: the content cipher;
 //! - `jwe`: compact JWE `dir` + A256CBC-HS512 (A256GCM accepted on decode); `json`: the strict
-//!   JSON reader; `token`: claims with `iat`/`exp`/`jti`, checked against an injectable clock;
+//!   JSON reader; `token`: claims with `iat`/`exp`/`jti`, checked against an injectable
+//!   `clock`;
 //! - `cookies`: Auth.js cookie names, `Set-Cookie` rendering, `Cookie` parsing, session
 //!   chunks; `csrf`: the double-submit CSRF cookie;
 //! - `schema`: the [`AuthSchema`] contract `#[auth_config]` implements, and its start-up check;
 //! - `auth`: [`Auth`], the runtime configuration, built and checked at start-up;
-//! - `middleware`, `extract`, `guard`: the session in Poem ([`AuthMiddleware`], the [`Session`]
-//!   extractor, [`Guard`]);
+//! - `middleware`, `loaded_session`, `extract`, `guard`: the session in Poem
+//!   ([`AuthMiddleware`], the request's [`LoadedSession`], the [`Session`] extractor,
+//!   [`Guard`]);
 //! - `routes`: the Auth.js routes (`/session`, `/csrf`, `/providers`, `/signin`,
 //!   `/callback/…`, `/signout`, `/error`), added by [`Auth::mount`]; `pages`: the built-in HTML
-//!   pages; `redirect`: the callback-URL check; `rate_limit`: the sign-in rate limit.
+//!   pages; `origin`: web origins; `redirect`: the callback-URL check; `client_addr`: the
+//!   client's address; `rate_limit`: the sign-in rate limit.
 //!
 //! ```
 //! use std::time::Duration;
@@ -41,6 +44,7 @@ mod auth;
 mod base64url;
 mod cbc_hs512;
 mod client_addr;
+mod clock;
 mod cookies;
 mod csrf;
 mod error;
@@ -50,7 +54,9 @@ mod guard;
 mod json;
 mod jwe;
 mod keys;
+mod loaded_session;
 mod middleware;
+mod origin;
 mod pages;
 mod password;
 mod rate_limit;
@@ -68,6 +74,7 @@ pub mod __private;
 
 pub use auth::{Auth, AuthBuilder, DEFAULT_PUBLIC_URL, URL_VARIABLE};
 pub use auth_macros::auth_config;
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use cookies::{
     CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie,
     SessionCookieNames, SetCookie, clear_session_cookies, decode_cookie_value, parse_cookie_header,
@@ -79,11 +86,13 @@ pub use extract::Session;
 pub use guard::{Guard, GuardEndpoint};
 pub use jwe::{ContentEncryption, ProtectedHeader, read_protected_header};
 pub use keys::{DerivedKey, KeySet, Keyring};
-pub use middleware::{AuthMiddleware, AuthMiddlewareEndpoint, LoadedSession};
+pub use loaded_session::LoadedSession;
+pub use middleware::{AuthMiddleware, AuthMiddlewareEndpoint};
+pub use origin::Origin;
 pub use pages::ErrorCode;
 pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
 pub use rate_limit::{LimitFuture, MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
-pub use redirect::{MAX_REDIRECT_LEN, Origin, RedirectPolicy};
+pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
 pub use schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
@@ -92,8 +101,8 @@ pub use schema::{
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{
-    CLOCK_TOLERANCE, Claims, Clock, DEFAULT_MAX_AGE, FixedClock, MAX_TOKEN_LEN, Registered,
-    SystemClock, TokenCodec, check_registered_claims, parse_claims,
+    CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec,
+    check_registered_claims, parse_claims,
 };
 
 /// Encrypts with a caller-chosen IV, for known-answer tests: behind the internal

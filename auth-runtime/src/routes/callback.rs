@@ -21,7 +21,7 @@ use super::request;
 use super::respond;
 use super::throttle::SignInThrottle;
 use crate::auth::Auth;
-use crate::middleware::LoadedSession;
+use crate::loaded_session::LoadedSession;
 use crate::pages::ErrorCode;
 use crate::schema::{
     Account, AuthEvent, AuthSchema, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,

@@ -21,7 +21,7 @@ use super::respond;
 use crate::auth::Auth;
 use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies};
 use crate::expires::iso8601;
-use crate::middleware::LoadedSession;
+use crate::loaded_session::LoadedSession;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
 use crate::token::{Registered, parse_claims};
 

@@ -9,7 +9,7 @@ use super::request::{self, CALLBACK_URL_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::cookies::clear_session_cookies;
-use crate::middleware::LoadedSession;
+use crate::loaded_session::LoadedSession;
 use crate::pages::{self, SignOutPage};
 use crate::schema::{AuthEvent, AuthSchema};
 

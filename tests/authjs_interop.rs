@@ -8,8 +8,8 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth_runtime::cookies::{CookieNames, SessionCookie, split_into_chunks};
 use auth_runtime::{Claims, KeySet, Secrets, TokenCodec};
+use auth_runtime::{CookieNames, SessionCookie, split_into_chunks};
 use serde_json::{Value, json};
 use support::node::authjs;
 

@@ -7,8 +7,8 @@ mod support;
 
 use std::time::Duration;
 
-use auth_runtime::cookies::SessionCookie;
-use auth_runtime::jwe::read_protected_header;
+use auth_runtime::SessionCookie;
+use auth_runtime::read_protected_header;
 use auth_runtime::{Keyring, Secrets, TokenCodec};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

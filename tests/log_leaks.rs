@@ -8,9 +8,9 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use auth_runtime::CookieNames;
+use auth_runtime::DerivedKey;
 use auth_runtime::Secret;
-use auth_runtime::cookies::CookieNames;
-use auth_runtime::keys::DerivedKey;
 use serde_json::{Value, json};
 use support::demo::serve_demo;
 use support::http::{browser, csrf_token, set_cookies};
@@ -155,11 +155,11 @@ async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
 /// `AppAuthToken([redacted])`, is checked in `auth_config_flow`.)
 #[tokio::test]
 async fn debug_output_redacts_secrets_keys_tokens_csrf_values_and_passwords() {
-    use auth_runtime::cookies::{CookieLifetime, SetCookie};
-    use auth_runtime::csrf::CsrfToken;
-    use auth_runtime::password::{Password, PasswordHash};
-    use auth_runtime::schema::FormFields;
+    use auth_runtime::CsrfToken;
+    use auth_runtime::FormFields;
+    use auth_runtime::{CookieLifetime, SetCookie};
     use auth_runtime::{Keyring, Secrets, TokenCodec};
+    use auth_runtime::{Password, PasswordHash};
 
     let secret = Secret::new(SECRET).expect("strong");
     let secrets = Secrets::new([SECRET]).expect("strong");

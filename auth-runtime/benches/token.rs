@@ -24,11 +24,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aes::Aes256;
-use auth_runtime::cookies::{
+use auth_runtime::CsrfToken;
+use auth_runtime::{Claims, KeySet, Keyring, Secrets, TokenClaims, TokenCodec};
+use auth_runtime::{
     CookieNames, SessionCookie, SessionCookieNames, parse_cookie_header, session_set_cookies,
 };
-use auth_runtime::csrf::CsrfToken;
-use auth_runtime::{Claims, KeySet, Keyring, Secrets, TokenClaims, TokenCodec};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit as _};
 use criterion::{BatchSize, Criterion};
@@ -333,7 +333,7 @@ impl Fixture {
             .is_some_and(|token| token.matches_submitted(black_box(&self.csrf_submitted)))
     }
 
-    fn chunk_split(&self) -> Vec<auth_runtime::cookies::SetCookie> {
+    fn chunk_split(&self) -> Vec<auth_runtime::SetCookie> {
         session_set_cookies(
             SALT,
             black_box(&self.large),

@@ -10,18 +10,20 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use poem::{Request, Route};
+use poem::Request;
 
+use crate::client_addr::client_ip;
+use crate::clock::{Clock, SystemClock};
 use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
-use crate::middleware::AuthMiddleware;
+use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
-use crate::redirect::{Origin, RedirectPolicy};
-use crate::schema::AuthSchema;
+use crate::redirect::RedirectPolicy;
+use crate::schema::{AuthSchema, check_schema};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
-use crate::token::{Clock, SystemClock, TokenCodec};
+use crate::token::TokenCodec;
 
 /// The environment variable holding the public URL of the site.
 pub const URL_VARIABLE: &str = "AUTH_URL";
@@ -120,9 +122,9 @@ impl<C: AuthSchema> Auth<C> {
         match std::env::var(URL_VARIABLE) {
             Ok(url) => builder.public_url(&url).build(),
             Err(std::env::VarError::NotPresent) => builder.build(),
-            Err(std::env::VarError::NotUnicode(_)) => Err(AuthError::Configuration(format!(
-                "{URL_VARIABLE} is not valid UTF-8"
-            ))),
+            Err(std::env::VarError::NotUnicode(_)) => Err(AuthError::NotUnicode {
+                variable: URL_VARIABLE,
+            }),
         }
     }
 
@@ -185,7 +187,7 @@ impl<C: AuthSchema> Auth<C> {
     /// hop that is not a trusted proxy. Forwarding headers from any other peer are ignored.
     /// `None` when the peer is not an IP socket.
     pub fn client_ip(&self, req: &Request) -> Option<IpAddr> {
-        crate::routes::client_ip(req, &self.inner.trusted_proxies)
+        client_ip(req, &self.inner.trusted_proxies)
     }
 
     /// The tokens recent updates issued, so that a session read that started before an update
@@ -193,39 +195,6 @@ impl<C: AuthSchema> Auth<C> {
     pub(crate) fn updated_tokens(&self) -> &UpdatedTokens<C::Token> {
         &self.inner.updated_tokens
     }
-
-    /// The middleware that reads the session cookie once per request. Apply it to the whole
-    /// app (outermost), so extractors and guards see the session.
-    pub fn middleware(&self) -> AuthMiddleware<C> {
-        AuthMiddleware::new(self.clone())
-    }
-
-    /// `route` with the auth routes (`/session`, `/csrf`, `/signin`, `/callback/…`, …) added
-    /// at their full paths under [`AuthSchema::BASE_PATH`]:
-    /// `auth.mount(Route::new()).at("/api/me", get(me))`.
-    ///
-    /// The same routes, answering the same way, as [`routes`](Self::routes) nested at
-    /// `BASE_PATH`, but cheaper per request: poem's `nest` rewrites each request's URI and
-    /// matches its path a second time, which costs about as much as a `/session` answer's
-    /// JSON.
-    pub fn mount(&self, route: Route) -> Route {
-        crate::routes::mount(self, route)
-    }
-
-    /// The auth routes, to be nested under [`AuthSchema::BASE_PATH`]; for wrapping them in a
-    /// middleware of their own. Otherwise prefer [`mount`](Self::mount).
-    pub fn routes(&self) -> Route {
-        crate::routes::routes(self)
-    }
-}
-
-/// Whether `host` (lower-case, IPv6 in brackets) is this machine: `localhost`, 127.0.0.0/8
-/// or `[::1]`.
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Builds an [`Auth`]; every setting is checked in [`AuthBuilder::build`].
@@ -338,19 +307,17 @@ impl<C: AuthSchema> AuthBuilder<C> {
             }
         };
         let (origin, path) = Origin::parse_with_path(public_url)?;
-        if !origin.is_https() && !is_loopback(origin.host()) && !self.allow_insecure_http {
-            return Err(AuthError::Configuration(format!(
-                "the public URL `{public_url}` is plain http on a host other than loopback: \
-                 session cookies would travel unencrypted; use https (or allow_insecure_http() \
-                 on a closed test network)"
-            )));
+        if !origin.is_https() && !origin.is_loopback() && !self.allow_insecure_http {
+            return Err(AuthError::InsecurePublicUrl {
+                url: public_url.to_owned(),
+            });
         }
         let path = path.strip_suffix('/').unwrap_or(path);
         if !path.is_empty() && path != C::BASE_PATH {
-            return Err(AuthError::Configuration(format!(
-                "the public URL `{public_url}` may have no path other than the base path `{}`",
-                C::BASE_PATH
-            )));
+            return Err(AuthError::PublicUrlPath {
+                url: public_url.to_owned(),
+                base_path: C::BASE_PATH.to_owned(),
+            });
         }
         let allowed = self
             .redirect_origins
@@ -359,7 +326,6 @@ impl<C: AuthSchema> AuthBuilder<C> {
             .collect::<Result<Vec<_>, _>>()?;
 
         let redirects = RedirectPolicy::new(origin, allowed);
-        check_pages::<C>(&redirects)?;
         let limiter = self.limiter.or_else(|| {
             C::SIGN_IN_RATE_LIMIT
                 .map(|limit| Arc::new(MemoryLimiter::new(limit)) as Arc<dyn SignInLimiter>)
@@ -382,83 +348,6 @@ impl<C: AuthSchema> AuthBuilder<C> {
             }),
         })
     }
-}
-
-/// Checks what the schema declares: a base path the router can nest, a non-zero lifetime,
-/// provider ids that are unique and safe in a URL path.
-fn check_schema<C: AuthSchema>() -> Result<(), AuthError> {
-    let base = C::BASE_PATH;
-    let path_ok = base.len() > 1
-        && base.starts_with('/')
-        && !base.ends_with('/')
-        && !base.contains("//")
-        && base
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || b"/-_.".contains(&byte));
-    if !path_ok {
-        return Err(AuthError::Configuration(format!(
-            "the base path `{base}` must start with `/`, not end with `/`, and hold only \
-             letters, digits, `-`, `_`, `.` and `/`"
-        )));
-    }
-    if C::MAX_AGE.as_secs() == 0 {
-        return Err(AuthError::Configuration(
-            "the session max age must be at least one second".into(),
-        ));
-    }
-    for (index, provider) in C::PROVIDERS.iter().enumerate() {
-        let id = provider.id;
-        let id_ok = !id.is_empty()
-            && id
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-        if !id_ok {
-            return Err(AuthError::Configuration(format!(
-                "the provider id `{id}` must be letters, digits, `-` and `_`"
-            )));
-        }
-        if C::PROVIDERS[..index].iter().any(|other| other.id == id) {
-            return Err(AuthError::Configuration(format!(
-                "two providers have the id `{id}`"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Checks the custom pages: each must be a path on this site (`/login`, not `//host/…`, no
-/// fragment, nothing the redirect check would refuse) outside the base path, where it would
-/// redirect to itself or to a route that is no page.
-fn check_pages<C: AuthSchema>(redirects: &RedirectPolicy) -> Result<(), AuthError> {
-    let pages = [
-        ("sign_in", C::PAGES.sign_in),
-        ("sign_out", C::PAGES.sign_out),
-        ("error", C::PAGES.error),
-    ];
-    for (name, path) in pages {
-        let Some(path) = path else { continue };
-        if !path.starts_with('/')
-            || path.starts_with("//")
-            || path.contains('#')
-            || !redirects.is_allowed(path)
-        {
-            return Err(AuthError::Configuration(format!(
-                "the custom {name} page `{path}` must be a path on this site: start with `/` \
-                 (not `//`), with no fragment, backslash, space or encoded slash"
-            )));
-        }
-        let page_path = path.split('?').next().unwrap_or(path);
-        let under_base = page_path
-            .strip_prefix(C::BASE_PATH)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-        if under_base {
-            return Err(AuthError::Configuration(format!(
-                "the custom {name} page `{path}` must not be under the base path `{}`",
-                C::BASE_PATH
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A clock shared between the builder and the codec.

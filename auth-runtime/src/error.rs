@@ -4,6 +4,9 @@
 //! never carry a secret, a key or the token itself. HTTP responses must not expose which step
 //! failed: the route layer turns every token error into "signed out".
 
+use std::time::Duration;
+
+use auth_rules::Refusal;
 use thiserror::Error;
 
 /// Everything that can go wrong in the runtime.
@@ -25,9 +28,105 @@ pub enum AuthError {
         /// What is wrong with it; never the secret itself.
         reason: &'static str,
     },
-    /// Some other setting is invalid.
-    #[error("invalid configuration: {0}")]
-    Configuration(String),
+    /// A secret read from the environment is too weak to use.
+    #[error("invalid configuration: {variable} is unusable: {reason}")]
+    UnusableSecretVariable {
+        /// The environment variable holding it.
+        variable: &'static str,
+        /// What is wrong with it; never the secret itself.
+        reason: &'static str,
+    },
+    /// An environment variable is set but not valid UTF-8.
+    #[error("invalid configuration: {variable} is not valid UTF-8")]
+    NotUnicode {
+        /// The environment variable.
+        variable: &'static str,
+    },
+    /// A configured URL (the public URL, a redirect origin) is not one the runtime accepts.
+    #[error("invalid configuration: `{url}` {reason}")]
+    InvalidUrl {
+        /// The URL as configured.
+        url: String,
+        /// What is wrong with it, as a clause (`must not have a query or fragment`).
+        reason: &'static str,
+    },
+    /// The public URL is plain http on a host other than loopback.
+    #[error(
+        "invalid configuration: the public URL `{url}` is plain http on a host other than \
+         loopback: session cookies would travel unencrypted; use https (or \
+         allow_insecure_http() on a closed test network)"
+    )]
+    InsecurePublicUrl {
+        /// The public URL.
+        url: String,
+    },
+    /// The public URL has a path other than `/` or the base path.
+    #[error(
+        "invalid configuration: the public URL `{url}` may have no path other than the base \
+         path `{base_path}`"
+    )]
+    PublicUrlPath {
+        /// The public URL.
+        url: String,
+        /// The schema's base path.
+        base_path: String,
+    },
+    /// The schema's base path breaks the base-path rule.
+    #[error("invalid configuration: the base path `{path}`: {reason}")]
+    InvalidBasePath {
+        /// The base path.
+        path: String,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// A provider id breaks the provider-id rule.
+    #[error("invalid configuration: the provider id `{id}`: {reason}")]
+    InvalidProviderId {
+        /// The provider id.
+        id: String,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// Two providers have the same id.
+    #[error("invalid configuration: two providers have the id `{id}`")]
+    DuplicateProviderId {
+        /// The id given twice.
+        id: String,
+    },
+    /// A custom page is not a path on this site outside the base path.
+    #[error("invalid configuration: the custom {page} page `{path}`: {reason}")]
+    InvalidPage {
+        /// Which page: `sign_in`, `sign_out` or `error`.
+        page: &'static str,
+        /// The page's path as configured.
+        path: String,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// The session's `max_age` or `update_age` is out of range.
+    #[error("invalid configuration: the session {setting} of {}s: {reason}", .value.as_secs())]
+    InvalidSessionAge {
+        /// Which setting: `max_age` or `update_age`.
+        setting: &'static str,
+        /// The configured value.
+        value: Duration,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// A rate limit does not parse or allows nothing.
+    #[error("invalid configuration: the rate limit `{limit}`: {reason}")]
+    InvalidRateLimit {
+        /// The rate limit as written (`"5 per 15m"`), or as configured.
+        limit: String,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// A stored password hash is not a PHC string argon2 reads.
+    #[error("invalid configuration: invalid password hash: {0}")]
+    InvalidPasswordHash(String),
+    /// Hashing a password failed or was cancelled.
+    #[error("password hashing failed: {0}")]
+    PasswordHashing(String),
 
     // --- token decoding: the request is treated as signed out ---
     /// The token is not a five-part compact JWE of base64url parts, or is too long.

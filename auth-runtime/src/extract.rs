@@ -40,7 +40,9 @@ use std::sync::Arc;
 
 use poem::{FromRequest, Request, RequestBody, Result};
 
-use crate::middleware::{LoadedSession, iso8601};
+use crate::auth::Auth;
+use crate::expires::iso8601;
+use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 
@@ -98,7 +100,8 @@ impl<C: AuthSchema> fmt::Debug for Session<C> {
 
 impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
-        let (loaded, auth) = LoadedSession::<C>::of_request(req)?;
+        let auth = Auth::<C>::of_request(req)?;
+        let loaded = LoadedSession::of_request(req, auth);
         let (Some(token), Some(expires_at)) = (loaded.shared_token(), loaded.expires_at()) else {
             return Err(AuthRejection::Unauthorized.into());
         };

@@ -27,7 +27,8 @@ use std::sync::Arc;
 
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
-use crate::middleware::LoadedSession;
+use crate::auth::Auth;
+use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
 use crate::schema::AuthSchema;
 
@@ -59,7 +60,8 @@ impl<C: AuthSchema> Guard<C> {
 
     /// Whether `req` may pass.
     fn admit(&self, req: &Request) -> Result<(), AuthRejection> {
-        let (loaded, _) = LoadedSession::<C>::of_request(req)?;
+        let auth = Auth::<C>::of_request(req)?;
+        let loaded = LoadedSession::of_request(req, auth);
         let Some(token) = loaded.token() else {
             return Err(AuthRejection::Unauthorized);
         };

@@ -7,25 +7,23 @@
 //! `crit`, no other member. The header is checked before any key is looked up, so a hostile
 //! header costs nothing.
 
-use aes::{Aes256Dec, Aes256Enc};
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64_simd::{AsOut as _, URL_SAFE_NO_PAD};
-use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, InnerIvInit as _};
-use hmac::{Hmac, Mac as _};
+use hmac::Mac as _;
 use serde_json::Value;
-use sha2::Sha512;
 use zeroize::Zeroizing;
 
+use crate::base64url::is_base64url_or_dot;
+use crate::cbc_hs512::CbcHs512Cipher;
 use crate::error::AuthError;
 use crate::json;
 use crate::keys::{DerivedKey, KeySet};
 
 /// The AES-CBC initialisation vector length.
-pub const CBC_IV_LEN: usize = 16;
+pub(crate) const CBC_IV_LEN: usize = crate::cbc_hs512::IV_LEN;
 /// The A256CBC-HS512 tag length: the first half of an HMAC-SHA-512.
-pub const CBC_TAG_LEN: usize = 32;
+pub(crate) const CBC_TAG_LEN: usize = 32;
 const GCM_IV_LEN: usize = 12;
 const GCM_TAG_LEN: usize = 16;
 /// Longest protected header accepted, in base64url characters. Ours is 136.
@@ -33,58 +31,6 @@ const MAX_HEADER_LEN: usize = 512;
 /// Base64url (unpadded) lengths of the A256CBC-HS512 IV and tag.
 const CBC_IV_B64_LEN: usize = 22;
 const CBC_TAG_B64_LEN: usize = 43;
-
-/// An A256CBC-HS512 key set up once for every token it opens or seals: the HMAC-SHA-512 with
-/// its key pads already absorbed (two SHA-512 blocks saved per token), the same again with the
-/// key's own protected header absorbed too (the AAD of every token the key writes, and of
-/// Auth.js's: one more block saved), and both AES-256 key schedules. Each use clones a state;
-/// every copy zeroizes itself when dropped.
-pub(crate) struct CbcHs512Cipher {
-    mac: Hmac<Sha512>,
-    /// The key's own protected header, base64url, as it stands first in its tokens.
-    own_header: Box<[u8]>,
-    /// `mac` after `own_header`.
-    mac_after_own_header: Hmac<Sha512>,
-    enc: Aes256Enc,
-    dec: Aes256Dec,
-}
-
-impl CbcHs512Cipher {
-    /// Keys the cipher: MAC key = bytes 0..32, AES key = bytes 32..64 (RFC 7518 §5.2.2.1).
-    #[allow(
-        clippy::expect_used,
-        reason = "HMAC takes any key length and the AES half is always 32 bytes"
-    )]
-    pub(crate) fn new(key: &[u8; 64], own_header: &str) -> Self {
-        let (mac_key, enc_key) = key.split_at(32);
-        let mac = Hmac::<Sha512>::new_from_slice(mac_key).expect("HMAC takes any key length");
-        let mut mac_after_own_header = mac.clone();
-        mac_after_own_header.update(own_header.as_bytes());
-        Self {
-            mac,
-            own_header: own_header.as_bytes().into(),
-            mac_after_own_header,
-            enc: Aes256Enc::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
-            dec: Aes256Dec::new_from_slice(enc_key).expect("a 32-byte AES-256 key"),
-        }
-    }
-
-    /// HMAC-SHA-512 over `AAD || IV || ciphertext || AL` (RFC 7518 §5.2.2.1), not finalised.
-    fn mac(&self, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Hmac<Sha512> {
-        let mut mac = if aad == &*self.own_header {
-            self.mac_after_own_header.clone()
-        } else {
-            let mut mac = self.mac.clone();
-            mac.update(aad);
-            mac
-        };
-        mac.update(iv);
-        mac.update(ciphertext);
-        let aad_bits = (aad.len() as u64).wrapping_mul(8);
-        mac.update(&aad_bits.to_be_bytes());
-        mac
-    }
-}
 
 /// The content encryption named by a token's `enc` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,21 +103,6 @@ fn split_compact(token: &str, max_len: usize) -> Result<CompactParts<'_>, AuthEr
         iv,
         ciphertext,
         tag,
-    })
-}
-
-/// Whether every byte is base64url (`A-Z a-z 0-9 - _`) or `.`. Written without
-/// short-circuits so that the compiler vectorises it: every token is checked before anything
-/// else, and this scan was a tenth of a decode.
-pub(crate) fn is_base64url_or_dot(bytes: &[u8]) -> bool {
-    bytes.chunks(64).all(|chunk| {
-        chunk.iter().fold(true, |valid, &byte| {
-            let lower = byte | 0x20;
-            let letter = lower.wrapping_sub(b'a') < 26;
-            let digit = byte.wrapping_sub(b'0') < 10;
-            let other = (byte == b'-') | (byte == b'_') | (byte == b'.');
-            valid & (letter | digit | other)
-        })
     })
 }
 
@@ -252,22 +183,22 @@ fn parse_header(encoded: &str) -> Result<ProtectedHeader, AuthError> {
     Ok(ProtectedHeader { enc, kid })
 }
 
-/// Encrypts `plaintext` under `key` with A256CBC-HS512 and the given IV, as a compact JWE.
-///
-/// The IV must be fresh random bytes for every token; [`encrypt`] supplies them.
-#[allow(
-    clippy::expect_used,
-    reason = "the buffer is sized for the padded plaintext, so padding cannot fail"
-)]
+/// Encrypts `plaintext` under `key` with A256CBC-HS512 and the given IV, as a compact JWE:
+/// for known-answer tests only, behind the internal `_test-internals` feature. The IV must be
+/// fresh random bytes for every token; the codec's encryption supplies them.
+#[cfg(feature = "_test-internals")]
 pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
+    seal(plaintext, key, iv)
+}
+
+/// Encrypts `plaintext` under `key` with A256CBC-HS512 and `iv`, as a compact JWE.
+fn seal(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
     let cipher = key.cbc_hs512();
     // Encrypted in place: PKCS#7 always adds 1..=16 bytes. The buffer holds the plaintext
     // until it is encrypted, so it is zeroized when dropped.
     let mut buffer = Zeroizing::new(vec![0u8; (plaintext.len() / 16 + 1) * 16]);
     buffer[..plaintext.len()].copy_from_slice(plaintext);
-    let ciphertext = cbc::Encryptor::inner_iv_init(cipher.enc.clone(), &(*iv).into())
-        .encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len())
-        .expect("the buffer holds the padded plaintext");
+    let ciphertext = cipher.encrypt_in_place(iv, &mut buffer, plaintext.len());
     let header = key.encoded_header();
     let tag = cipher
         .mac(header.as_bytes(), iv, ciphertext)
@@ -288,9 +219,9 @@ pub fn encrypt_with_iv(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]
 }
 
 /// Encrypts `plaintext` under `key` with A256CBC-HS512 and a random IV.
-pub fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
+pub(crate) fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
     let iv: [u8; CBC_IV_LEN] = rand::random();
-    encrypt_with_iv(plaintext, key, &iv)
+    seal(plaintext, key, &iv)
 }
 
 /// Decrypts a compact JWE with the key its header names, returning the plaintext.
@@ -299,7 +230,7 @@ pub fn encrypt(plaintext: &[u8], key: &DerivedKey) -> String {
 /// `max_len`; anything but five base64url parts with an empty key part; headers other than
 /// `alg: dir` with a known `enc` and optional `kid`; a `kid` no configured secret has; IVs and
 /// tags of the wrong length; a tag that does not verify (compared in constant time).
-pub fn decrypt(
+pub(crate) fn decrypt(
     token: &str,
     keys: &KeySet,
     max_len: usize,
@@ -462,9 +393,9 @@ fn decrypt_cbc_hs512(
         .mac(aad, &iv, &buffer)
         .verify_truncated_left(&tag)
         .map_err(|_| AuthError::TagMismatch)?;
-    let len = cbc::Decryptor::inner_iv_init(cipher.dec.clone(), &iv.into())
-        .decrypt_padded::<Pkcs7>(&mut buffer)
-        .map_err(|_| AuthError::DecryptionFailed)?
+    let len = cipher
+        .decrypt_in_place(&iv, &mut buffer)
+        .ok_or(AuthError::DecryptionFailed)?
         .len();
     buffer.truncate(len);
     Ok(buffer)
@@ -502,20 +433,6 @@ mod tests {
     use crate::secret::Secrets;
 
     #[test]
-    fn the_character_scan_accepts_exactly_base64url_and_dots() {
-        for byte in 0..=u8::MAX {
-            let expected = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.');
-            // Alone, and at every position of a chunk and across a chunk boundary.
-            for position in [0, 1, 63, 64, 100] {
-                let mut bytes = vec![b'A'; 130];
-                bytes[position] = byte;
-                assert_eq!(is_base64url_or_dot(&bytes), expected, "byte {byte:#04x}");
-            }
-        }
-        assert!(is_base64url_or_dot(b""));
-    }
-
-    #[test]
     fn fast_and_parsed_header_paths_open_the_same_tokens() {
         let secrets = Secrets::new(["jwe-unit-secret-0123456789abcdef0123"]).unwrap();
         let keys = KeySet::derive(&secrets, "authjs.session-token");
@@ -542,28 +459,6 @@ mod tests {
         // A token whose tag was made over the other header does not open.
         let swapped = format!("{reordered}.{rest}");
         assert_eq!(decrypt(&swapped, &keys, 4096), Err(AuthError::TagMismatch));
-    }
-
-    /// The state kept past the key's own header gives the MAC a fresh state gives.
-    #[test]
-    fn the_mac_past_the_own_header_is_the_mac() {
-        let secrets = Secrets::new(["a-long-enough-secret-for-these-tests-0123"]).unwrap();
-        let keys = KeySet::derive(&secrets, "authjs.session-token");
-        let key = keys.encoding_key();
-        let cipher = key.cbc_hs512();
-        let header = key.encoded_header().as_bytes();
-        let (iv, ciphertext) = ([7u8; 16], [9u8; 48]);
-        let kept = cipher.mac(header, &iv, &ciphertext).finalize().into_bytes();
-        let mut fresh = cipher.mac.clone();
-        for part in [
-            header,
-            &iv[..],
-            &ciphertext[..],
-            &(header.len() as u64 * 8).to_be_bytes(),
-        ] {
-            fresh.update(part);
-        }
-        assert_eq!(kept, fresh.finalize().into_bytes());
     }
 
     /// The fixed-layout path answers every token exactly as the general one does: a changed,
@@ -622,9 +517,7 @@ mod tests {
         let cipher = key.cbc_hs512();
         let mut buffer = vec![0u8; (plaintext.len() / 16 + 1) * 16];
         buffer[..plaintext.len()].copy_from_slice(plaintext);
-        let ciphertext = cbc::Encryptor::inner_iv_init(cipher.enc.clone(), &(*iv).into())
-            .encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len())
-            .unwrap();
+        let ciphertext = cipher.encrypt_in_place(iv, &mut buffer, plaintext.len());
         let tag = cipher
             .mac(header.as_bytes(), iv, ciphertext)
             .finalize()

@@ -13,20 +13,23 @@ use hkdf::Hkdf;
 use sha2::{Digest as _, Sha256, Sha512};
 use zeroize::Zeroizing;
 
-use crate::jwe::CbcHs512Cipher;
+use crate::cbc_hs512::CbcHs512Cipher;
 use crate::secret::{Secret, Secrets};
 
 /// Length of an A256CBC-HS512 key: 32 bytes of MAC key, then 32 bytes of AES key.
-pub const CBC_HS512_KEY_LEN: usize = 64;
+pub(crate) const CBC_HS512_KEY_LEN: usize = 64;
 /// Length of an A256GCM key, the first 32 bytes of the same HKDF output.
-pub const GCM_KEY_LEN: usize = 32;
+pub(crate) const GCM_KEY_LEN: usize = 32;
 
 /// Derives the 64-byte content-encryption key Auth.js uses for `salt` (a cookie name).
 ///
 /// HKDF-SHA-256, input key material the secret's UTF-8 bytes (not base64-decoded), salt the
 /// cookie name, info `Auth.js Generated Encryption Key (<salt>)`. The A256GCM key is the 32-byte
 /// prefix of this output, since HKDF output is a prefix-stable stream.
-pub fn derive_encryption_key(secret: &Secret, salt: &str) -> Zeroizing<[u8; CBC_HS512_KEY_LEN]> {
+pub(crate) fn derive_encryption_key(
+    secret: &Secret,
+    salt: &str,
+) -> Zeroizing<[u8; CBC_HS512_KEY_LEN]> {
     let hkdf = Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret.expose().as_bytes());
     let info = format!("Auth.js Generated Encryption Key ({salt})");
     let mut key = Zeroizing::new([0u8; CBC_HS512_KEY_LEN]);
@@ -41,7 +44,7 @@ pub fn derive_encryption_key(secret: &Secret, salt: &str) -> Zeroizing<[u8; CBC_
 
 /// The RFC 7638 thumbprint of the symmetric JWK `{"k":…,"kty":"oct"}`, base64url, as Auth.js
 /// puts it in the `kid` header: SHA-512 for a 64-byte key, SHA-256 for a 32-byte key.
-pub fn key_id(key: &[u8]) -> String {
+pub(crate) fn key_id(key: &[u8]) -> String {
     // The canonical JWK has its members in lexicographic order and no white space.
     let jwk = format!(
         r#"{{"k":"{}","kty":"oct"}}"#,
@@ -109,7 +112,9 @@ impl DerivedKey {
         &self.encoded_header
     }
 
-    /// The key bytes, hex-encoded, for known-answer tests only.
+    /// The key bytes, hex-encoded, for known-answer tests only: behind the internal
+    /// `_test-internals` feature, never in an application's build.
+    #[cfg(any(test, feature = "_test-internals"))]
     #[doc(hidden)]
     pub fn __key_hex_for_tests(&self) -> String {
         self.key.iter().map(|byte| format!("{byte:02x}")).collect()

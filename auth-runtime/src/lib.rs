@@ -5,22 +5,29 @@
 //! (`@auth/core`): a token written here opens in a Next.js front end under the same secret, and
 //! the other way round.
 //!
-//! - [`secret`]: the secrets and their rotation list;
-//! - [`keys`]: key derivation (HKDF-SHA-256, as Auth.js), RFC 7638 key ids, the per-salt cache;
-//! - [`jwe`]: compact JWE `dir` + A256CBC-HS512 (A256GCM accepted on decode);
-//! - [`token`]: claims with `iat`/`exp`/`jti`, checked against an injectable clock;
-//! - [`cookies`]: Auth.js cookie names, `Set-Cookie` rendering, session chunking;
-//! - [`csrf`]: the double-submit CSRF cookie;
-//! - [`auth`]: [`Auth`], the runtime configuration, built and checked at start-up;
-//! - [`middleware`], [`extract`], [`guard`]: the session in Poem (middleware, the [`Session`]
-//!   extractor, [`Guard`]);
-//! - [`routes`](mod@routes): the Auth.js routes (`/session`, `/csrf`, `/providers`,
-//!   `/signin`, `/callback/…`, `/signout`, `/error`); [`pages`]: the built-in HTML pages;
-//!   [`redirect`]: the callback-URL check; [`rate_limit`]: the sign-in rate limit.
+//! The modules are private; everything a user needs is re-exported here, and a config module
+//! needs only the [`prelude`]. Inside, one concept per file:
+//!
+//! - `secret`: the secrets and their rotation list; `keys`: key derivation (HKDF-SHA-256, as
+//!   Auth.js), RFC 7638 key ids, the per-salt cache; `cbc_hs512`: the content cipher;
+//! - `jwe`: compact JWE `dir` + A256CBC-HS512 (A256GCM accepted on decode); `json`: the strict
+//!   JSON reader; `token`: claims with `iat`/`exp`/`jti`, checked against an injectable
+//!   `clock`;
+//! - `cookies`: Auth.js cookie names, `Set-Cookie` rendering, `Cookie` parsing, session
+//!   chunks; `csrf`: the double-submit CSRF cookie;
+//! - `schema`: the [`AuthSchema`] contract `#[auth_config]` implements, and its start-up check;
+//! - `auth`: [`Auth`], the runtime configuration, built and checked at start-up;
+//! - `middleware`, `loaded_session`, `extract`, `guard`: the session in Poem
+//!   ([`AuthMiddleware`], the request's [`LoadedSession`], the [`Session`] extractor,
+//!   [`Guard`]);
+//! - `routes`: the Auth.js routes (`/session`, `/csrf`, `/providers`, `/signin`,
+//!   `/callback/…`, `/signout`, `/error`), added by [`Auth::mount`]; `pages`: the built-in HTML
+//!   pages; `origin`: web origins; `redirect`: the callback-URL check; `client_addr`: the
+//!   client's address; `rate_limit`: the sign-in rate limit.
 //!
 //! ```
 //! use std::time::Duration;
-//! use auth_runtime::{Keyring, Secrets, TokenCodec, cookies::CookieNames};
+//! use auth_runtime::{CookieNames, Keyring, Secrets, TokenCodec};
 //!
 //! let secrets = Secrets::new(["a-long-random-secret-of-at-least-32-bytes"])?;
 //! let keyring = Keyring::new(secrets);
@@ -33,59 +40,82 @@
 //! # Ok::<(), auth_runtime::AuthError>(())
 //! ```
 
-pub mod auth;
-pub mod cookies;
-pub mod csrf;
-pub mod error;
-pub mod extract;
-pub mod guard;
+mod auth;
+mod base64url;
+mod cbc_hs512;
+mod client_addr;
+mod clock;
+mod cookies;
+mod csrf;
+mod error;
+mod expires;
+mod extract;
+mod guard;
 mod json;
-pub mod jwe;
-pub mod keys;
-pub mod middleware;
-pub mod pages;
-pub mod password;
-pub mod rate_limit;
-pub mod redirect;
-pub mod rejection;
-pub mod routes;
-pub mod schema;
-pub mod secret;
-pub mod superseded;
-pub mod token;
+mod jwe;
+mod keys;
+mod loaded_session;
+mod middleware;
+mod origin;
+mod pages;
+mod password;
+mod rate_limit;
+mod redirect;
+mod rejection;
+mod routes;
+mod schema;
+mod secret;
+mod superseded;
+mod token;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use auth::{Auth, AuthBuilder};
+pub use auth::{Auth, AuthBuilder, DEFAULT_PUBLIC_URL, URL_VARIABLE};
 pub use auth_macros::auth_config;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use cookies::{
+    CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie,
+    SessionCookieNames, SetCookie, clear_session_cookies, decode_cookie_value, parse_cookie_header,
+    request_cookies, session_set_cookies, split_into_chunks,
+};
+pub use csrf::{CSRF_TOKEN_LEN, CsrfToken};
 pub use error::AuthError;
 pub use extract::Session;
-pub use guard::Guard;
-pub use keys::{KeySet, Keyring};
-pub use middleware::{AuthMiddleware, LoadedSession};
+pub use guard::{Guard, GuardEndpoint};
+pub use jwe::{ContentEncryption, ProtectedHeader, read_protected_header};
+pub use keys::{DerivedKey, KeySet, Keyring};
+pub use loaded_session::LoadedSession;
+pub use middleware::{AuthMiddleware, AuthMiddlewareEndpoint};
+pub use origin::Origin;
 pub use pages::ErrorCode;
-pub use password::Password;
-pub use redirect::{Origin, RedirectPolicy};
+pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
+pub use rate_limit::{LimitFuture, MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
+pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
-pub use routes::routes;
 pub use schema::{
-    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, Credentials, JwtTrigger, Pages,
-    ProviderKind, SignIn, TokenAction, TokenClaims,
+    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
+    CredentialsProviderType, FormFields, JwtTrigger, Pages, ProviderInfo, ProviderKind, SignIn,
+    TokenAction, TokenClaims, UpdateError,
 };
-pub use secret::{Secret, Secrets};
-pub use token::{Claims, Clock, FixedClock, Registered, SystemClock, TokenCodec};
+pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
+pub use token::{
+    CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec,
+    check_registered_claims, parse_claims,
+};
+
+/// Encrypts with a caller-chosen IV, for known-answer tests: behind the internal
+/// `_test-internals` feature, which only this workspace's tests enable. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub use jwe::encrypt_with_iv;
 
 /// What a config module needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
-    pub use crate::auth::Auth;
     pub use crate::auth_config;
-    pub use crate::extract::Session;
-    pub use crate::guard::Guard;
-    pub use crate::password::Password;
-    pub use crate::schema::{
-        Account, AuthEvent, AuthUser, CallbackError, Credentials, JwtTrigger, ProviderKind, SignIn,
-        TokenAction,
+    pub use crate::{
+        Account, Auth, AuthError, AuthEvent, AuthUser, CallbackError, Credentials, Guard,
+        JwtTrigger, Password, ProviderKind, Secrets, Session, SignIn, TokenAction,
     };
 }

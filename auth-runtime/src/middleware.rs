@@ -1,185 +1,23 @@
 //! The session middleware: reads the session cookie once per request and leaves the result in
 //! the request's extensions for extractors, guards and the auth routes.
-//!
-//! A cookie that does not decode (tampered, expired, made with another secret, claims that do
-//! not fit the token type, chunks that do not form one token) means signed out; it is never an
-//! error response. The session keys were derived when [`Auth`] was built, so a request costs
-//! one cookie parse and, when a cookie is present and something asks for the session, one
-//! decryption: the token is decrypted on first use, so a route that never looks at the session
-//! (a health check, static files) does not pay for it even when the browser sends the cookie.
+//! The session keys were derived when [`Auth`] was built, so a request costs one cookie parse
+//! and, when a cookie is present and something asks for the session, one decryption
+//! ([`LoadedSession`]).
 
-use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use poem::{Endpoint, Middleware, Request, Result};
 
 use crate::auth::Auth;
-use crate::cookies::{SessionCookie, SessionCookieNames};
-use crate::rejection::AuthRejection;
+use crate::loaded_session::LoadedSession;
 use crate::schema::AuthSchema;
-use crate::token::Registered;
 
-/// The session a request carried, as the middleware found it.
-pub struct LoadedSession<C: AuthSchema> {
-    /// The reassembled token, until the first use decodes it.
-    raw: Option<String>,
-    /// The keys to open it, and the configuration for every handler of the request.
-    auth: Auth<C>,
-    /// The decoded session: set on first use (or at once when there was no token).
-    signed_in: OnceLock<Option<SignedInToken<C>>>,
-    names: SessionCookieNames,
-}
-
-struct SignedInToken<C: AuthSchema> {
-    /// Shared with every `Session` extracted from the request, rather than cloned into each.
-    token: Arc<C::Token>,
-    /// The token's `iat` and `exp`, and whether it is encrypted as a re-issue would.
-    registered: Registered,
-}
-
-impl<C: AuthSchema> Clone for SignedInToken<C> {
-    fn clone(&self) -> Self {
-        Self {
-            token: self.token.clone(),
-            registered: self.registered,
-        }
+impl<C: AuthSchema> Auth<C> {
+    /// The middleware that reads the session cookie once per request. Apply it to the whole
+    /// app (outermost), so extractors and guards see the session.
+    pub fn middleware(&self) -> AuthMiddleware<C> {
+        AuthMiddleware::new(self.clone())
     }
-}
-
-impl<C: AuthSchema> Clone for LoadedSession<C> {
-    fn clone(&self) -> Self {
-        Self {
-            raw: self.raw.clone(),
-            auth: self.auth.clone(),
-            signed_in: self.signed_in.clone(),
-            names: self.names,
-        }
-    }
-}
-
-/// Prints whether the request carried a session token, never the token.
-impl<C: AuthSchema> fmt::Debug for LoadedSession<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoadedSession")
-            .field("signed_in", &self.token().is_some())
-            .field("names", &self.names)
-            .finish()
-    }
-}
-
-impl<C: AuthSchema> LoadedSession<C> {
-    /// Reads the session cookie of `req` (every `Cookie` header, chunks reassembled); the token
-    /// is decrypted when first asked for. Never fails: anything unusable is signed out.
-    pub fn load(auth: &Auth<C>, req: &Request) -> Self {
-        let cookie = SessionCookie::from_headers(req.headers(), auth.names().session);
-        let signed_in = OnceLock::new();
-        let raw = match cookie.token {
-            Ok(Some(raw)) => Some(raw),
-            Ok(None) => None,
-            Err(error) => {
-                tracing::debug!(%error, "session cookie refused; signed out");
-                None
-            }
-        };
-        if raw.is_none() {
-            let _ = signed_in.set(None);
-        }
-        Self {
-            raw,
-            auth: auth.clone(),
-            signed_in,
-            names: cookie.names,
-        }
-    }
-
-    /// The session of `req`: the one the middleware stored, else (when `Auth<C>` was given to
-    /// the app as data instead) decoded now. Without either, a programming error.
-    pub fn of_request<'a>(
-        req: &'a Request,
-    ) -> Result<(Cow<'a, Self>, Cow<'a, Auth<C>>), AuthRejection> {
-        if let Some(loaded) = req.extensions().get::<Self>() {
-            return Ok((Cow::Borrowed(loaded), Cow::Borrowed(&loaded.auth)));
-        }
-        match req.extensions().get::<Auth<C>>() {
-            Some(auth) => Ok((Cow::Owned(Self::load(auth, req)), Cow::Borrowed(auth))),
-            None => {
-                tracing::error!(
-                    "the session was requested on a route not wrapped by `auth.middleware()`"
-                );
-                Err(AuthRejection::MiddlewareMissing)
-            }
-        }
-    }
-
-    /// The decoded session, decoding the token on first use.
-    fn signed_in(&self) -> Option<&SignedInToken<C>> {
-        self.signed_in
-            .get_or_init(|| decode_token(&self.auth, self.raw.as_ref()?))
-            .as_ref()
-    }
-
-    /// The signed-in user's token, `None` when signed out.
-    pub fn token(&self) -> Option<&C::Token> {
-        self.signed_in().map(|signed_in| &*signed_in.token)
-    }
-
-    /// The token, shared rather than cloned (what a `Session` extractor keeps).
-    pub(crate) fn shared_token(&self) -> Option<Arc<C::Token>> {
-        self.signed_in()
-            .map(|signed_in| Arc::clone(&signed_in.token))
-    }
-
-    /// When the token was issued (`iat`), in seconds since the Unix epoch; `None` when signed
-    /// out.
-    pub fn issued_at(&self) -> Option<i64> {
-        self.signed_in()
-            .map(|signed_in| signed_in.registered.issued_at)
-    }
-
-    /// When the token expires, in seconds since the Unix epoch; `None` when signed out.
-    pub fn expires_at(&self) -> Option<i64> {
-        self.signed_in()
-            .map(|signed_in| signed_in.registered.expires_at)
-    }
-
-    /// The token's registered times, and whether it is encrypted as a re-issue now would;
-    /// `None` when signed out.
-    pub fn registered(&self) -> Option<Registered> {
-        self.signed_in().map(|signed_in| signed_in.registered)
-    }
-
-    /// Which session cookie names the request carried (to expire them).
-    pub fn cookie_names(&self) -> SessionCookieNames {
-        self.names
-    }
-}
-
-/// Decodes a session token into the schema's token type; `None` (logged at debug level,
-/// without the token) when it does not open or does not fit.
-fn decode_token<C: AuthSchema>(auth: &Auth<C>, raw: &str) -> Option<SignedInToken<C>> {
-    match auth.codec().decode_as::<C::Token>(raw) {
-        Ok((token, registered)) => Some(SignedInToken {
-            token: Arc::new(token),
-            registered,
-        }),
-        Err(error) => {
-            // Claims that do not fit the token type give only their position, never a value.
-            tracing::debug!(%error, "session token refused; signed out");
-            None
-        }
-    }
-}
-
-/// An instant in seconds since the Unix epoch as ISO 8601 with milliseconds and `Z`
-/// (`2026-01-01T00:00:00.000Z`), the form of the session's `expires`.
-pub fn iso8601(unix_seconds: i64) -> String {
-    let seconds = u64::try_from(unix_seconds).unwrap_or(0);
-    let instant = UNIX_EPOCH
-        .checked_add(Duration::from_secs(seconds))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
-    humantime::format_rfc3339_millis(instant).to_string()
 }
 
 /// The middleware returned by [`Auth::middleware`].
@@ -188,7 +26,7 @@ pub struct AuthMiddleware<C: AuthSchema> {
 }
 
 impl<C: AuthSchema> AuthMiddleware<C> {
-    pub(crate) fn new(auth: Auth<C>) -> Self {
+    fn new(auth: Auth<C>) -> Self {
         Self { auth }
     }
 }

@@ -99,7 +99,7 @@ impl PasswordHash {
     pub fn parse(phc: &str) -> Result<Self, AuthError> {
         argon2::PasswordHash::new(phc)
             .map(|_| Self(phc.to_owned()))
-            .map_err(|error| AuthError::Configuration(format!("invalid password hash: {error}")))
+            .map_err(|error| AuthError::InvalidPasswordHash(error.to_string()))
     }
 
     /// Hashes `password` with argon2id (OWASP parameters: 19 MiB, 2 passes) and a random
@@ -107,12 +107,12 @@ impl PasswordHash {
     pub fn of_blocking(password: &Password) -> Result<Self, AuthError> {
         let salt_bytes: [u8; 16] = rand::random();
         let salt = SaltString::encode_b64(&salt_bytes).map_err(|error| {
-            AuthError::Configuration(format!("password salt encoding failed: {error}"))
+            AuthError::PasswordHashing(format!("salt encoding failed: {error}"))
         })?;
         Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|hash| Self(hash.to_string()))
-            .map_err(|error| AuthError::Configuration(format!("password hashing failed: {error}")))
+            .map_err(|error| AuthError::PasswordHashing(error.to_string()))
     }
 
     /// As [`PasswordHash::of_blocking`], on the blocking pool.
@@ -120,11 +120,7 @@ impl PasswordHash {
         let password = password.clone();
         run_bounded(move || Self::of_blocking(&password))
             .await
-            .unwrap_or_else(|| {
-                Err(AuthError::Configuration(
-                    "password hashing was cancelled".into(),
-                ))
-            })
+            .unwrap_or_else(|| Err(AuthError::PasswordHashing("cancelled".into())))
     }
 
     /// The PHC string, for storage.
@@ -192,7 +188,7 @@ mod tests {
     fn unreadable_hashes_are_configuration_errors_and_nothing_prints() {
         assert!(matches!(
             PasswordHash::parse("plaintext"),
-            Err(AuthError::Configuration(_))
+            Err(AuthError::InvalidPasswordHash(_))
         ));
         let printed = format!("{:?}", Password::new("hunter2"));
         assert_eq!(printed, "Password([redacted])");

@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use auth_rules::{RateLimitSpec, parse_rate_limit};
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::error::AuthError;
@@ -26,20 +27,30 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Reads `"<attempts> per <duration>"`, e.g. `"5 per 15m"` or `"100 per 1h"`.
+    /// Reads `"<attempts> per <duration>"`, e.g. `"5 per 15m"` or `"100 per 1h"`: at least
+    /// one attempt in a window of at least one second (the rule the macro applies too).
     pub fn parse(text: &str) -> Result<Self, AuthError> {
-        let invalid = || {
-            AuthError::Configuration(format!(
-                "invalid rate limit `{text}`: write it as \"5 per 15m\""
-            ))
+        let spec = parse_rate_limit(text).map_err(|reason| AuthError::InvalidRateLimit {
+            limit: text.to_owned(),
+            reason,
+        })?;
+        Ok(Self {
+            attempts: spec.attempts,
+            window: spec.window,
+        })
+    }
+
+    /// Checks a limit built by hand (a schema written without the macro) by the same rule as
+    /// [`RateLimit::parse`].
+    pub fn check(&self) -> Result<(), AuthError> {
+        let spec = RateLimitSpec {
+            attempts: self.attempts,
+            window: self.window,
         };
-        let (attempts, window) = text.split_once(" per ").ok_or_else(invalid)?;
-        let attempts: u32 = attempts.trim().parse().map_err(|_| invalid())?;
-        let window = humantime::parse_duration(window.trim()).map_err(|_| invalid())?;
-        if attempts == 0 || window.is_zero() {
-            return Err(invalid());
-        }
-        Ok(Self { attempts, window })
+        spec.check().map_err(|reason| AuthError::InvalidRateLimit {
+            limit: self.to_string(),
+            reason,
+        })
     }
 }
 

@@ -130,7 +130,7 @@ impl Secrets {
             };
             let secret = Secret::checked(value, index).map_err(|error| match error {
                 AuthError::WeakSecret { reason, .. } => {
-                    AuthError::Configuration(format!("{variable} is unusable: {reason}"))
+                    AuthError::UnusableSecretVariable { variable, reason }
                 }
                 other => other,
             })?;

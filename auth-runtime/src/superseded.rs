@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// How long an update's token is remembered. Requests in flight finish well within it.
-pub const UPDATE_MEMORY_SECONDS: i64 = 60;
+pub(crate) const UPDATE_MEMORY_SECONDS: i64 = 60;
 
 /// Most users remembered at once; past it the oldest records are dropped.
 const MAX_USERS: usize = 10_000;

@@ -3,13 +3,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use crate::clock::{Clock, SystemClock};
 use crate::cookies::{CHUNK_SIZE, MAX_CHUNKS};
 use crate::error::AuthError;
 use crate::json::{self, RegisteredShapes, Shape};
@@ -30,38 +31,6 @@ pub const MAX_TOKEN_LEN: usize = CHUNK_SIZE * MAX_CHUNKS;
 
 /// Largest integer a JavaScript peer reads exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
-
-/// The time source for `iat`, `exp` and their checks, in whole seconds since the Unix epoch.
-///
-/// Inject a fixed clock in tests so that expiry is tested without sleeping.
-pub trait Clock: Send + Sync + 'static {
-    /// Now, in seconds since the Unix epoch.
-    fn now(&self) -> i64;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| {
-                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-            })
-    }
-}
-
-/// A clock stopped at one instant.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub i64);
-
-impl Clock for FixedClock {
-    fn now(&self) -> i64 {
-        self.0
-    }
-}
 
 /// Encodes and decodes session tokens under one salt's keys.
 #[derive(Clone)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 const SECRET: &str = "shared-vectors-secret-7f3a9c1e5b2d4f6a8c0e";
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/authjs.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/authjs.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("vector file")).expect("json")
 }
 

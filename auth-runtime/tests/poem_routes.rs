@@ -10,8 +10,8 @@
 
 mod support;
 
-use auth_runtime::cookies::{CookieNames, MAX_COOKIE_HEADER_LEN, split_into_chunks};
 use auth_runtime::{Auth, AuthSchema, FixedClock, Secrets, Session};
+use auth_runtime::{CookieNames, MAX_COOKIE_HEADER_LEN, split_into_chunks};
 use poem::http::{StatusCode, header};
 use poem::test::TestClient;
 use poem::{EndpointExt, Route, get};
@@ -1243,7 +1243,7 @@ async fn spoofed_host_headers_do_not_move_the_origin() {
 async fn csrf_cookie_made_with_a_foreign_secret_does_not_verify() {
     let mut browser = Browser::new(app(&auth()));
     let foreign = Secrets::new(["another-secret-0123456789abcdef0123456789"]).unwrap();
-    let token = auth_runtime::csrf::CsrfToken::generate();
+    let token = auth_runtime::CsrfToken::generate();
     let value = token.cookie_value(&foreign).replace('|', "%7C");
     browser.jar.set("authjs.csrf-token", &value);
     let response = browser

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use auth_runtime::Auth;
-use auth_runtime::rate_limit::{MemoryLimiter, RateLimit};
+use auth_runtime::{MemoryLimiter, RateLimit};
 use poem::Endpoint;
 use poem::http::StatusCode;
 use poem::test::TestResponse;

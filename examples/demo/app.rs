@@ -6,9 +6,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use auth_runtime::password::PasswordHash;
+use auth_runtime::PasswordHash;
+use auth_runtime::normalize_identifier;
 use auth_runtime::prelude::*;
-use auth_runtime::rate_limit::normalize_identifier;
 use auth_runtime::{Auth, AuthError};
 use poem::http::StatusCode;
 use poem::web::{Html, Json};

@@ -13,7 +13,7 @@ mod app;
 
 use std::process::ExitCode;
 
-use auth_runtime::secret::SECRET_VARIABLE;
+use auth_runtime::SECRET_VARIABLE;
 use auth_runtime::{Auth, AuthError, Secrets};
 use poem::Server;
 use poem::listener::TcpListener;

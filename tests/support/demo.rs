@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use auth_runtime::token::{Clock, SystemClock};
 use auth_runtime::{Auth, Secrets};
+use auth_runtime::{Clock, SystemClock};
 
 use super::http::TestServer;
 

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: the Node peers they run against, a loopback
-//! server with a cookie-keeping client, an independent JWE encryptor for forging tokens, and
-//! the differential suite's comparison of two servers' answers.
+//! server with a cookie-keeping client, and the differential suite's comparison of two
+//! servers' answers.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of this module"
@@ -9,5 +9,4 @@
 pub(crate) mod demo;
 pub(crate) mod differential;
 pub(crate) mod http;
-pub(crate) mod jose;
 pub(crate) mod node;

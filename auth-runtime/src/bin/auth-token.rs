@@ -16,10 +16,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
-use auth_runtime::cookies::{CHUNK_SIZE, CookieNames, SessionCookie, parse_cookie_header};
-use auth_runtime::jwe::read_protected_header;
-use auth_runtime::token::{DEFAULT_MAX_AGE, parse_claims};
+use auth_runtime::read_protected_header;
 use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secrets, TokenCodec};
+use auth_runtime::{CHUNK_SIZE, CookieNames, SessionCookie, parse_cookie_header};
+use auth_runtime::{DEFAULT_MAX_AGE, parse_claims};
 use lexopt::ValueExt as _;
 use serde_json::Value;
 

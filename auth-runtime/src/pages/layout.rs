@@ -105,7 +105,7 @@ pub(crate) fn content_security_policy(redirects: &RedirectPolicy) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redirect::Origin;
+    use crate::origin::Origin;
 
     #[test]
     fn escaping_covers_text_and_both_attribute_quotes() {

@@ -11,14 +11,17 @@
 //! `AccessDenied`, `Configuration` and `RateLimited` on the error page. Failures are logged
 //! without the form's values. Answers carry `Referrer-Policy: no-referrer`.
 
+use std::fmt;
+
 use poem::http::Method;
 use poem::{Request, Response};
 
-use super::request::{self, CSRF_FIELD};
+use super::issue::write_token;
+use super::request;
 use super::respond;
-use super::session::write_token;
 use super::throttle::SignInThrottle;
 use crate::auth::Auth;
+use crate::loaded_session::LoadedSession;
 use crate::pages::ErrorCode;
 use crate::schema::{
     Account, AuthEvent, AuthSchema, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
@@ -27,9 +30,7 @@ use crate::schema::{
 
 /// The callback route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
-    let mut response = callback(&auth, &mut req).await;
-    respond::set_private_headers(&mut response);
-    response
+    respond::private(callback(&auth, &mut req).await)
 }
 
 async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
@@ -49,17 +50,11 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         );
         return respond::error_redirect(auth, req, ErrorCode::Configuration);
     }
-    let Ok(body) = request::read_body(req).await else {
-        return respond::payload_too_large();
+    let fields = match request::csrf_checked_form(auth, req).await {
+        Ok(fields) => fields,
+        Err(refused) => return refused,
     };
     let req: &Request = req;
-    let fields = request::form_fields(req, &body);
-    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    let verified = request::csrf_verified(auth, req, submitted);
-    let Some(fields) = fields.filter(|_| verified) else {
-        tracing::debug!(provider = provider.id, "sign-in without a valid CSRF token");
-        return respond::error_redirect(auth, req, ErrorCode::MissingCsrf);
-    };
     let throttle = SignInThrottle::new(auth, req, provider, &fields);
     if throttle.is_limited().await {
         tracing::info!(provider = provider.id, "sign-in rate limited");
@@ -86,7 +81,9 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     throttle: &SignInThrottle<'_>,
 ) -> Result<Response, ErrorCode> {
     let state = auth.state();
-    let denied = || async {
+    // A refusal: logged, reported to the events handler, the user sent on with `code`.
+    let denied = |why: &'static str, code: ErrorCode| async move {
+        tracing::info!(provider = provider.id, "{why}");
         C::on_event(
             AuthEvent::SignInDenied {
                 provider: provider.id,
@@ -94,20 +91,21 @@ async fn sign_in_with_credentials<C: AuthSchema>(
             state,
         )
         .await;
+        code
+    };
+    // A step that failed with an error: logged, the user sent to the error page.
+    let failed = |step: &'static str, error: &dyn fmt::Display| {
+        tracing::error!(provider = provider.id, %error, "{step}");
+        ErrorCode::Configuration
     };
 
     let user = match C::authorize(provider.id, fields, state).await {
         Ok(Some(user)) => user,
         Ok(None) => {
-            tracing::info!(provider = provider.id, "credentials refused");
             throttle.record_failure().await;
-            denied().await;
-            return Err(ErrorCode::CredentialsSignin);
+            return Err(denied("credentials refused", ErrorCode::CredentialsSignin).await);
         }
-        Err(error) => {
-            tracing::error!(provider = provider.id, %error, "authorize failed");
-            return Err(ErrorCode::Configuration);
-        }
+        Err(error) => return Err(failed("authorize failed", &error)),
     };
     let account = Account {
         provider: provider.id.to_owned(),
@@ -116,22 +114,16 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     match C::sign_in(&user, &account, state).await {
         Ok(SignIn::Allow) => {}
         Ok(SignIn::Deny) => {
-            tracing::info!(
-                provider = provider.id,
-                "the sign_in callback denied the user"
-            );
-            denied().await;
-            return Err(ErrorCode::AccessDenied);
+            let why = "the sign_in callback denied the user";
+            return Err(denied(why, ErrorCode::AccessDenied).await);
         }
         Ok(SignIn::Redirect(url)) => {
-            denied().await;
+            let why = "the sign_in callback redirected the user";
+            denied(why, ErrorCode::AccessDenied).await;
             let location = auth.redirect_policy().check(&url);
             return Ok(respond::redirect(req, &location, &[]));
         }
-        Err(error) => {
-            tracing::error!(provider = provider.id, %error, "the sign_in callback failed");
-            return Err(ErrorCode::Configuration);
-        }
+        Err(error) => return Err(failed("the sign_in callback failed", &error)),
     }
 
     let mut token = C::new_token(&user, &account);
@@ -142,23 +134,14 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     match C::jwt(&mut token, trigger, state).await {
         Ok(TokenAction::Keep) => {}
         Ok(TokenAction::SignOut) => {
-            tracing::info!(
-                provider = provider.id,
-                "the jwt callback refused the sign-in"
-            );
-            denied().await;
-            return Err(ErrorCode::AccessDenied);
+            let why = "the jwt callback refused the sign-in";
+            return Err(denied(why, ErrorCode::AccessDenied).await);
         }
-        Err(error) => {
-            tracing::error!(provider = provider.id, %error, "the jwt callback failed at sign-in");
-            return Err(ErrorCode::Configuration);
-        }
+        Err(error) => return Err(failed("the jwt callback failed at sign-in", &error)),
     }
-    let previous = request::loaded_session(auth, req).cookie_names();
-    let written = write_token(auth, &token, previous).map_err(|error| {
-        tracing::error!(provider = provider.id, %error, "the session token could not be written");
-        ErrorCode::Configuration
-    })?;
+    let previous = LoadedSession::of_request(req, auth).cookie_names();
+    let written = write_token(auth, &token, previous)
+        .map_err(|error| failed("the session token could not be written", &error))?;
     throttle.record_success().await;
     C::on_event(
         AuthEvent::SignedIn {

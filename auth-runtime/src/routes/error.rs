@@ -1,7 +1,7 @@
 //! `GET /error?error=<code>`: the built-in error page, or a redirect to the custom one
 //! ([`Pages::error`](crate::schema::Pages::error)).
 
-use poem::http::{Method, StatusCode};
+use poem::http::StatusCode;
 use poem::{Request, Response};
 
 use super::request;
@@ -15,12 +15,7 @@ use crate::schema::AuthSchema;
 /// anything else, which is never echoed (OA-12). A custom page receives only known codes; an
 /// unknown one becomes `Configuration`.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, req: Request) -> Response {
-    if req.method() != Method::GET {
-        return respond::bad_request();
-    }
-    let mut response = error_page(&auth, &req);
-    respond::set_private_headers(&mut response);
-    response
+    respond::get_page(&req, || error_page(&auth, &req))
 }
 
 fn error_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {

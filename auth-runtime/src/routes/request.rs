@@ -1,16 +1,15 @@
 //! Reading what the auth routes need from a request: the body (size-capped), form fields,
-//! single cookies, the CSRF check, the session, the callback URL.
+//! single cookies, the CSRF check, the callback URL.
 
-use std::borrow::Cow;
-
-use poem::Request;
 use poem::http::header;
+use poem::{Request, Response};
 use serde_json::Value;
 
+use super::respond;
 use crate::auth::Auth;
 use crate::cookies::{CookieLifetime, SetCookie, decode_cookie_value, request_cookies};
 use crate::csrf::CsrfToken;
-use crate::middleware::LoadedSession;
+use crate::pages::ErrorCode;
 use crate::schema::{AuthSchema, FormFields};
 use crate::token::parse_claims;
 
@@ -78,6 +77,31 @@ pub(super) fn form_fields(req: &Request, body: &[u8]) -> Option<FormFields> {
     }
 }
 
+/// The form of a POST that carries a valid CSRF token (`csrfToken` equal to the CSRF
+/// cookie's): its fields, or the answer when it does not (413 for a body over the limit, else
+/// a redirect with `MissingCSRF`). The opening of every route that acts on a form.
+pub(super) async fn csrf_checked_form<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &mut Request,
+) -> Result<FormFields, Response> {
+    let Ok(body) = read_body(req).await else {
+        return Err(respond::payload_too_large());
+    };
+    let fields = form_fields(req, &body);
+    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
+    let verified = csrf_verified(auth, req, submitted);
+    match fields.filter(|_| verified) {
+        Some(fields) => Ok(fields),
+        None => {
+            tracing::debug!(
+                route = req.uri().path(),
+                "a form without a valid CSRF token"
+            );
+            Err(respond::error_redirect(auth, req, ErrorCode::MissingCsrf))
+        }
+    }
+}
+
 /// The value (percent-decoded) of the cookie `name`, when the request carries it exactly once.
 /// Twice (a tossed cookie beside ours) counts as absent.
 pub(super) fn single_cookie(req: &Request, name: &str) -> Option<String> {
@@ -126,17 +150,6 @@ pub(super) fn csrf_verified<C: AuthSchema>(
     match (csrf_cookie_token(auth, req), submitted) {
         (Some(token), Some(submitted)) => token.matches_submitted(submitted),
         _ => false,
-    }
-}
-
-/// The session the middleware loaded, or, on an app without it, the session read now.
-pub(super) fn loaded_session<'a, C: AuthSchema>(
-    auth: &Auth<C>,
-    req: &'a Request,
-) -> Cow<'a, LoadedSession<C>> {
-    match req.extensions().get::<LoadedSession<C>>() {
-        Some(loaded) => Cow::Borrowed(loaded),
-        None => Cow::Owned(LoadedSession::load(auth, req)),
     }
 }
 

@@ -3,8 +3,8 @@
 //! its `Set-Cookie` headers; and where each page and each error code sends the user.
 
 use bytes::Bytes;
-use poem::http::StatusCode;
 use poem::http::header::{self, HeaderValue};
+use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 use serde_json::Value;
 
@@ -238,6 +238,21 @@ pub(super) fn html<C: AuthSchema>(
     }
     set_private_headers(&mut response);
     append_cookies(&mut response, cookies);
+    response
+}
+
+/// A page route's answer (`GET /signin`, `GET /error`): Auth.js's 400 for any other method,
+/// else `page`'s answer with the [private headers](set_private_headers).
+pub(super) fn get_page(req: &Request, page: impl FnOnce() -> Response) -> Response {
+    if req.method() != Method::GET {
+        return bad_request();
+    }
+    private(page())
+}
+
+/// `response` with the [private headers](set_private_headers).
+pub(super) fn private(mut response: Response) -> Response {
+    set_private_headers(&mut response);
     response
 }
 

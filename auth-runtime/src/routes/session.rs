@@ -11,20 +11,19 @@
 //! update type refuses others: `400 null`), and only when every claim check allows it
 //! (`403 null`); a refused update leaves the cookie untouched.
 
-use std::time::{Duration, UNIX_EPOCH};
-
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 use serde_json::{Map, Value};
 
+use super::issue::write_token;
 use super::request::{self, CSRF_FIELD};
 use super::respond;
 use crate::auth::Auth;
-use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies, session_set_cookies};
-use crate::error::AuthError;
-use crate::middleware::iso8601;
+use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies};
+use crate::expires::iso8601;
+use crate::loaded_session::LoadedSession;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
-use crate::token::{Registered, parse_claims, random_uuid};
+use crate::token::{Registered, parse_claims};
 
 /// `GET` reads the session, `POST` updates it.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
@@ -38,7 +37,7 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
 }
 
 async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
-    let loaded = request::loaded_session(auth, req);
+    let loaded = LoadedSession::of_request(req, auth);
     let previous = loaded.cookie_names();
     let (Some(token), Some(registered)) = (loaded.token(), loaded.registered()) else {
         return signed_out(auth, previous);
@@ -85,7 +84,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
         return respond::null(StatusCode::BAD_REQUEST, &[]);
     }
 
-    let loaded = request::loaded_session(auth, req);
+    let loaded = LoadedSession::of_request(req, auth);
     let previous = loaded.cookie_names();
     let Some(current) = loaded.token() else {
         return signed_out(auth, previous);
@@ -222,50 +221,4 @@ fn signed_out<C: AuthSchema>(auth: &Auth<C>, previous: SessionCookieNames) -> Re
         StatusCode::OK,
         &clear_session_cookies(names.session, names.secure, previous),
     )
-}
-
-/// A token encoded into session cookies.
-pub(super) struct WrittenToken {
-    /// The `Set-Cookie`s: the new cookie (or chunks), then deletions of stale names.
-    pub(super) cookies: Vec<SetCookie>,
-    /// The new `exp`, in seconds since the Unix epoch.
-    pub(super) expires_at: i64,
-}
-
-/// Encodes `token` for [`AuthSchema::MAX_AGE`] (fresh `iat`, `exp`, `jti`) into the session
-/// cookie, expiring whichever of the `previous` names it no longer uses.
-pub(super) fn write_token<C: AuthSchema>(
-    auth: &Auth<C>,
-    token: &C::Token,
-    previous: SessionCookieNames,
-) -> Result<WrittenToken, AuthError> {
-    let codec = auth.codec();
-    let (registered, jti) = codec.registered_now(C::MAX_AGE);
-    let expires_at = registered.expires_at;
-    // The generated token is stamped and serialised as it is; any other goes through a map.
-    let mut stamped = token.clone();
-    let encoded = if stamped.set_registered(registered.issued_at, expires_at, jti) {
-        codec.encode_stamped(&stamped)?
-    } else {
-        let claims = match serde_json::to_value(token) {
-            Ok(Value::Object(claims)) => claims,
-            Ok(_) => {
-                return Err(AuthError::Serialization(
-                    "the token type must serialise to a JSON object".into(),
-                ));
-            }
-            Err(error) => return Err(AuthError::Serialization(error.to_string())),
-        };
-        // `set_registered` took the stamped `jti`; a fresh one is as good.
-        codec.encode_registered(claims, registered, random_uuid())?
-    };
-    let expires = UNIX_EPOCH
-        .checked_add(Duration::from_secs(u64::try_from(expires_at).unwrap_or(0)))
-        .unwrap_or(UNIX_EPOCH);
-    let names = auth.names();
-    let cookies = session_set_cookies(names.session, &encoded, expires, names.secure, previous)?;
-    Ok(WrittenToken {
-        cookies,
-        expires_at,
-    })
 }

@@ -5,7 +5,7 @@
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
-use super::request::{self, CALLBACK_URL_FIELD, CSRF_FIELD};
+use super::request::{self, CALLBACK_URL_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::pages::{self, ErrorCode, SignInPage};
@@ -18,12 +18,7 @@ const ERROR_PARAM: &str = "error";
 /// in the forms; an `error` is shown only as a fixed message. The CSRF token comes from a
 /// valid CSRF cookie, else a fresh one whose cookie is set here.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, req: Request) -> Response {
-    if req.method() != Method::GET {
-        return respond::bad_request();
-    }
-    let mut response = sign_in_page(&auth, &req);
-    respond::set_private_headers(&mut response);
-    response
+    respond::get_page(&req, || sign_in_page(&auth, &req))
 }
 
 fn sign_in_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
@@ -65,21 +60,16 @@ pub(super) async fn handle_provider<C: AuthSchema>(auth: Auth<C>, mut req: Reque
     if req.method() != Method::POST {
         return respond::bad_request();
     }
-    let Ok(body) = request::read_body(&mut req).await else {
-        return respond::payload_too_large();
+    let fields = match request::csrf_checked_form(&auth, &mut req).await {
+        Ok(fields) => fields,
+        Err(refused) => return refused,
     };
-    let fields = request::form_fields(&req, &body);
-    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    if !request::csrf_verified(&auth, &req, submitted) {
-        return respond::error_redirect(&auth, &req, ErrorCode::MissingCsrf);
-    }
     let id = req.raw_path_param("provider").unwrap_or_default();
     let provider = C::PROVIDERS.iter().find(|provider| provider.id == id);
     match provider.map(|provider| provider.kind) {
         Some(ProviderKind::Credentials) => {
             let callback_url = fields
-                .as_ref()
-                .and_then(|fields| fields.get(CALLBACK_URL_FIELD))
+                .get(CALLBACK_URL_FIELD)
                 .map(|url| auth.redirect_policy().check(url));
             let params: Vec<(&str, &str)> = callback_url
                 .as_deref()

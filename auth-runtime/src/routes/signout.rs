@@ -5,21 +5,18 @@
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
-use super::request::{self, CALLBACK_URL_FIELD, CSRF_FIELD};
+use super::request::{self, CALLBACK_URL_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
 use crate::cookies::clear_session_cookies;
-use crate::pages::{self, ErrorCode, SignOutPage};
+use crate::loaded_session::LoadedSession;
+use crate::pages::{self, SignOutPage};
 use crate::schema::{AuthEvent, AuthSchema};
 
 /// The sign-out route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
     match *req.method() {
-        Method::GET => {
-            let mut response = confirmation_page(&auth, &req);
-            respond::set_private_headers(&mut response);
-            response
-        }
+        Method::GET => respond::private(confirmation_page(&auth, &req)),
         Method::POST => sign_out(&auth, &mut req).await,
         _ => respond::bad_request(),
     }
@@ -50,17 +47,12 @@ fn confirmation_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
 }
 
 async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
-    let Ok(body) = request::read_body(req).await else {
-        return respond::payload_too_large();
+    let fields = match request::csrf_checked_form(auth, req).await {
+        Ok(fields) => fields,
+        Err(refused) => return refused,
     };
     let req: &Request = req;
-    let fields = request::form_fields(req, &body);
-    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    if !request::csrf_verified(auth, req, submitted) {
-        tracing::debug!("sign-out without a valid CSRF token; session kept");
-        return respond::error_redirect(auth, req, ErrorCode::MissingCsrf);
-    }
-    let loaded = request::loaded_session(auth, req);
+    let loaded = LoadedSession::of_request(req, auth);
     let names = auth.names();
     let cookies = clear_session_cookies(names.session, names.secure, loaded.cookie_names());
     C::on_event(
@@ -70,6 +62,6 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         auth.state(),
     )
     .await;
-    let location = request::callback_url(auth, req, fields.as_ref()).await;
+    let location = request::callback_url(auth, req, Some(&fields)).await;
     respond::redirect(req, &location, &cookies)
 }

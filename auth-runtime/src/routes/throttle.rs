@@ -2,7 +2,7 @@
 //!
 //! Each attempt is keyed twice: by the submitted identifier (the provider's first non-secret
 //! field, folded by [`normalize_identifier`]) as `id:<provider>:<identifier>`, and by the
-//! client's address ([`client_ip`](super::client_addr::client_ip)) as `ip:<address>` (an IPv6
+//! client's address ([`Auth::client_ip`]) as `ip:<address>` (an IPv6
 //! client by its `/64`, which one host can fill). The check runs after the CSRF check and
 //! before `authorize`, so a limited attempt costs no password hash; a refused credential
 //! counts a failure on both keys, a sign-in resets the identifier's key only (the address may

@@ -13,10 +13,10 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use auth_runtime::schema::{CredentialField, ProviderInfo, ProviderKind};
 use auth_runtime::{
     Auth, AuthBuilder, AuthSchema, Claims, FixedClock, Guard, Secrets, Session, TokenClaims,
 };
+use auth_runtime::{CredentialField, ProviderInfo, ProviderKind};
 use poem::http::uri::Scheme;
 use poem::http::{StatusCode, header};
 use poem::test::{TestClient, TestResponse};
@@ -123,11 +123,11 @@ pub(crate) mod schema_prelude {
     pub(crate) use std::sync::atomic::Ordering;
     pub(crate) use std::time::Duration;
 
-    pub(crate) use auth_runtime::rate_limit::RateLimit;
-    pub(crate) use auth_runtime::schema::{FormFields, ProviderInfo, UpdateError};
+    pub(crate) use auth_runtime::RateLimit;
     pub(crate) use auth_runtime::{
         Account, AuthEvent, AuthSchema, CallbackError, JwtTrigger, Pages, SignIn, TokenAction,
     };
+    pub(crate) use auth_runtime::{FormFields, ProviderInfo, UpdateError};
     pub(crate) use serde_json::{Map, Value};
 
     pub(crate) use super::{

@@ -1,10 +1,9 @@
 //! The typed read of a token's claims with the strict checks folded in.
 //!
 //! [`from_str`] deserialises straight into the caller's type through a wrapper around
-//! serde_json's deserializer. The wrapper refuses what [`parse_object`](super::parse_object)
-//! refuses (two members of one object with the same name, at any depth, including inside
-//! values the target type ignores; anything but an object at the top) and notes the shapes of
-//! the top-level `exp`, `nbf`, `iat` and `jti` as they go by. One pass over the bytes instead
+//! serde_json's deserializer. The wrapper refuses two members of one object with the same
+//! name, at any depth, including inside values the target type ignores, and anything but an
+//! object at the top; it notes the shapes of the top-level `exp`, `nbf`, `iat` and `jti` as they go by. One pass over the bytes instead
 //! of a checking pass and then a reading pass: the request path's decode.
 //!
 //! Crates such as `serde_path_to_error` and `serde_ignored` wrap a deserializer in the same
@@ -16,7 +15,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
-use super::{PAIRWISE_MEMBERS, RegisteredShapes, Shape, refuse_duplicates};
+use super::duplicates::{PAIRWISE_MEMBERS, refuse_duplicates};
+use super::shapes::{RegisteredShapes, Shape};
 
 /// Reads `text` as one JSON object into `T`, refusing duplicate member names at any depth;
 /// returns the shapes of the registered claims beside it.

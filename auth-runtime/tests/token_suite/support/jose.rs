@@ -14,7 +14,7 @@
 use aes::Aes256;
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockCipherEncrypt as _, BlockModeEncrypt as _, KeyInit as _, KeyIvInit as _};
-use auth_runtime::keys::DerivedKey;
+use auth_runtime::DerivedKey;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac as _};

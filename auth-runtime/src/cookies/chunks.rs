@@ -1,19 +1,13 @@
-//! Cookie names, `Set-Cookie` rendering, `Cookie` parsing, and session-token chunking, as
-//! Auth.js does them.
-//!
-//! The `Cookie` header is parsed here rather than through a cookie jar because the session
-//! reader must see every pair as sent: a jar keeps one value per name, which hides the
-//! duplicate names a cookie-tossing attack relies on.
+//! The session cookie in chunks: a token too long for one cookie is stored as `name.0`,
+//! `name.1`, …, read back strictly, and expired chunk by chunk.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use poem::http::{HeaderMap, header};
 
+use super::header::request_cookies;
+use super::set_cookie::{CookieLifetime, SetCookie};
 use crate::error::AuthError;
-use crate::jwe;
 
 /// Longest value of one session cookie chunk: 4096 bytes less 160 for name and attributes.
 pub const CHUNK_SIZE: usize = 3936;
@@ -36,245 +30,6 @@ const _: () = assert!(
     MAX_CHUNKS * (CHUNK_SIZE + "__Secure-authjs.session-token.0=; ".len()) + 256
         <= MAX_COOKIE_HEADER_LEN
 );
-
-/// What JavaScript's `encodeURIComponent` leaves alone, which Auth.js uses for cookie values.
-const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');
-
-/// `value` percent-encoded with [`URI_COMPONENT`]; copied as it is when it is base64url and
-/// dots (a token), which the encoder leaves alone, after one vectorised scan instead of the
-/// encoder's byte-by-byte pass.
-fn uri_component(value: &str) -> String {
-    if jwe::is_base64url_or_dot(value.as_bytes()) {
-        value.to_owned()
-    } else {
-        utf8_percent_encode(value, URI_COMPONENT).to_string()
-    }
-}
-
-/// The names of every cookie Auth.js sets, for plain http or for https.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CookieNames {
-    /// The session token (and the salt of its key).
-    pub session: &'static str,
-    /// The URL to return to after sign-in.
-    pub callback_url: &'static str,
-    /// The CSRF double-submit cookie.
-    pub csrf: &'static str,
-    /// The OAuth PKCE code verifier.
-    pub pkce_verifier: &'static str,
-    /// The OAuth state.
-    pub state: &'static str,
-    /// The OpenID Connect nonce.
-    pub nonce: &'static str,
-    /// Whether these are the https names, whose cookies carry `Secure`.
-    pub secure: bool,
-}
-
-impl CookieNames {
-    /// The names for plain http (`authjs.*`).
-    pub const HTTP: Self = Self {
-        session: "authjs.session-token",
-        callback_url: "authjs.callback-url",
-        csrf: "authjs.csrf-token",
-        pkce_verifier: "authjs.pkce.code_verifier",
-        state: "authjs.state",
-        nonce: "authjs.nonce",
-        secure: false,
-    };
-
-    /// The names for https (`__Secure-authjs.*`, and `__Host-authjs.csrf-token`).
-    pub const HTTPS: Self = Self {
-        session: "__Secure-authjs.session-token",
-        callback_url: "__Secure-authjs.callback-url",
-        csrf: "__Host-authjs.csrf-token",
-        pkce_verifier: "__Secure-authjs.pkce.code_verifier",
-        state: "__Secure-authjs.state",
-        nonce: "__Secure-authjs.nonce",
-        secure: true,
-    };
-
-    /// The names for a site served over https (`true`) or plain http.
-    pub fn for_https(https: bool) -> &'static Self {
-        if https { &Self::HTTPS } else { &Self::HTTP }
-    }
-}
-
-/// When a cookie set by `Set-Cookie` goes away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CookieLifetime {
-    /// When the browser session ends (no `Expires`).
-    BrowserSession,
-    /// At this instant (`Expires`).
-    Until(SystemTime),
-    /// After this long (`Max-Age`).
-    For(Duration),
-    /// Now: the cookie is deleted (empty value, `Max-Age=0`).
-    Expired,
-}
-
-/// One `Set-Cookie` header: `HttpOnly`, `SameSite=Lax`, `Path=/` as Auth.js sets every cookie.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SetCookie {
-    name: Cow<'static, str>,
-    value: String,
-    lifetime: CookieLifetime,
-    secure: bool,
-    domain: Option<String>,
-}
-
-impl SetCookie {
-    /// A cookie whose value is percent-encoded as `encodeURIComponent` does (`|` → `%7C`).
-    pub fn new(
-        name: impl Into<Cow<'static, str>>,
-        value: &str,
-        lifetime: CookieLifetime,
-        secure: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            value: uri_component(value),
-            lifetime,
-            secure,
-            domain: None,
-        }
-    }
-
-    /// A deletion of the cookie `name`.
-    pub fn expire(name: impl Into<Cow<'static, str>>, secure: bool) -> Self {
-        Self::new(name, "", CookieLifetime::Expired, secure)
-    }
-
-    /// Scopes the cookie to `domain`. Ignored for `__Host-` cookies, which must not have one.
-    #[must_use]
-    pub fn with_domain(mut self, domain: Option<&str>) -> Self {
-        self.domain = domain
-            .filter(|_| !self.name.starts_with("__Host-"))
-            .map(str::to_owned);
-        self
-    }
-
-    /// The cookie's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The cookie's value, percent-encoded as sent.
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// When it expires.
-    pub fn lifetime(&self) -> CookieLifetime {
-        self.lifetime
-    }
-}
-
-impl SetCookie {
-    /// The header value ([`Display`](fmt::Display)), written into a string sized for it once.
-    pub fn header_value(&self) -> String {
-        // `; Path=/; Expires=Thu, 01 Jan 2026 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax`
-        // and a domain, if any, are under 100 bytes.
-        let extra = 100 + self.domain.as_ref().map_or(0, String::len);
-        let mut value = String::with_capacity(self.name.len() + 1 + self.value.len() + extra);
-        // Writing into a `String` cannot fail.
-        let _ = fmt::Write::write_fmt(&mut value, format_args!("{self}"));
-        value
-    }
-}
-
-/// Renders the header value: `name=value; Path=/; Expires=…; HttpOnly; Secure; SameSite=Lax`.
-impl fmt::Display for SetCookie {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}; Path=/", self.name, self.value)?;
-        if let Some(domain) = &self.domain {
-            write!(f, "; Domain={domain}")?;
-        }
-        match self.lifetime {
-            CookieLifetime::BrowserSession => {}
-            CookieLifetime::Until(at) => write!(f, "; Expires={}", httpdate::fmt_http_date(at))?,
-            CookieLifetime::For(age) => write!(f, "; Max-Age={}", age.as_secs())?,
-            CookieLifetime::Expired => f.write_str("; Max-Age=0")?,
-        }
-        f.write_str("; HttpOnly")?;
-        if self.secure {
-            f.write_str("; Secure")?;
-        }
-        f.write_str("; SameSite=Lax")
-    }
-}
-
-/// Values are redacted: a `Set-Cookie` may carry a session token.
-impl fmt::Debug for SetCookie {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SetCookie")
-            .field("name", &self.name)
-            .field("value", &"[redacted]")
-            .field("lifetime", &self.lifetime)
-            .field("secure", &self.secure)
-            .finish()
-    }
-}
-
-/// The `name=value` pairs of a `Cookie` header, in order, duplicates kept, values as sent
-/// (not percent-decoded). Pairs without `=` are skipped, and so are pairs that are not UTF-8
-/// (a foreign cookie's raw bytes): the other pairs are still read.
-///
-/// Takes the header's bytes rather than `HeaderValue::to_str`, which refuses a whole header
-/// for one non-ASCII byte and would sign out a user whose browser also carries someone
-/// else's UTF-8 cookie.
-pub fn parse_cookie_header(header: &[u8]) -> impl Iterator<Item = (&str, &str)> {
-    let mut rest = Some(header);
-    std::iter::from_fn(move || {
-        while let Some(current) = rest {
-            // `memchr` rather than `split`: the session token makes this header long, and it
-            // is scanned on every request.
-            let (pair, tail) = match memchr::memchr(b';', current) {
-                Some(at) => (&current[..at], Some(&current[at + 1..])),
-                None => (current, None),
-            };
-            rest = tail;
-            if let Some(parsed) = parse_cookie_pair(pair) {
-                return Some(parsed);
-            }
-        }
-        None
-    })
-}
-
-/// Every `name=value` pair of the request's `Cookie` headers, as [`parse_cookie_header`]
-/// reads them.
-pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .flat_map(|value| parse_cookie_header(value.as_bytes()))
-}
-
-/// One `name=value` pair, both trimmed, the value's surrounding double quotes removed.
-fn parse_cookie_pair(pair: &[u8]) -> Option<(&str, &str)> {
-    let at = memchr::memchr(b'=', pair)?;
-    let name = std::str::from_utf8(&pair[..at]).ok()?.trim();
-    let value = std::str::from_utf8(&pair[at + 1..]).ok()?.trim();
-    let value = value
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .unwrap_or(value);
-    Some((name, value))
-}
-
-/// Percent-decodes a cookie value as Auth.js does; `None` if it is not valid UTF-8 afterwards.
-pub fn decode_cookie_value(value: &str) -> Option<Cow<'_, str>> {
-    percent_decode_str(value).decode_utf8().ok()
-}
 
 /// Which session cookie names a request carried, so that a response can expire the ones it
 /// does not overwrite. Only the plain name and the first [`MAX_CHUNKS`] chunk names are
@@ -425,14 +180,23 @@ fn join_chunks(chunks: &mut [(usize, &str)]) -> Result<String, AuthError> {
     Ok(chunks.iter().map(|(_, value)| *value).collect())
 }
 
-/// Splits a token into cookie values of at most [`CHUNK_SIZE`] characters.
-///
-/// Tokens are base64url and dots, so every split falls between characters.
+/// Splits a token into cookie values of at most [`CHUNK_SIZE`] bytes, each ending on a
+/// character boundary, none empty: a multi-byte character is never cut, it starts the next
+/// chunk. (Tokens are base64url and dots, where every byte is a character.)
 pub fn split_into_chunks(token: &str) -> impl Iterator<Item = &str> {
-    token
-        .as_bytes()
-        .chunks(CHUNK_SIZE)
-        .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+    let mut rest = token;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(CHUNK_SIZE);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// The `Set-Cookie` headers that store `token` as the session: one cookie named `name` when it
@@ -493,60 +257,12 @@ pub fn clear_session_cookies(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cookies::parse_cookie_header;
 
     const NAME: &str = "authjs.session-token";
 
     fn read(header: &str) -> SessionCookie {
         SessionCookie::read(parse_cookie_header(header.as_bytes()), NAME)
-    }
-
-    #[test]
-    fn cookie_pairs_are_trimmed_unquoted_and_read_past_pairs_that_are_not_utf8() {
-        let header = b" a=1 ;b = \"two\"; junk ;\xe9=x; c=caf\xc3\xa9;d=\xff; e=; =f;g=h=i";
-        let pairs: Vec<_> = parse_cookie_header(header).collect();
-        assert_eq!(
-            pairs,
-            [
-                ("a", "1"),
-                ("b", "two"),
-                ("c", "café"),
-                ("e", ""),
-                ("", "f"),
-                ("g", "h=i")
-            ]
-        );
-        assert_eq!(parse_cookie_header(b"").count(), 0);
-        assert_eq!(parse_cookie_header(b";;").count(), 0);
-    }
-
-    /// The shortcut for values without a byte to encode gives what the encoder gives.
-    #[test]
-    fn values_are_encoded_as_encode_uri_component_with_or_without_the_shortcut() {
-        let all: String = (0u8..=127).map(char::from).chain(['é', '😀']).collect();
-        for value in [
-            "",
-            "eyJhbGciOiJkaXIi.abc-_.xyz",
-            "AZaz09-_.!~*'()",
-            "a|b",
-            "a b",
-            "a%20b",
-            "é",
-            all.as_str(),
-        ] {
-            assert_eq!(
-                uri_component(value),
-                utf8_percent_encode(value, URI_COMPONENT).to_string(),
-                "{value}"
-            );
-        }
-        for byte in 0u8..=127 {
-            let value = char::from(byte).to_string();
-            assert_eq!(
-                uri_component(&value),
-                utf8_percent_encode(&value, URI_COMPONENT).to_string(),
-                "{byte}"
-            );
-        }
     }
 
     #[test]
@@ -632,18 +348,16 @@ mod tests {
     }
 
     #[test]
-    fn values_are_percent_encoded_like_encode_uri_component() {
-        let cookie = SetCookie::new(
-            "__Host-authjs.csrf-token",
-            "ab|cd",
-            CookieLifetime::BrowserSession,
-            true,
-        )
-        .with_domain(Some("example.com"));
-        assert_eq!(
-            cookie.to_string(),
-            "__Host-authjs.csrf-token=ab%7Ccd; Path=/; HttpOnly; Secure; SameSite=Lax"
+    fn chunks_never_cut_a_character_nor_come_out_empty() {
+        let text = format!("{}é{}", "a".repeat(CHUNK_SIZE - 1), "b".repeat(10));
+        let chunks: Vec<&str> = split_into_chunks(&text).collect();
+        assert_eq!(chunks.concat(), text);
+        assert_eq!(chunks[0].len(), CHUNK_SIZE - 1);
+        assert!(
+            chunks
+                .iter()
+                .all(|chunk| !chunk.is_empty() && chunk.len() <= CHUNK_SIZE)
         );
-        assert_eq!(decode_cookie_value("ab%7Ccd").as_deref(), Some("ab|cd"));
+        assert_eq!(split_into_chunks("").count(), 0);
     }
 }

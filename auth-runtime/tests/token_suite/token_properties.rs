@@ -1,12 +1,11 @@
 //! Property tests of the token core: any claims survive a round trip, and any single changed
 //! character of a token, or of any of its cookie chunks, is refused.
-#![allow(clippy::expect_used, reason = "tests fail loudly")]
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use auth_runtime::cookies::{CookieNames, SessionCookie, split_into_chunks};
 use auth_runtime::{Claims, KeySet, Secrets, TokenCodec};
+use auth_runtime::{CookieNames, SessionCookie, split_into_chunks};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 

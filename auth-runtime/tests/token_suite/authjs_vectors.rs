@@ -1,15 +1,14 @@
 //! Known-answer tests against vectors made by the real `@auth/core` 0.41.3.
 //!
-//! `tests/vectors/authjs.json` is a copy of the shared vector file (its `about` says how it was
+//! `auth-runtime/tests/vectors/authjs.json` is a copy of the shared vector file (its `about` says how it was
 //! made). Tokens carry real `iat`/`exp`, so they are checked with a clock stopped at `made_at`.
-#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::sync::Arc;
 
-use auth_runtime::cookies::{SessionCookie, decode_cookie_value, split_into_chunks};
-use auth_runtime::csrf::CsrfToken;
-use auth_runtime::keys::DerivedKey;
+use auth_runtime::CsrfToken;
+use auth_runtime::DerivedKey;
 use auth_runtime::{AuthError, Claims, FixedClock, KeySet, Secret, Secrets, TokenCodec};
+use auth_runtime::{SessionCookie, decode_cookie_value, split_into_chunks};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -1,0 +1,28 @@
+//! The contract between `#[auth_config]` and the runtime.
+//!
+//! The macro turns one annotated struct into an implementation of [`AuthSchema`]: the typed
+//! token, session and update types, and the user's callbacks called with exactly those types.
+//! Everything else (routes, middleware, extractors, guards) is generic over this trait, so the
+//! generated code stays small and the behaviour is tested once, here.
+
+mod auth_schema;
+mod callbacks;
+mod check;
+mod events;
+mod form;
+mod pages;
+mod provider;
+mod token_claims;
+mod user;
+
+pub use auth_schema::{AuthEvent, AuthSchema, JwtTrigger};
+pub use callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
+pub(crate) use check::check_schema;
+pub use events::{log_event_error, trace_event};
+pub use form::FormFields;
+pub use pages::Pages;
+pub use provider::{
+    Account, CredentialField, Credentials, CredentialsProviderType, ProviderInfo, ProviderKind,
+};
+pub use token_claims::TokenClaims;
+pub use user::AuthUser;

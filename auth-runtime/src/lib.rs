@@ -53,6 +53,8 @@ pub mod schema;
 pub mod secret;
 pub mod superseded;
 pub mod token;
+#[cfg(feature = "typescript")]
+pub mod typescript;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -304,3 +304,53 @@ fn without_the_declarations_the_claims_are_untyped() {
         output.diagnostics
     );
 }
+
+/// Two claim types of one name from different modules.
+mod clash {
+    use auth_runtime::prelude::{AuthUser, auth_config};
+
+    /// An id in one system.
+    pub(crate) mod billing {
+        /// The id.
+        #[derive(Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        pub(crate) struct AccountId(pub(crate) String);
+    }
+
+    /// An id in another.
+    pub(crate) mod support {
+        /// The id.
+        #[derive(Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        pub(crate) struct AccountId(pub(crate) u64);
+    }
+
+    /// A user.
+    pub(crate) struct User;
+
+    impl AuthUser for User {
+        fn subject(&self) -> String {
+            "user".into()
+        }
+    }
+
+    /// Both ids as claims, set by a callback.
+    #[auth_config(user = User, typescript)]
+    pub(crate) struct ClashAuth {
+        billing_account: Option<billing::AccountId>,
+        support_account: Option<support::AccountId>,
+    }
+}
+
+#[test]
+fn two_types_of_one_typescript_name_are_an_error() {
+    let _ = (
+        clash::billing::AccountId(String::new()).0,
+        clash::support::AccountId(0).0,
+        clash::User,
+    );
+    let error = render::<clash::ClashAuth>().expect_err("two `AccountId`s");
+    assert!(
+        matches!(&error, TypeScriptError::NameClash { name } if name == "AccountId"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("#[ts(rename"), "{error}");
+}

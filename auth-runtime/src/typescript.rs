@@ -88,6 +88,11 @@ pub enum TypeScriptError {
 }
 
 /// The `.d.ts` text for configuration `C`.
+///
+/// # Errors
+///
+/// [`TypeScriptError::NameClash`] when two of the Rust types it declares have one
+/// TypeScript name.
 pub fn render<C: TypeScriptSchema>() -> Result<String, TypeScriptError> {
     let name = C::CONFIG_NAME;
     let config = ts_rs::Config::new();
@@ -135,7 +140,7 @@ declare module "next-auth/jwt" {{
     // ts-rs ends some lines with a space; a committed file should not.
     let mut text: String = out
         .lines()
-        .map(|line| line.trim_end())
+        .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n");
     text.push('\n');
@@ -143,6 +148,10 @@ declare module "next-auth/jwt" {{
 }
 
 /// Writes the declarations of `C` to `path`.
+///
+/// # Errors
+///
+/// [`TypeScriptError::Io`] when the file cannot be written, or what [`render`] gives.
 pub fn export<C: TypeScriptSchema>(path: impl AsRef<Path>) -> Result<(), TypeScriptError> {
     let path = path.as_ref();
     let text = render::<C>()?;
@@ -154,6 +163,11 @@ pub fn export<C: TypeScriptSchema>(path: impl AsRef<Path>) -> Result<(), TypeScr
 
 /// Checks that `path` holds exactly the declarations of `C`; [`TypeScriptError::Stale`]
 /// names the first line that differs.
+///
+/// # Errors
+///
+/// [`TypeScriptError::Stale`] when the file differs, [`TypeScriptError::Io`] when it cannot
+/// be read, or what [`render`] gives.
 pub fn check<C: TypeScriptSchema>(path: impl AsRef<Path>) -> Result<(), TypeScriptError> {
     let path = path.as_ref();
     let expected = render::<C>()?;

@@ -257,6 +257,69 @@ fn typescript_using_the_claims_as_declared_compiles() {
     }
 }
 
+/// The JSON the demo writes (a session as `GET /session` sends it, a token as it is
+/// encrypted) and the updates it accepts are values of the declared types, for `tsc`.
+#[test]
+fn the_json_the_demo_writes_and_accepts_has_the_declared_types() {
+    use auth_runtime::{Account, AuthSchema as _, ProviderKind};
+    use support::demo::app::{DemoAuthUpdate, Role, TenantId, User, UserId};
+
+    let account = Account {
+        provider: "credentials".into(),
+        kind: ProviderKind::Credentials,
+    };
+    let user = |tenant: Option<&str>| User {
+        id: UserId("u-admin".into()),
+        name: "Ada Admin".into(),
+        email: "admin@example.com".into(),
+        role: Role::Admin,
+        tenant_id: tenant.map(|tenant| TenantId(tenant.into())),
+    };
+    let mut values = Vec::new();
+    for tenant in [Some("acme"), None] {
+        let token = DemoAuth::new_token(&user(tenant), &account);
+        let session =
+            DemoAuth::session_json(&token, "2026-12-12T08:00:00.000Z").expect("the session JSON");
+        let token = serde_json::to_string(&token).expect("the token JSON");
+        values.push(format!(
+            "export const session{}: Session = {session};",
+            values.len()
+        ));
+        values.push(format!(
+            "export const token{}: JWT = {token};",
+            values.len()
+        ));
+    }
+    let updates = [r#"{"tenantId":"globex"}"#, r#"{"tenantId":null}"#, "{}"];
+    for update in updates {
+        serde_json::from_str::<DemoAuthUpdate>(update).expect("the demo accepts the update");
+    }
+    let declarations = demo_declarations();
+    let module = declarations
+        .to_str()
+        .and_then(|path| path.strip_suffix(".d.ts"))
+        .expect("a UTF-8 path");
+    let source = format!(
+        "import type {{ Session }} from \"next-auth\";\n\
+         import type {{ JWT }} from \"next-auth/jwt\";\n\
+         import type {{ DemoAuthUpdate }} from {module:?};\n\
+         {}\n\
+         export const updates: DemoAuthUpdate[] = [{}];\n",
+        values.join("\n"),
+        updates.join(", "),
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typescript");
+    std::fs::create_dir_all(&dir).expect("a directory for the values");
+    let case = dir.join("demo-json-values.ts");
+    std::fs::write(&case, &source).expect("write the values");
+    let output = tsc(&case, Some(&declarations));
+    assert!(
+        output.success,
+        "the demo's JSON is not of the declared types:\n{source}\n{}",
+        output.diagnostics
+    );
+}
+
 /// Each file names the one error it must give in a first line `// expect: …`.
 #[test]
 fn typescript_misusing_a_claim_fails_with_its_error() {

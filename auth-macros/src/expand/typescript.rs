@@ -76,3 +76,39 @@ pub(crate) fn typescript_schema_impl(config: &Config) -> Option<TokenStream> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    /// Whether the macro's output for `#[auth_config(<args>)] struct AppAuth;` implements
+    /// `TypeScriptSchema`.
+    fn implements_typescript_schema(args: TokenStream) -> bool {
+        crate::auth_config_impl(
+            args,
+            quote!(
+                struct AppAuth;
+            ),
+        )
+        .to_string()
+        .contains("TypeScriptSchema for AppAuth")
+    }
+
+    /// With the key, the expansion and the fallback (a misspelt key) both implement it when the
+    /// runtime can (its feature), so code exporting the declarations adds no error of its own.
+    #[test]
+    fn the_key_implements_typescript_schema_in_the_expansion_and_the_fallback() {
+        let with_feature = cfg!(feature = "typescript");
+        assert_eq!(
+            implements_typescript_schema(quote!(user = User, typescript)),
+            with_feature
+        );
+        assert_eq!(
+            implements_typescript_schema(quote!(user = User, typescript, sesion())),
+            with_feature
+        );
+        assert!(!implements_typescript_schema(quote!(user = User)));
+        assert!(!implements_typescript_schema(quote!(user = User, sesion())));
+    }
+}

@@ -320,6 +320,20 @@ fn the_json_the_demo_writes_and_accepts_has_the_declared_types() {
     );
 }
 
+/// `skipLibCheck` (which the cases use, as Next.js projects do) skips every `.d.ts`, this one
+/// too: checked as a `.ts` file, the declarations have no error of their own (an augmentation
+/// conflicting with next-auth's interfaces would be one).
+#[test]
+fn the_declarations_have_no_error_of_their_own() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typescript");
+    std::fs::create_dir_all(&dir).expect("a directory for the copy");
+    let copy = dir.join("demo-declarations-checked.ts");
+    let text = render::<DemoAuth>().expect("render");
+    std::fs::write(&copy, text).expect("write the declarations as a .ts file");
+    let output = tsc(&copy, None);
+    assert!(output.success, "{}", output.diagnostics);
+}
+
 /// Each file names the one error it must give in a first line `// expect: …`.
 #[test]
 fn typescript_misusing_a_claim_fails_with_its_error() {

@@ -107,6 +107,10 @@ pub fn render<C: TypeScriptSchema>() -> Result<String, TypeScriptError> {
     let token = <C::TokenClaims as TS>::ident(&config);
     let update = <C::UpdateFields as TS>::ident(&config);
     let mut out = String::new();
+    // `User` extends next-auth's `DefaultUser`, whose `id?: string` a claim named `id` would
+    // conflict with (TS2320, which `skipLibCheck` hides): `User` gets every public claim but
+    // `id`; `Session["user"]` keeps them all, through the intersection. `DefaultUser`'s other
+    // fields and `DefaultJWT`'s are reserved claim names, so they cannot conflict.
     // Writing to a `String` cannot fail.
     let _ = write!(
         out,
@@ -126,8 +130,8 @@ declare module "next-auth" {{
     user: {user} & DefaultSession["user"];
   }}
 
-  /** A user of `{name}`, with the public claims. */
-  interface User extends {user} {{}}
+  /** A user of `{name}`, with the public claims (`id` stays next-auth's `id?: string`). */
+  interface User extends Omit<{user}, "id"> {{}}
 }}
 
 declare module "next-auth/jwt" {{

@@ -87,8 +87,8 @@ declare module "next-auth" {
     user: DemoAuthSessionUser & DefaultSession["user"];
   }
 
-  /** A user of `DemoAuth`, with the public claims. */
-  interface User extends DemoAuthSessionUser {}
+  /** A user of `DemoAuth`, with the public claims (`id` stays next-auth's `id?: string`). */
+  interface User extends Omit<DemoAuthSessionUser, "id"> {}
 }
 
 declare module "next-auth/jwt" {

@@ -1,8 +1,11 @@
 //! The `typescript` key, under `deny(warnings, missing_docs)`: the generated types derive
 //! ts-rs's `TS` (claim types derive it as users derive serde), `TypeScriptSchema` names them,
 //! and the declarations follow the serde attributes: a renamed claim, a `rename_all` enum, an
-//! optional claim, an array, a private claim in the token only.
+//! optional claim, an array, a private claim in the token only. And through a renamed
+//! runtime (`crate = …`).
 #![deny(warnings, missing_docs)]
+
+extern crate auth_runtime as renamed;
 
 use auth_runtime::prelude::{AuthUser, auth_config};
 use auth_runtime::typescript::render;
@@ -50,6 +53,13 @@ pub struct BillingAuth {
     api_key: Option<String>,
 }
 
+/// The same runtime under another name.
+#[renamed::auth_config(crate = renamed, user = User, typescript)]
+pub struct RenamedAuth {
+    /// A nickname, set by a callback.
+    nickname: Option<String>,
+}
+
 fn main() {
     let user = User { plan: Plan::Paid };
     let _ = (&user.plan, Plan::FreeTier);
@@ -69,4 +79,6 @@ fn main() {
         .next()
         .expect("the session user comes first");
     assert!(!session_user.contains("apiKey"), "{session_user}");
+    let renamed = render::<RenamedAuth>().expect("declarations");
+    assert!(renamed.contains("nickname?: string,"), "{renamed}");
 }

@@ -10,8 +10,15 @@
 //! The types come from [`ts-rs`](ts_rs): the generated token, session-user and update types
 //! derive [`TS`] next to their serde derives, so the TypeScript follows the JSON they
 //! (de)serialise: renames, optional fields, arrays. Claim types derive it too, as they derive
-//! serde (`#[derive(Serialize, Deserialize, ts_rs::TS)]`, ts-rs 12). Standard fields (`name`,
-//! `email`, `image`; `sub`, `iat`, `exp`, `jti`) are left to `next-auth`'s own declarations.
+//! serde (`#[derive(Serialize, Deserialize, ts_rs::TS)]`, ts-rs 12; without a dependency of
+//! their own, `#[derive(auth_runtime::typescript::TS)]` with
+//! `#[ts(crate = "auth_runtime::typescript::ts_rs")]`). Standard fields (`name`, `email`,
+//! `image`; `sub`, `iat`, `exp`, `jti`) are left to `next-auth`'s own declarations.
+//!
+//! The `typescript` key opts a configuration in; the feature alone does not, because features
+//! unify across a build: one crate turning it on would otherwise require `TS` of every claim
+//! type of every configuration. ts-rs's derive names `String`, `Option` and `Vec` unqualified,
+//! so a module that shadows them cannot use the key.
 //!
 //! ```no_run
 //! # fn demo<AppAuth: auth_runtime::typescript::TypeScriptSchema>() -> Result<(), auth_runtime::typescript::TypeScriptError> {

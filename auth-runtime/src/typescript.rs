@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 pub use ts_rs::{self, TS};
 
-use crate::schema::AuthSchema;
+use crate::AuthSchema;
 
 /// What `#[auth_config(typescript)]` generates next to [`AuthSchema`]: the types whose
 /// TypeScript goes into the declarations. Implemented by the macro, not by hand.

@@ -19,6 +19,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "events",
     "pages",
     "rate_limit",
+    "typescript",
     "crate",
 ];
 /// Keys of `session(...)`.

@@ -29,6 +29,7 @@ pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
     derive_arguments_name_other_claims(draft, errors);
     derived_claims_read_only_claims_computed_before_them(draft, errors);
     derived_claims_are_not_updatable(draft, errors);
+    typescript_has_its_feature(draft, errors);
 }
 
 /// `user = …` is required: it is what providers produce at sign-in.
@@ -269,5 +270,19 @@ fn derive_args(read: &ReadClaim) -> &[proc_macro2::Ident] {
     match &read.claim.source {
         ClaimSource::Derived { args, .. } => args,
         _ => &[],
+    }
+}
+
+/// `typescript` derives ts-rs's `TS` through the runtime, which has it only with its
+/// `typescript` feature (forwarded to this crate, so the rule is one error at the key).
+fn typescript_has_its_feature(draft: &Draft, errors: &mut Errors) {
+    if let Some(span) = draft.settings.typescript
+        && !cfg!(feature = "typescript")
+    {
+        errors.push(
+            span,
+            "`typescript` needs the `typescript` feature of auth-runtime: \
+             `auth-runtime = { version = \"…\", features = [\"typescript\"] }`",
+        );
     }
 }

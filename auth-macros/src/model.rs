@@ -25,6 +25,9 @@ pub(crate) struct Config {
     pub(crate) sign_in_rate_limit: Option<(u32, u64)>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) claims: Vec<Claim>,
+    /// `typescript`: the generated types derive ts-rs's `TS` and `TypeScriptSchema` is
+    /// implemented.
+    pub(crate) typescript: bool,
 }
 
 /// Custom page paths; `None` means the built-in page.
@@ -207,6 +210,8 @@ pub(crate) struct Outline {
     pub(crate) claims: Vec<(Ident, Type)>,
     /// The form of every provider field, with its fields where they could be read.
     pub(crate) forms: Vec<(Ident, Vec<CredentialField>)>,
+    /// Whether `typescript` is written.
+    pub(crate) typescript: bool,
 }
 
 impl Outline {
@@ -222,6 +227,7 @@ impl Outline {
             base_path: None,
             claims: Vec::new(),
             forms: Vec::new(),
+            typescript: false,
         }
     }
 

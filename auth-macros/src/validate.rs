@@ -60,6 +60,7 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<
         sign_in_rate_limit: settings.sign_in_rate_limit,
         providers: providers.into_iter().map(|read| read.provider).collect(),
         claims: claims.into_iter().map(|read| read.claim).collect(),
+        typescript: settings.typescript.is_some(),
     })
 }
 
@@ -110,6 +111,7 @@ fn outline(input: Input, draft: Draft) -> Outline {
         base_path: settings.base_path.map(|text| text.value),
         claims,
         forms,
+        typescript: settings.typescript.is_some(),
         ..Outline::bare(input.name, input.vis)
     }
 }

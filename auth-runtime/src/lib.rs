@@ -67,6 +67,8 @@ mod schema;
 mod secret;
 mod superseded;
 mod token;
+#[cfg(feature = "typescript")]
+pub mod typescript;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -54,3 +54,16 @@ where
 {
     T::deserialize(deserializer).map(Some)
 }
+
+/// `with` for update fields under `#[auth_config(typescript)]`: [`deserialize_some`] as a
+/// module, the form ts-rs reads (`with`, not `deserialize_with`). An update is never
+/// serialised, so there is no `serialize`.
+pub mod update_value {
+    pub use super::deserialize_some as deserialize;
+}
+
+#[cfg(feature = "typescript")]
+pub use ::ts_rs;
+
+#[cfg(feature = "typescript")]
+pub use crate::typescript::TypeScriptSchema;

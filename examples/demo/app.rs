@@ -14,17 +14,18 @@ use poem::http::StatusCode;
 use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get, handler};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A user's stable id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub(crate) struct UserId(pub(crate) String);
 
 /// A tenant (an organisation whose posts a user sees).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 pub(crate) struct TenantId(pub(crate) String);
 
 /// What a user is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Role {
     /// Everything.
@@ -36,7 +37,7 @@ pub(crate) enum Role {
 }
 
 /// What a user may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Permission {
     /// Read posts.
@@ -271,6 +272,7 @@ mod audit {
     callbacks(sign_in = policy::sign_in),
     events = audit::record,
     rate_limit(sign_in = "5 per 15m"),
+    typescript,
 )]
 pub(crate) struct DemoAuth {
     #[provider(credentials(authorize = users::authorize, name = "Email and password"))]

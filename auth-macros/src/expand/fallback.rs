@@ -22,6 +22,7 @@ pub(crate) fn fallback(outline: &Outline) -> TokenStream {
     let forms = forms(outline);
     let schema = schema(outline);
     let inherent = inherent(outline);
+    let typescript = typescript(outline);
     quote! {
         #marker
         #token
@@ -30,7 +31,26 @@ pub(crate) fn fallback(outline: &Outline) -> TokenStream {
         #forms
         #schema
         #inherent
+        #typescript
     }
+}
+
+/// `TypeScriptSchema` with `()` for every type, when `typescript` is written and the runtime
+/// has it, so that code exporting the declarations adds no error.
+fn typescript(outline: &Outline) -> Option<TokenStream> {
+    let p = private_of(&outline.krate);
+    let name = &outline.name;
+    let name_text = name.to_string();
+    (outline.typescript && cfg!(feature = "typescript")).then(|| {
+        quote! {
+            impl #p::TypeScriptSchema for #name {
+                const CONFIG_NAME: &'static ::core::primitive::str = #name_text;
+                type SessionUser = ();
+                type TokenClaims = ();
+                type UpdateFields = ();
+            }
+        }
+    })
 }
 
 /// `Serialize` writing nothing and `Deserialize` refusing everything, for a stub type.

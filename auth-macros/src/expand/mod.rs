@@ -9,6 +9,7 @@ mod guards;
 mod schema;
 mod session;
 mod token;
+mod typescript;
 mod update;
 
 use proc_macro2::TokenStream;
@@ -28,6 +29,7 @@ pub(crate) fn expand(config: &Config) -> TokenStream {
     let forms = forms::form_types(config);
     let schema = schema::schema_impl(config);
     let guards = guards::inherent_impl(config);
+    let typescript = typescript::typescript_schema_impl(config);
     quote! {
         #marker
         #token
@@ -36,6 +38,7 @@ pub(crate) fn expand(config: &Config) -> TokenStream {
         #forms
         #schema
         #guards
+        #typescript
     }
 }
 

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::private_path_string;
+use super::typescript;
 use crate::model::{Claim, Config};
 
 /// The session structs and their redacted `Debug`.
@@ -25,11 +26,13 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
         );
         let rename = rename(claim);
+        let ts_optional = typescript::optional(config, claim.optional);
         quote! {
             #(#docs)*
             #doc
             #rename
             #optional
+            #ts_optional
             pub #field: #ty,
         }
     });
@@ -41,6 +44,8 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
     let user_doc = format!(" The user of a [`{session}`]: standard fields and public claims.");
     let session_redacted = format!("{session}([redacted])");
     let user_redacted = format!("{user}([redacted])");
+    let ts_derive = typescript::derive(config);
+    let ts_skip = typescript::skip(config);
     quote! {
         #[doc = #session_doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
@@ -55,15 +60,19 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
         #[doc = #user_doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
         #[serde(crate = #serde_crate)]
+        #ts_derive
         #vis struct #user {
             /// The user's name.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub name: #krate::__private::Option<#krate::__private::String>,
             /// The user's email address.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub email: #krate::__private::Option<#krate::__private::String>,
             /// The user's avatar URL.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub image: #krate::__private::Option<#krate::__private::String>,
             #(#fields)*
         }

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
 use super::private_path_string;
+use super::typescript;
 use crate::model::{Claim, Config};
 
 /// The token struct, its `TokenClaims` impl and a redacted `Debug`.
@@ -13,7 +14,9 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
     let name = &config.name;
     let token = config.type_name("Token");
     let serde_crate = private_path_string(krate, "serde");
-    let fields = config.claims.iter().map(claim_field);
+    let fields = config.claims.iter().map(|claim| claim_field(config, claim));
+    let ts_derive = typescript::derive(config);
+    let ts_skip = typescript::skip(config);
     let doc = format!(
         " The JWT claims of [`{name}`]: the standard claims and every declared claim. \
          Required claims are plain fields, so no token exists without them. JSON names follow \
@@ -30,30 +33,39 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
         #[doc = #doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
         #[serde(crate = #serde_crate)]
+        #ts_derive
         #vis struct #token {
             /// The user's stable id (`sub`).
+            #ts_skip
             pub sub: #krate::__private::String,
             /// The user's name.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub name: #krate::__private::Option<#krate::__private::String>,
             /// The user's email address.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub email: #krate::__private::Option<#krate::__private::String>,
             /// The user's avatar URL (`image` in the session).
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
             pub picture: #krate::__private::Option<#krate::__private::String>,
             /// Issued at, seconds since the Unix epoch; set on every encode.
             #[serde(default)]
+            #ts_skip
             pub iat: ::core::primitive::i64,
             /// Expires at, seconds since the Unix epoch; set on every encode.
             #[serde(default)]
+            #ts_skip
             pub exp: ::core::primitive::i64,
             /// The token's unique id; set on every encode.
             #[serde(default)]
+            #ts_skip
             pub jti: #krate::__private::String,
             #(#fields)*
             /// Claims this configuration does not declare, kept unchanged on re-issue.
             #[serde(flatten)]
+            #ts_skip
             pub other_claims: #krate::__private::serde_json::Map<#krate::__private::String, #krate::__private::serde_json::Value>,
         }
 
@@ -82,7 +94,7 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
     }
 }
 
-fn claim_field(claim: &Claim) -> TokenStream {
+fn claim_field(config: &Config, claim: &Claim) -> TokenStream {
     let Claim {
         field,
         json_name,
@@ -96,11 +108,13 @@ fn claim_field(claim: &Claim) -> TokenStream {
         || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
     );
     let rename = (field != json_name).then(|| quote!(#[serde(rename = #json_name)]));
+    let ts_optional = typescript::optional(config, claim.optional);
     quote_spanned! {field.span()=>
         #(#docs)*
         #doc
         #rename
         #optional
+        #ts_optional
         pub #field: #ty,
     }
 }

@@ -5,6 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
 use super::private_path_string;
+use super::typescript;
 use crate::model::{ClaimSource, Config};
 
 /// The update struct. Unknown fields are refused when it is deserialised.
@@ -14,7 +15,6 @@ pub(crate) fn update_type(config: &Config) -> TokenStream {
     let name = &config.name;
     let update = config.type_name("Update");
     let serde_crate = private_path_string(krate, "serde");
-    let deserialize_some = private_path_string(krate, "deserialize_some");
     let fields = config.updatable_claims().map(|(claim, check)| {
         let field = &claim.field;
         let ty = &claim.ty;
@@ -23,9 +23,10 @@ pub(crate) fn update_type(config: &Config) -> TokenStream {
             " A new `{json_name}`, applied only if `{}` allows it. Absent: unchanged.",
             quote!(#check).to_string().replace(' ', "")
         );
+        let attributes = typescript::update_field_attributes(config, json_name);
         quote! {
             #[doc = #doc]
-            #[serde(rename = #json_name, default, deserialize_with = #deserialize_some)]
+            #attributes
             pub #field: #krate::__private::Option<#ty>,
         }
     });
@@ -35,10 +36,12 @@ pub(crate) fn update_type(config: &Config) -> TokenStream {
          anything runs."
     );
     let redacted = format!("{update}([redacted])");
+    let ts_derive = typescript::derive(config);
     quote! {
         #[doc = #doc]
         #[derive(::core::default::Default, #krate::__private::serde::Deserialize)]
         #[serde(crate = #serde_crate, deny_unknown_fields)]
+        #ts_derive
         #vis struct #update {
             #(#fields)*
         }

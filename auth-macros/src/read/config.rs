@@ -1,5 +1,6 @@
 //! The keys of `#[auth_config(...)]`.
 
+use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 use syn::{Meta, Path, Type};
 
@@ -25,6 +26,8 @@ pub(crate) struct Settings {
     /// `rate_limit(sign_in = "…")`, parsed: (attempts, window in seconds).
     pub(crate) sign_in_rate_limit: Option<(u32, u64)>,
     pub(crate) krate: Option<Path>,
+    /// The span of the `typescript` flag, if written.
+    pub(crate) typescript: Option<Span>,
 }
 
 /// `pages(...)` as written.
@@ -59,6 +62,11 @@ pub(crate) fn read_config(args: &[Meta], errors: &mut Errors) -> Settings {
             }
             "pages" => settings.pages = read_pages(meta, errors),
             "rate_limit" => settings.sign_in_rate_limit = read_rate_limit(meta, errors),
+            "typescript" => {
+                settings.typescript = errors
+                    .take(attr::flag(meta, "typescript"))
+                    .map(|()| meta.path().span());
+            }
             "crate" => {
                 settings.krate =
                     errors.take(attr::path_value(meta, "crate", "crate = my_auth_runtime"));

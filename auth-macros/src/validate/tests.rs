@@ -340,3 +340,42 @@ fn each_rule_reports_its_mistake_once() {
         );
     }
 }
+
+#[test]
+fn typescript_is_a_flag() {
+    let errors = run(
+        quote!(user = User, typescript = true),
+        quote!(
+            struct AppAuth;
+        ),
+    );
+    let messages = errors.messages();
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.contains("`typescript` is a flag and takes no value")),
+        "{messages:?}"
+    );
+}
+
+/// The key derives ts-rs's `TS` through the runtime, which has it only with its feature
+/// (forwarded here): without it, one error says which feature to turn on.
+#[test]
+fn typescript_is_accepted_exactly_with_the_feature() {
+    let errors = run(
+        quote!(user = User, typescript),
+        quote!(
+            struct AppAuth;
+        ),
+    );
+    if cfg!(feature = "typescript") {
+        assert!(errors.is_empty(), "{:?}", errors.messages());
+    } else {
+        assert_eq!(errors.len(), 1, "{:?}", errors.messages());
+        assert!(
+            errors.messages()[0].contains("needs the `typescript` feature of auth-runtime"),
+            "{:?}",
+            errors.messages()
+        );
+    }
+}

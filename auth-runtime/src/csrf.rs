@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use crate::secret::Secrets;
 
 /// Length of a CSRF token: 32 bytes in hex.
-pub const CSRF_TOKEN_LEN: usize = 64;
+pub(crate) const CSRF_TOKEN_LEN: usize = 64;
 
 /// A CSRF token. `Debug` does not print it.
 ///

@@ -80,9 +80,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use cookies::{
     CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie,
     SessionCookieNames, SetCookie, clear_session_cookies, decode_cookie_value, parse_cookie_header,
-    request_cookies, session_set_cookies, split_into_chunks,
+    session_set_cookies, split_into_chunks,
 };
-pub use csrf::{CSRF_TOKEN_LEN, CsrfToken};
+pub use csrf::CsrfToken;
 pub use error::AuthError;
 pub use extract::Session;
 pub use guard::{Guard, GuardEndpoint};
@@ -103,8 +103,7 @@ pub use schema::{
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{
-    CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec,
-    check_registered_claims, parse_claims,
+    CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec, parse_claims,
 };
 
 /// Encrypts with a caller-chosen IV, for known-answer tests: behind the internal

@@ -225,7 +225,7 @@ pub fn parse_claims(json: &[u8]) -> Result<Claims, AuthError> {
 /// Checks `exp`, `nbf`, `iat` and `jti` against `now`, with the same semantics as `jose`
 /// (which Auth.js uses), but stricter on types: times must be integers, never strings,
 /// fractions or absent `exp`.
-pub fn check_registered_claims(claims: &Claims, now: i64) -> Result<(), AuthError> {
+pub(crate) fn check_registered_claims(claims: &Claims, now: i64) -> Result<(), AuthError> {
     let shape = |name: &str| {
         claims.get(name).map(|value| match value {
             Value::String(_) => Shape::String,

@@ -37,7 +37,7 @@ pub fn parse_cookie_header(header: &[u8]) -> impl Iterator<Item = (&str, &str)> 
 
 /// Every `name=value` pair of the request's `Cookie` headers, as [`parse_cookie_header`]
 /// reads them.
-pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -10,6 +10,7 @@ pub use chunks::{
     CHUNK_SIZE, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie, SessionCookieNames,
     clear_session_cookies, session_set_cookies, split_into_chunks,
 };
-pub use header::{decode_cookie_value, parse_cookie_header, request_cookies};
+pub(crate) use header::request_cookies;
+pub use header::{decode_cookie_value, parse_cookie_header};
 pub use names::CookieNames;
 pub use set_cookie::{CookieLifetime, SetCookie};

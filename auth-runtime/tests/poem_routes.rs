@@ -880,6 +880,9 @@ async fn sign_out_clears_the_session_cookies_and_redirects() {
         .await;
     response.assert_status(StatusCode::FOUND);
     assert_eq!(location(&response), "http://localhost:3000/");
+    // As the sign-in's redirect: not cached, and no referrer leaves with the next request.
+    response.assert_header(header::CACHE_CONTROL, "no-store");
+    response.assert_header(header::REFERRER_POLICY, "no-referrer");
     assert_eq!(set_cookies(&response), vec![expired_cookie(SESSION)]);
     assert!(browser.jar.get(SESSION).is_none());
     assert_eq!(browser.session().await, Value::Null);

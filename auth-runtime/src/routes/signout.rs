@@ -17,7 +17,7 @@ use crate::schema::{AuthEvent, AuthSchema};
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
     match *req.method() {
         Method::GET => respond::private(confirmation_page(&auth, &req)),
-        Method::POST => sign_out(&auth, &mut req).await,
+        Method::POST => respond::private(sign_out(&auth, &mut req).await),
         _ => respond::bad_request(),
     }
 }

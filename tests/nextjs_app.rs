@@ -3,7 +3,8 @@
 //! `next build` and served by `next start` on 127.0.0.1, beside the demo on another port of the
 //! same host, both with one secret. Headless chromium (`tests/interop/nextjs-e2e.mjs`) signs in
 //! on either side and checks the other sees the same user, switches tenant on either side and
-//! checks the other sees it, and signs out on either side. A PNG of every step is saved under
+//! checks the other sees it, signs out on either side, and checks the Next.js side refuses
+//! the user the demo's allowlist refuses. A PNG of every step is saved under
 //! `target/browser-test/nextjs/`.
 //!
 //! The build is cached in `examples/nextjs/.next-e2e/` (Next.js refuses a `distDir` outside the
@@ -286,6 +287,9 @@ fn check_steps(out: &Value) {
             "poem-api-me-acme",
             "next-signed-out-again",
             "poem-api-me-signed-out",
+            "next-eve-refused",
+            "next-viewer-signed-in",
+            "poem-api-me-viewer",
         ],
         "{out}"
     );
@@ -396,6 +400,39 @@ fn check_steps(out: &Value) {
     let signed_out = step("poem-api-me-signed-out");
     assert_eq!(signed_out["httpStatus"], 401, "{signed_out}");
     assert_eq!(signed_out["sessionCookies"], no_cookie, "{signed_out}");
+    // The allowlist refuses eve in Next.js too; the viewer is the viewer on both sides.
+    signed_out_on_next("next-eve-refused");
+    let refused = step("next-eve-refused");
+    assert_eq!(
+        refused["error"], "Sign-in failed: AccessDenied",
+        "{refused}"
+    );
+    let viewer = step("next-viewer-signed-in");
+    assert_eq!(viewer["sessionCookies"], session_cookie, "{viewer}");
+    for side in ["next", "poem"] {
+        let view = &viewer[side];
+        assert_eq!(view["status"], "Signed in", "{side}: {viewer}");
+        assert_eq!(view["name"], "Vic Viewer", "{side}: {viewer}");
+        assert_eq!(view["email"], "viewer@example.com", "{side}: {viewer}");
+        assert_eq!(view["id"], "u-viewer", "{side}: {viewer}");
+        assert_eq!(view["role"], "viewer", "{side}: {viewer}");
+        assert_eq!(view["permissions"], "read", "{side}: {viewer}");
+        assert_eq!(view["tenant"], "acme", "{side}: {viewer}");
+    }
+    let viewer_api = step("poem-api-me-viewer");
+    assert_eq!(viewer_api["httpStatus"], 200, "{viewer_api}");
+    assert_eq!(
+        viewer_api["body"]["user"],
+        serde_json::json!({
+            "name": "Vic Viewer",
+            "email": "viewer@example.com",
+            "id": "u-viewer",
+            "role": "viewer",
+            "permissions": ["read"],
+            "tenantId": "acme",
+        }),
+        "{viewer_api}"
+    );
 
     assert_eq!(
         out["consoleErrors"],

@@ -9,7 +9,8 @@
 // switches tenant with next-auth's client update() and sees it on the Poem side; signs out and
 // in on the Poem service and sees that session in the Next.js server component; switches tenant
 // on the Poem side and sees it in Next.js, then back in Next.js on the Poem-issued token; signs
-// out in Next.js. Saves a PNG of every step and prints one JSON object of what each step showed
+// out in Next.js; is refused for eve@outside.test (the allowlist) in Next.js; signs in another
+// user in Next.js, whom the Poem service sees. Saves a PNG of every step and prints one JSON object of what each step showed
 // (the Rust test asserts on it); exits non-zero, with the reason on stderr, when a step fails.
 // The browser is closed and its profile removed in every case.
 
@@ -40,6 +41,8 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 const ADMIN = { email: "admin@example.com", password: "correct-horse-admin" };
+const VIEWER = { email: "viewer@example.com", password: "correct-horse-viewer" };
+const EVE = { email: "eve@outside.test", password: "correct-horse-eve" };
 
 const steps = [];
 const requests = [];
@@ -211,6 +214,21 @@ try {
   await reads("#next-status", "Signed out");
   await step("next-signed-out-again");
   await poemApiMe("poem-api-me-signed-out");
+
+  // 7. The allowlist in Next.js, as in the Poem service: eve@outside.test is refused; then
+  //    another user, signed in in Next.js, is that user on the Poem side too.
+  await page.goto(`${nextOrigin}/`);
+  await page.locator("#email").fill(EVE.email);
+  await page.locator("#password").fill(EVE.password);
+  await page.locator("#sign-in").click();
+  await page.locator("#error").waitFor();
+  await step("next-eve-refused", { error: await text("#error") });
+  await page.locator("#email").fill(VIEWER.email);
+  await page.locator("#password").fill(VIEWER.password);
+  await page.locator("#sign-in").click();
+  await reads("#next-status", "Signed in");
+  await step("next-viewer-signed-in");
+  await poemApiMe("poem-api-me-viewer");
 
   process.stdout.write(`${JSON.stringify({ steps, requests, consoleErrors })}\n`);
 } catch (error) {

@@ -9,64 +9,21 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
+use support::chromium::{CHROMIUM, ensure_chromium, screenshot_dir};
 use support::demo::serve_demo;
 use support::node::run_script;
 
 const SECRET: &str = "browser-test-secret-3f9a6c1e8b2d7a4f0e5c";
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Far above the ten-odd seconds a run takes, for a cold browser start on a loaded machine.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// Installs Debian's chromium when it is missing and we may (root); fails clearly otherwise.
-fn ensure_chromium() {
-    if Path::new(CHROMIUM).is_file() {
-        return;
-    }
-    let uid = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_default();
-    assert_eq!(
-        uid, "0",
-        "{CHROMIUM} is missing and only root can install it: run \
-         `apt-get update && apt-get install -y chromium` (as .ci/run does)"
-    );
-    let status = Command::new("sh")
-        .args([
-            "-c",
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
-        ])
-        .status()
-        .expect("run apt-get");
-    assert!(
-        status.success() && Path::new(CHROMIUM).is_file(),
-        "installing chromium with apt-get failed ({status})"
-    );
-}
-
-/// `target/browser-test/`, emptied of the screenshots of an earlier run.
-fn screenshot_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-test");
-    std::fs::create_dir_all(&dir).expect("create target/browser-test");
-    for entry in std::fs::read_dir(&dir).expect("list target/browser-test") {
-        let path = entry.expect("a directory entry").path();
-        if path.extension().is_some_and(|ext| ext == "png") {
-            std::fs::remove_file(&path).expect("remove an old screenshot");
-        }
-    }
-    dir
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_person_signs_in_on_the_built_in_page_switches_tenant_and_signs_out_in_chromium() {
     ensure_chromium();
-    let shots = screenshot_dir();
+    let shots = screenshot_dir("browser-test");
 
     let server = serve_demo(SECRET).await;
     let origin = server.url("");

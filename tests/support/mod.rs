@@ -6,6 +6,7 @@
     reason = "each test binary uses a different part of this module"
 )]
 
+pub(crate) mod chromium;
 pub(crate) mod demo;
 pub(crate) mod differential;
 pub(crate) mod http;

@@ -1,12 +1,13 @@
 //! Runs the real `@auth/core` and other Node peers (the `next-auth` client, Playwright)
 //! under Node, installed from `tests/package-lock.json`.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::Write as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -16,13 +17,13 @@ pub(crate) fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
-/// Whether every dependency of `tests/package.json` is in `tests/node_modules` at the pinned
+/// Whether every dependency of `<dir>/package.json` is in `<dir>/node_modules` at the pinned
 /// version, so that a checkout whose packages changed since the last install installs again.
 fn node_packages_installed(dir: &Path) -> bool {
     let read = |path: PathBuf| -> Option<Value> {
         serde_json::from_slice(&std::fs::read(path).ok()?).ok()
     };
-    let manifest = read(dir.join("package.json")).expect("tests/package.json is JSON");
+    let manifest = read(dir.join("package.json")).expect("package.json is JSON");
     let Some(dependencies) = manifest["dependencies"].as_object() else {
         return true;
     };
@@ -32,11 +33,16 @@ fn node_packages_installed(dir: &Path) -> bool {
     })
 }
 
-/// Installs the pinned Node packages with `npm ci` unless they are already there. A file
-/// lock keeps parallel test processes from installing at the same time.
+/// Installs the pinned Node packages of `tests/` with `npm ci` unless they are already there.
 pub(crate) fn ensure_node_packages() {
-    let dir = tests_dir();
-    let installed = || node_packages_installed(&dir);
+    ensure_node_packages_in(&tests_dir());
+}
+
+/// Installs the pinned Node packages of `dir` (its `package.json` and lockfile) with `npm ci`
+/// unless they are already there. A file lock keeps parallel test processes from installing at
+/// the same time.
+pub(crate) fn ensure_node_packages_in(dir: &Path) {
+    let installed = || node_packages_installed(dir);
     if installed() {
         return;
     }
@@ -45,10 +51,10 @@ pub(crate) fn ensure_node_packages() {
     if !installed() {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
+            .current_dir(dir)
             .status()
             .expect("npm must be installed to run the interop tests");
-        assert!(status.success(), "npm ci in tests/ failed");
+        assert!(status.success(), "npm ci in {} failed", dir.display());
     }
 }
 
@@ -130,7 +136,15 @@ pub(crate) fn run_script(
         .arg(dir.join(script))
         .args(args)
         .envs(envs.iter().copied())
-        .current_dir(&dir)
+        .current_dir(&dir);
+    run_bounded(command, script, timeout)
+}
+
+/// Runs `command` (stdin closed, output captured) in its own process group and waits at most
+/// `timeout` for it to exit; on time-out the whole group is killed and the test fails with
+/// what it had printed. `what` names it in failures.
+pub(crate) fn run_bounded(mut command: Command, what: &str, timeout: Duration) -> ScriptOutput {
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -138,13 +152,13 @@ pub(crate) fn run_script(
     let mut child = ProcessGroup(
         command
             .spawn()
-            .expect("node must be installed to run the interop tests"),
+            .unwrap_or_else(|error| panic!("cannot start {what}: {error}")),
     );
     let stdout = drain(child.0.stdout.take().expect("piped stdout"));
     let stderr = drain(child.0.stderr.take().expect("piped stderr"));
     let deadline = Instant::now() + timeout;
     let status = loop {
-        if let Some(status) = child.0.try_wait().expect("wait for node") {
+        if let Some(status) = child.0.try_wait().expect("wait for the child") {
             break Some(status);
         }
         if Instant::now() >= deadline {
@@ -152,14 +166,14 @@ pub(crate) fn run_script(
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    // Kills the group if the script timed out (and any child it left behind otherwise),
-    // which also closes the pipes the readers wait on.
+    // Kills the group if it timed out (and any child it left behind otherwise), which also
+    // closes the pipes the readers wait on.
     drop(child);
     let stdout = stdout.join().expect("stdout reader");
     let stderr = stderr.join().expect("stderr reader");
     let Some(status) = status else {
         panic!(
-            "{script} did not finish within {timeout:?}; killed.\nstdout:\n{stdout}\nstderr:\n{stderr}"
+            "{what} did not finish within {timeout:?}; killed.\nstdout:\n{stdout}\nstderr:\n{stderr}"
         );
     };
     ScriptOutput {
@@ -179,19 +193,24 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
     })
 }
 
-/// A Node server script running in its own process group, killed whole when dropped.
+/// A Node server running in its own process group, killed whole when dropped.
 pub(crate) struct NodeServer {
-    /// `http://127.0.0.1:<port>`, as the script announced it.
+    /// `http://127.0.0.1:<port>`, as the server announced it.
     pub(crate) origin: String,
+    /// Its last lines of output (stdout and stderr), for a failing test to show.
+    output: Arc<Mutex<VecDeque<String>>>,
     _group: ProcessGroup,
 }
 
+/// How many lines of a server's output are kept.
+const KEPT_LINES: usize = 200;
+
 impl NodeServer {
     /// Runs `node tests/<script>` with `envs` and waits at most `timeout` for the line on its
-    /// standard error that ends in `listening on <origin>`, which both says it is ready and
-    /// names its origin (start it on `PORT=0`: no port is guessed). A script that exits or says
-    /// nothing in time fails the test with what it printed. Blocking: call it from
-    /// `spawn_blocking` when a server under test runs on the same runtime.
+    /// output that ends in `listening on <origin>`, which both says it is ready and names its
+    /// origin (start it on `PORT=0`: no port is guessed). A script that exits or says nothing
+    /// in time fails the test with what it printed. Blocking: call it from `spawn_blocking`
+    /// when a server under test runs on the same runtime.
     pub(crate) fn start(script: &str, envs: &[(&str, &str)], timeout: Duration) -> Self {
         const READY: &str = "listening on ";
         ensure_node_packages();
@@ -200,55 +219,108 @@ impl NodeServer {
         command
             .arg(dir.join(script))
             .envs(envs.iter().copied())
-            .current_dir(&dir)
+            .current_dir(&dir);
+        Self::spawn(
+            command,
+            script,
+            |line| {
+                line.rsplit_once(READY)
+                    .map(|(_, origin)| origin.trim().to_owned())
+            },
+            timeout,
+        )
+    }
+
+    /// Spawns `command` (stdin closed, stdout and stderr read line by line) in its own process
+    /// group and waits at most `timeout` for `ready` to return the origin from one of its
+    /// lines. `what` names it in failures.
+    pub(crate) fn spawn(
+        mut command: Command,
+        what: &str,
+        mut ready: impl FnMut(&str) -> Option<String>,
+        timeout: Duration,
+    ) -> Self {
+        command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
         let mut group = ProcessGroup(
             command
                 .spawn()
-                .expect("node must be installed to run the interop tests"),
+                .unwrap_or_else(|error| panic!("cannot start {what}: {error}")),
         );
-        // Every line of stderr goes to the channel; once nobody listens any more, lines are
-        // still read (and dropped), so that the script never blocks on a full pipe.
-        let stderr = group.0.stderr.take().expect("piped stderr");
+        // Every line goes to the channel and to the kept output; once nobody listens any more,
+        // lines are still read, so that the server never blocks on a full pipe.
+        let output = Arc::new(Mutex::new(VecDeque::new()));
         let (lines, received) = mpsc::channel::<String>();
-        std::thread::spawn(move || {
-            use std::io::BufRead as _;
-            for line in std::io::BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = lines.send(line);
-            }
-        });
+        let stdout = group.0.stdout.take().expect("piped stdout");
+        let stderr = group.0.stderr.take().expect("piped stderr");
+        read_lines(stdout, lines.clone(), Arc::clone(&output));
+        read_lines(stderr, lines, Arc::clone(&output));
         let deadline = Instant::now() + timeout;
-        let mut said = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match received.recv_timeout(left) {
                 Ok(line) => {
-                    if let Some((_, origin)) = line.rsplit_once(READY) {
+                    if let Some(origin) = ready(&line) {
                         return Self {
-                            origin: origin.trim().to_owned(),
+                            origin,
+                            output,
                             _group: group,
                         };
                     }
-                    said.push(line);
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     panic!(
-                        "{script} did not say `{READY}…` within {timeout:?}; killed. stderr:\n{}",
-                        said.join("\n")
+                        "{what} was not ready within {timeout:?}; killed. Output:\n{}",
+                        joined(&output)
                     )
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     let status = group.0.wait().ok();
                     panic!(
-                        "{script} ended ({status:?}) before listening. stderr:\n{}",
-                        said.join("\n")
+                        "{what} ended ({status:?}) before it was ready. Output:\n{}",
+                        joined(&output)
                     )
                 }
             }
         }
     }
+
+    /// The server's last lines of output.
+    pub(crate) fn output(&self) -> String {
+        joined(&self.output)
+    }
+}
+
+/// Reads `pipe` line by line on a thread of its own into `lines` and `kept`.
+fn read_lines(
+    pipe: impl std::io::Read + Send + 'static,
+    lines: mpsc::Sender<String>,
+    kept: Arc<Mutex<VecDeque<String>>>,
+) {
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            {
+                let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                if kept.len() == KEPT_LINES {
+                    kept.pop_front();
+                }
+                kept.push_back(line.clone());
+            }
+            let _ = lines.send(line);
+        }
+    });
+}
+
+fn joined(output: &Mutex<VecDeque<String>>) -> String {
+    let output = output.lock().unwrap_or_else(PoisonError::into_inner);
+    output
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

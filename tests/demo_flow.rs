@@ -267,7 +267,7 @@ async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
     );
 }
 
-/// SU-03: the demo declares no update for `role` or `permissions`, so they cannot be sent at
+/// SU-03, CL-05: the demo declares no update for `role` or `permissions`, so they cannot be sent at
 /// all (400, as SU-02) rather than be refused by a check (403).
 #[tokio::test]
 async fn a_client_cannot_raise_its_role_or_permissions_through_update() {

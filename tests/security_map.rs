@@ -1,8 +1,10 @@
 //! SECURITY.md's map stays true: every ID of the security checklist
 //! (`../shared/docs/security-checklist.md`, or the file `SECURITY_CHECKLIST` names) has one row
 //! in SECURITY.md's table; every row names only test functions (a `#[test]` or
-//! `#[tokio::test]` `fn` in the workspace's Rust sources) or trybuild cases that exist; and a
-//! row either passes, naming at least one test, or waits for an open issue (12, 14 or 16).
+//! `#[tokio::test]` `fn` in the workspace's Rust sources) or trybuild cases that exist, and
+//! each function carries the row's ID (in its doc comment, its file's `//!` docs, or its name:
+//! `rd01_…`, `ds_04_…`), so that grepping an ID finds its tests; and a row either passes,
+//! naming at least one test, or waits for an open issue (12, 14 or 16).
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,17 +124,23 @@ fn rust_files(dir: &Path, into: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every test function's name in the workspace's Rust sources: an `fn` whose attributes,
-/// just above it, include `#[test]` or `#[tokio::test…]`.
-fn test_functions() -> BTreeSet<String> {
+/// Every test function in the workspace's Rust sources (an `fn` whose attributes, just above
+/// it, include `#[test]` or `#[tokio::test…]`), by name, with the text that may tag it: its
+/// doc comments and attributes, and its file's `//!` docs (one entry per file defining it).
+fn test_functions() -> BTreeMap<String, Vec<String>> {
     let mut files = Vec::new();
     for dir in TEST_SOURCES {
         rust_files(&root().join(dir), &mut files);
     }
-    let mut names = BTreeSet::new();
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("a source file");
         let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
+        let module_docs: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|line| line.starts_with("//!"))
+            .collect();
         for (at, line) in lines.iter().enumerate() {
             let Some(rest) = line
                 .strip_prefix("async fn ")
@@ -144,13 +152,18 @@ fn test_functions() -> BTreeSet<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            let is_test = lines[..at]
+            let above: Vec<&str> = lines[..at]
                 .iter()
                 .rev()
                 .take_while(|above| above.starts_with("#[") || above.starts_with("//"))
+                .copied()
+                .collect();
+            let is_test = above
+                .iter()
                 .any(|above| above.starts_with("#[test]") || above.starts_with("#[tokio::test"));
             if is_test {
-                names.insert(name);
+                let tags = format!("{}\n{}", above.join("\n"), module_docs.join("\n"));
+                names.entry(name).or_default().push(tags);
             }
         }
     }
@@ -182,14 +195,28 @@ fn every_named_test_exists_and_every_row_passes_or_waits_for_an_open_issue() {
     assert!(!rows.is_empty(), "no table rows read from SECURITY.md");
     let mut problems = Vec::new();
     for (id, row) in &rows {
+        // `TF-01` as a name starts: `tf01_…` or `tf_01_…`.
+        let name_prefixes = [
+            id.replace('-', "").to_lowercase(),
+            id.replace('-', "_").to_lowercase(),
+        ];
         for name in &row.tests {
-            let exists = if name.contains('/') {
-                name.starts_with("tests/ui/") && root().join(name).is_file()
-            } else {
-                tests.contains(name)
-            };
-            if !exists {
+            if name.contains('/') {
+                if !(name.starts_with("tests/ui/") && root().join(name).is_file()) {
+                    problems.push(format!("{id}: no trybuild case `{name}`"));
+                }
+                continue;
+            }
+            let Some(tags) = tests.get(name) else {
                 problems.push(format!("{id}: no test `{name}`"));
+                continue;
+            };
+            let tagged = name_prefixes
+                .iter()
+                .any(|prefix| name.starts_with(prefix.as_str()))
+                || tags.iter().any(|tags| tags.contains(id.as_str()));
+            if !tagged {
+                problems.push(format!("{id}: `{name}` does not carry the tag `{id}`"));
             }
         }
         let waits_for = row.status.strip_prefix("waits for issue ").map(|rest| {

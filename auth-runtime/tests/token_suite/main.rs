@@ -9,8 +9,9 @@
 //!   through the crate's own cipher, A256GCM decode and HKDF.
 //!
 //! They need the internal `_test-internals` items (`encrypt_with_iv`,
-//! `DerivedKey::__key_hex_for_tests`, the `__…_for_tests` primitives); `auth-runtime`'s own dev-dependency on itself enables
-//! the feature, so `cargo test -p auth-runtime` and `cargo test --workspace` both run them.
+//! `DerivedKey::__key_hex_for_tests`, the `__…_for_tests` primitives); `auth-runtime`'s own
+//! dev-dependency on itself enables the feature, so `cargo test -p auth-runtime` and
+//! `cargo test --workspace` both run them.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 mod authjs_vectors;

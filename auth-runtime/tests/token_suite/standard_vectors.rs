@@ -66,6 +66,8 @@ fn rfc7518_b3_a256cbc_hs512_seals_and_opens_the_published_answer() {
     assert_eq!(opened.as_deref(), Ok(B3_P.as_bytes()));
 }
 
+/// TF-04
+///
 /// The B.3 answer with any one byte of the key, AAD, IV, ciphertext or tag changed, or the
 /// tag cut, does not open.
 #[test]
@@ -319,6 +321,8 @@ fn is_valid(test: &Value) -> bool {
     }
 }
 
+/// TF-04
+///
 /// Every A256CBC-HS512 test: a valid one seals to its ciphertext and tag and opens again; an
 /// invalid one (a modified tag, …) does not open.
 #[test]

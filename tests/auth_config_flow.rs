@@ -563,6 +563,26 @@ async fn a_claim_of_the_wrong_type_is_signed_out() {
     .await;
 }
 
+/// CL-02: a token lacking a required claim of the generated type (`sub`, `role`, or the
+/// derived `permissions`) reads as signed out: nothing is defaulted.
+#[tokio::test]
+async fn a_token_missing_a_required_claim_is_signed_out() {
+    let (server, _) = start().await;
+    let whole = json!({"sub": "u-1", "role": "viewer", "permissions": ["read"],
+                       "tenantId": "acme"});
+    let signed_in = session_of_claims(&server, &whole).await;
+    assert_eq!(signed_in["user"]["role"], "viewer", "{signed_in}");
+    for missing in ["sub", "role", "permissions"] {
+        let mut claims = whole.clone();
+        claims.as_object_mut().expect("an object").remove(missing);
+        assert_eq!(
+            session_of_claims(&server, &claims).await,
+            Value::Null,
+            "without {missing}"
+        );
+    }
+}
+
 /// CL-04: a role outside the declared enum, however close.
 #[tokio::test]
 async fn a_role_outside_the_declared_set_is_signed_out() {

@@ -267,7 +267,7 @@ async fn tenant_switch_is_accepted_for_a_member_tenant_and_refused_otherwise() {
     );
 }
 
-/// SU-03: the demo declares no update for `role` or `permissions`, so they cannot be sent at
+/// SU-03, CL-05: the demo declares no update for `role` or `permissions`, so they cannot be sent at
 /// all (400, as SU-02) rather than be refused by a check (403).
 #[tokio::test]
 async fn a_client_cannot_raise_its_role_or_permissions_through_update() {
@@ -597,4 +597,90 @@ async fn oversized_request_headers_are_refused_or_signed_out() {
         let answer: Value = response.json().await.expect("JSON");
         assert_eq!(answer != Value::Null, signed_in, "{answer}");
     }
+}
+
+/// DS-10: sixteen connections hold requests to the auth routes open at the body limit (the
+/// headers and half of a 64 KiB body sent, the rest withheld), while sixteen more send whole
+/// 64 KiB bodies to them; `/api/ping` on the same server still answers, promptly, every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ds_10_a_flood_of_body_limit_requests_to_the_auth_routes_leaves_ping_answering() {
+    use std::io::Write as _;
+
+    const FLOOD: usize = 16;
+    const BODY_LIMIT: usize = 64 * 1024;
+    let server = start().await;
+    let held: Vec<std::net::TcpStream> = (0..FLOOD)
+        .map(|n| {
+            let path = if n % 2 == 0 {
+                "/api/auth/callback/credentials"
+            } else {
+                "/api/auth/session"
+            };
+            let mut stream = std::net::TcpStream::connect(server.addr).expect("connect");
+            stream
+                .set_write_timeout(Some(Duration::from_secs(5)))
+                .expect("a write timeout");
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: \
+                 application/x-www-form-urlencoded\r\nContent-Length: {BODY_LIMIT}\r\n\r\n",
+                server.addr
+            );
+            stream.write_all(head.as_bytes()).expect("the head");
+            stream
+                .write_all(&vec![b'a'; BODY_LIMIT / 2])
+                .expect("half the body");
+            stream
+        })
+        .collect();
+    let client = reqwest::Client::new();
+    let whole: Vec<_> = (0..FLOOD)
+        .map(|n| {
+            let (client, url) = (client.clone(), server.url(BASE));
+            tokio::spawn(async move {
+                let (path, body) = if n % 2 == 0 {
+                    (
+                        "/callback/credentials",
+                        format!("a={}", "b".repeat(BODY_LIMIT - 2)),
+                    )
+                } else {
+                    (
+                        "/session",
+                        format!("{{\"a\":\"{}\"}}", "b".repeat(BODY_LIMIT - 8)),
+                    )
+                };
+                let response = client
+                    .post(format!("{url}{path}"))
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("an answer");
+                assert!(
+                    !response.status().is_server_error(),
+                    "{path}: {}",
+                    response.status()
+                );
+            })
+        })
+        .collect();
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let response = tokio::time::timeout(
+            Duration::from_secs(3),
+            client.get(server.url("/api/ping")).send(),
+        )
+        .await
+        .expect("/api/ping answers within 3 s during the flood")
+        .expect("GET /api/ping");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.text().await.expect("a body"), "pong");
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+    for request in whole {
+        request.await.expect("a flood request");
+    }
+    drop(held);
 }

@@ -198,12 +198,9 @@ fn seal(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
     // until it is encrypted, so it is zeroized when dropped.
     let mut buffer = Zeroizing::new(vec![0u8; (plaintext.len() / 16 + 1) * 16]);
     buffer[..plaintext.len()].copy_from_slice(plaintext);
-    let ciphertext = cipher.encrypt_in_place(iv, &mut buffer, plaintext.len());
     let header = key.encoded_header();
-    let tag = cipher
-        .mac(header.as_bytes(), iv, ciphertext)
-        .finalize()
-        .into_bytes();
+    let (ciphertext, tag) =
+        seal_in_place(cipher, header.as_bytes(), iv, &mut buffer, plaintext.len());
 
     let mut token = String::with_capacity(
         header.len() + 2 + 22 + 1 + ciphertext.len().div_ceil(3) * 4 + 1 + 43,
@@ -216,6 +213,78 @@ fn seal(plaintext: &[u8], key: &DerivedKey, iv: &[u8; CBC_IV_LEN]) -> String {
     token.push('.');
     URL_SAFE_NO_PAD.encode_append(&tag[..CBC_TAG_LEN], &mut token);
     token
+}
+
+/// A256CBC-HS512 of the first `len` bytes of `buffer` (sized for their padding) with `iv`,
+/// authenticated with `aad`: the ciphertext, in `buffer`, and the whole HMAC-SHA-512, whose
+/// first [`CBC_TAG_LEN`] bytes are the tag.
+fn seal_in_place<'b>(
+    cipher: &CbcHs512Cipher,
+    aad: &[u8],
+    iv: &[u8; CBC_IV_LEN],
+    buffer: &'b mut [u8],
+    len: usize,
+) -> (&'b [u8], [u8; 64]) {
+    let ciphertext = cipher.encrypt_in_place(iv, buffer, len);
+    let tag = cipher.mac(aad, iv, ciphertext).finalize().into_bytes();
+    (ciphertext, tag.into())
+}
+
+/// A256CBC-HS512 (RFC 7518 §5.2) with any 64-byte key and AAD, as the codec seals: the
+/// ciphertext and the 32-byte tag. For the standard vectors (RFC 7518 App. B.3, Wycheproof),
+/// behind the internal `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __a256cbc_hs512_seal_for_tests(
+    key: &[u8; 64],
+    aad: &[u8],
+    iv: &[u8; CBC_IV_LEN],
+    plaintext: &[u8],
+) -> (Vec<u8>, Vec<u8>) {
+    let cipher = CbcHs512Cipher::new(key, "");
+    let mut buffer = vec![0u8; (plaintext.len() / 16 + 1) * 16];
+    buffer[..plaintext.len()].copy_from_slice(plaintext);
+    let (ciphertext, tag) = seal_in_place(&cipher, aad, iv, &mut buffer, plaintext.len());
+    (ciphertext.to_vec(), tag[..CBC_TAG_LEN].to_vec())
+}
+
+/// A256CBC-HS512 decryption with any 64-byte key and AAD, through the checks a token's parts
+/// pass (IV and tag lengths, whole blocks, the tag in constant time, the padding). For the
+/// standard vectors, behind the internal `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __a256cbc_hs512_open_for_tests(
+    key: &[u8; 64],
+    aad: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<Vec<u8>, AuthError> {
+    let cipher = CbcHs512Cipher::new(key, "");
+    let [iv, ciphertext, tag] =
+        [iv, ciphertext, tag].map(|part| URL_SAFE_NO_PAD.encode_to_string(part));
+    let parts = CompactParts {
+        header: "",
+        iv: &iv,
+        ciphertext: &ciphertext,
+        tag: &tag,
+    };
+    decrypt_cbc_hs512(&cipher, aad, &parts).map(|plaintext| plaintext.to_vec())
+}
+
+/// A256GCM decryption (RFC 7518 §5.3) as a token in A256GCM is opened: 32-byte key, 12-byte
+/// IV, 16-byte tag, anything else refused. For the standard vectors, behind the internal
+/// `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __a256gcm_open_for_tests(
+    key: &[u8],
+    aad: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<Vec<u8>, AuthError> {
+    decrypt_gcm(key, aad, iv, ciphertext, tag).map(|plaintext| plaintext.to_vec())
 }
 
 /// Encrypts `plaintext` under `key` with A256CBC-HS512 and a random IV.

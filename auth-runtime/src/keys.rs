@@ -30,16 +30,40 @@ pub(crate) fn derive_encryption_key(
     secret: &Secret,
     salt: &str,
 ) -> Zeroizing<[u8; CBC_HS512_KEY_LEN]> {
-    let hkdf = Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret.expose().as_bytes());
     let info = format!("Auth.js Generated Encryption Key ({salt})");
     let mut key = Zeroizing::new([0u8; CBC_HS512_KEY_LEN]);
     #[allow(
         clippy::expect_used,
         reason = "HKDF-SHA-256 expands up to 255 * 32 bytes; 64 is always within range"
     )]
-    hkdf.expand(info.as_bytes(), key.as_mut_slice())
-        .expect("64 bytes is within HKDF-SHA-256's output limit");
+    hkdf_sha256(
+        secret.expose().as_bytes(),
+        salt.as_bytes(),
+        info.as_bytes(),
+        key.as_mut_slice(),
+    )
+    .expect("64 bytes is within HKDF-SHA-256's output limit");
     key
+}
+
+/// HKDF-SHA-256 (RFC 5869) of `ikm` with `salt` and `info`, filling `okm`; `None` when `okm`
+/// is longer than HKDF-SHA-256 can expand (255 * 32 bytes).
+fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8]) -> Option<()> {
+    Hkdf::<Sha256>::new(Some(salt), ikm).expand(info, okm).ok()
+}
+
+/// [`hkdf_sha256`] into `len` fresh bytes, for the standard vectors (RFC 5869, Wycheproof):
+/// behind the internal `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __hkdf_sha256_for_tests(
+    ikm: &[u8],
+    salt: &[u8],
+    info: &[u8],
+    len: usize,
+) -> Option<Vec<u8>> {
+    let mut okm = vec![0u8; len];
+    hkdf_sha256(ikm, salt, info, &mut okm).map(|()| okm)
 }
 
 /// The RFC 7638 thumbprint of the symmetric JWK `{"k":…,"kty":"oct"}`, base64url, as Auth.js

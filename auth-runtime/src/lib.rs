@@ -112,6 +112,18 @@ pub use token::{
 #[doc(hidden)]
 pub use jwe::encrypt_with_iv;
 
+/// The primitives the standard vectors (RFC 7518, RFC 7516, RFC 5869, Wycheproof) and the DS-04
+/// test reach: behind the internal `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub use {
+    jwe::{
+        __a256cbc_hs512_open_for_tests, __a256cbc_hs512_seal_for_tests, __a256gcm_open_for_tests,
+    },
+    keys::__hkdf_sha256_for_tests,
+    password::{__hashing_permits_for_tests, __peak_concurrent_hashes_for_tests},
+};
+
 /// What a config module needs: `use auth_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::auth_config;

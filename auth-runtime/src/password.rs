@@ -135,23 +135,74 @@ impl fmt::Debug for PasswordHash {
     }
 }
 
+/// How many hashes may run at once: one per core.
+fn hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// One permit per core: how many hashes may run at once.
-static HASHING_PERMITS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    Arc::new(Semaphore::new(cores))
-});
+static HASHING_PERMITS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(hashing_permits())));
 
 /// Runs `work` on the blocking pool once a hashing permit is free; `None` if the task was
 /// cancelled or panicked.
 async fn run_bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let permit = Arc::clone(&HASHING_PERMITS).acquire_owned().await.ok()?;
     tokio::task::spawn_blocking(move || {
+        #[cfg(feature = "_test-internals")]
+        let running = observed::Running::start();
         let result = work();
+        #[cfg(feature = "_test-internals")]
+        drop(running);
         drop(permit);
         result
     })
     .await
     .ok()
+}
+
+/// How many hashes may run at once, for the DS-04 test: behind the internal `_test-internals`
+/// feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __hashing_permits_for_tests() -> usize {
+    hashing_permits()
+}
+
+/// The most hashes that ever ran at once in this process, for the DS-04 test: behind the
+/// internal `_test-internals` feature. Not public API.
+#[cfg(feature = "_test-internals")]
+#[doc(hidden)]
+pub fn __peak_concurrent_hashes_for_tests() -> usize {
+    observed::PEAK.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The count of hashes running inside their permits, kept only for tests (`_test-internals`).
+#[cfg(feature = "_test-internals")]
+mod observed {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Hashes running now.
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    /// The most that ever ran at once.
+    pub(super) static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    /// One hash running, counted from `start` until dropped.
+    pub(super) struct Running;
+
+    impl Running {
+        pub(super) fn start() -> Self {
+            let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+            PEAK.fetch_max(now, Ordering::SeqCst);
+            Self
+        }
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -236,6 +236,7 @@ mod tests {
         assert!(!limiter.is_limited("k", 10).await);
     }
 
+    /// DS-07
     #[tokio::test]
     async fn a_flood_of_keys_stays_bounded() {
         let limiter = MemoryLimiter::with_max_keys(RateLimit::parse("5 per 15m").unwrap(), 1000);

@@ -213,6 +213,7 @@ async fn a_foreign_callback_url_is_not_put_in_the_form() {
 
 // --- sign-out -------------------------------------------------------------------------------
 
+/// CS-06
 #[tokio::test]
 async fn sign_out_page_has_a_post_form_with_csrf_and_get_does_not_sign_out() {
     let state = state();
@@ -274,6 +275,7 @@ async fn sign_out_page_sets_a_csrf_cookie_when_missing() {
 
 // --- error ----------------------------------------------------------------------------------
 
+/// LG-05
 #[tokio::test]
 async fn error_page_statuses_follow_the_code() {
     let mut browser = Browser::new(app(&auth()));

@@ -51,6 +51,7 @@ async fn csrf_answers_a_token_and_sets_a_hashed_cookie_once() {
     assert_eq!(body_json(again).await["csrfToken"], token.as_str());
 }
 
+/// CS-03
 #[tokio::test]
 async fn csrf_cookie_with_a_wrong_hash_is_replaced() {
     let mut browser = Browser::new(app(&auth()));
@@ -127,7 +128,7 @@ fn tampered_and_expired_tokens(auth: &Auth<TestAuth>) -> [String; 2] {
 
 // --- credentials sign-in --------------------------------------------------------------------
 
-/// CK-01
+/// CK-01, LG-05
 #[tokio::test]
 async fn correct_credentials_set_the_session_cookie_and_redirect_to_the_callback_url() {
     let auth = auth();
@@ -230,6 +231,7 @@ async fn denied_sign_in_and_failing_authorize_use_public_error_codes() {
     assert!(!page.contains("database down"), "{page}");
 }
 
+/// OA-14, RD-01
 #[tokio::test]
 async fn sign_in_callback_url_to_a_foreign_origin_leads_home() {
     let mut browser = Browser::new(app(&auth()));
@@ -348,6 +350,7 @@ async fn return_redirect_header_answers_json_with_the_same_cookies() {
     );
 }
 
+/// CL-08
 #[tokio::test]
 async fn json_sign_in_body_works_and_duplicate_keys_are_refused() {
     let mut browser = Browser::new(app(&auth()));
@@ -367,6 +370,7 @@ async fn json_sign_in_body_works_and_duplicate_keys_are_refused() {
     assert!(browser.jar.get(SESSION).is_some());
 }
 
+/// CS-06
 #[tokio::test]
 async fn get_callback_for_credentials_is_refused() {
     let mut browser = Browser::new(app(&auth()));
@@ -382,6 +386,8 @@ async fn get_callback_for_credentials_is_refused() {
     assert!(location(&response).ends_with("error=Configuration"));
 }
 
+/// DS-09
+///
 /// A form is read before its CSRF token can be checked, so by anyone: reading it must cost
 /// time linear in its size. Ten times the distinct names (9,500, a 56 KB body, against 950)
 /// may cost about ten times as much; pairwise name comparisons cost a hundred times. Growth
@@ -524,6 +530,7 @@ async fn signed_out_session_is_null_and_expires_every_chunk_carried() {
     assert!(browser.jar.0.keys().all(|name| !name.starts_with(SESSION)));
 }
 
+/// CF-04
 #[tokio::test]
 async fn bad_session_cookies_read_as_null_never_as_an_error() {
     let auth = auth();
@@ -556,6 +563,7 @@ async fn bad_session_cookies_read_as_null_never_as_an_error() {
     }
 }
 
+/// CK-09
 #[tokio::test]
 async fn tossed_session_cookie_sent_twice_reads_as_signed_out() {
     let auth = auth();
@@ -623,6 +631,7 @@ async fn a_foreign_non_ascii_cookie_beside_the_session_signs_nobody_out() {
     }
 }
 
+/// CL-07
 #[tokio::test]
 async fn unknown_claims_are_kept_on_reissue_but_not_shown() {
     let auth = auth();
@@ -640,6 +649,7 @@ async fn unknown_claims_are_kept_on_reissue_but_not_shown() {
     assert_eq!(claims["Role"], "admin");
 }
 
+/// CL-06
 #[tokio::test]
 async fn large_tokens_are_chunked_and_read_back() {
     let auth = auth();
@@ -750,6 +760,7 @@ async fn a_read_with_the_pre_update_cookie_cannot_undo_the_update() {
     assert_eq!(browser.session().await["tenantId"], "acme");
 }
 
+/// SU-04
 #[tokio::test]
 async fn update_to_a_foreign_tenant_is_forbidden_and_leaves_the_token_unchanged() {
     let state = state();
@@ -818,6 +829,7 @@ async fn update_without_the_csrf_token_is_a_bad_request() {
     assert_eq!(browser.session().await["tenantId"], "home");
 }
 
+/// CL-08, CL-09
 #[tokio::test]
 async fn update_body_with_duplicate_keys_is_refused() {
     let auth = auth();
@@ -1206,6 +1218,7 @@ fn default_public_url_is_loopback_http() {
     assert_eq!(auth.names(), &CookieNames::HTTP);
 }
 
+/// LG-02
 #[test]
 fn debug_output_of_the_configuration_holds_no_secret() {
     let auth = auth();
@@ -1215,6 +1228,7 @@ fn debug_output_of_the_configuration_holds_no_secret() {
     assert!(printed.contains("http://localhost:3000"), "{printed}");
 }
 
+/// RD-10
 #[tokio::test]
 async fn spoofed_host_headers_do_not_move_the_origin() {
     let mut browser = Browser::new(app(&auth()));
@@ -1242,6 +1256,7 @@ async fn spoofed_host_headers_do_not_move_the_origin() {
     );
 }
 
+/// CS-03
 #[tokio::test]
 async fn csrf_cookie_made_with_a_foreign_secret_does_not_verify() {
     let mut browser = Browser::new(app(&auth()));
@@ -1263,6 +1278,7 @@ async fn csrf_cookie_made_with_a_foreign_secret_does_not_verify() {
     assert!(browser.jar.get(SESSION).is_none());
 }
 
+/// CK-04
 #[tokio::test]
 async fn plain_session_cookie_beside_a_chunk_is_signed_out_and_both_expired() {
     let auth = auth();

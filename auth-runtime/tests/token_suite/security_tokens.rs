@@ -380,7 +380,7 @@ fn key_management_algorithms_other_than_dir_are_refused_from_the_header_alone() 
     ));
 }
 
-/// TF-02
+/// TF-02, TF-21
 #[test]
 fn unsecured_tokens_are_refused() {
     let codec = codec();
@@ -970,7 +970,7 @@ fn characters_outside_base64url_and_broken_percent_encoding_are_refused() {
     }
 }
 
-/// TF-15
+/// TF-15, TF-21
 #[test]
 fn wrong_part_counts_empty_parts_a_key_part_and_json_serialization_are_refused() {
     let codec = codec();

@@ -394,10 +394,7 @@ async fn the_generated_schema_describes_the_configuration() {
             role: Role::Admin,
             tenant_id: None,
         },
-        &Account {
-            provider: "credentials".into(),
-            kind: ProviderKind::Credentials,
-        },
+        &Account::new("credentials", ProviderKind::Credentials, "u1"),
     );
     assert_eq!(token.permissions, [Permission::Read, Permission::Write]);
     assert_eq!(format!("{token:?}"), "AppAuthToken([redacted])");

@@ -264,10 +264,7 @@ fn the_json_the_demo_writes_and_accepts_has_the_declared_types() {
     use auth_runtime::{Account, AuthSchema as _, ProviderKind};
     use support::demo::app::{DemoAuthUpdate, Role, TenantId, User, UserId};
 
-    let account = Account {
-        provider: "credentials".into(),
-        kind: ProviderKind::Credentials,
-    };
+    let account = Account::new("credentials", ProviderKind::Credentials, "u-admin");
     let user = |tenant: Option<&str>| User {
         id: UserId("u-admin".into()),
         name: "Ada Admin".into(),

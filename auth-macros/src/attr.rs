@@ -31,7 +31,100 @@ pub(crate) const RATE_LIMIT_KEYS: &[&str] = &["sign_in"];
 /// Keys of `callbacks(...)`.
 pub(crate) const CALLBACK_KEYS: &[&str] = &["sign_in", "jwt", "session", "redirect"];
 /// Provider kinds of `#[provider(<kind>(...))]`.
-pub(crate) const PROVIDER_KINDS: &[&str] = &["credentials"];
+pub(crate) const PROVIDER_KINDS: &[&str] = &[
+    "credentials",
+    "oidc",
+    "oauth",
+    "github",
+    "google",
+    "gitlab",
+    "entra",
+];
+
+/// The presets among the provider kinds. Their data (name, issuer or endpoints, scopes,
+/// profile mapping) is the runtime's `presets` module; the macro knows only what it checks at
+/// compile time: the default id (ids are checked for validity and uniqueness here), whether
+/// the preset is OpenID Connect, and the names to emit.
+pub(crate) const PRESETS: &[Preset] = &[
+    Preset {
+        keyword: "github",
+        id: "github",
+        oidc: false,
+        konst: "GITHUB",
+        check: "GitHubProviderType",
+        example: "github(profile = users::from_github)",
+    },
+    Preset {
+        keyword: "google",
+        id: "google",
+        oidc: true,
+        konst: "GOOGLE",
+        check: "GoogleProviderType",
+        example: "google(profile = users::from_google)",
+    },
+    Preset {
+        keyword: "gitlab",
+        id: "gitlab",
+        oidc: true,
+        konst: "GITLAB",
+        check: "GitLabProviderType",
+        example: "gitlab(profile = users::from_gitlab)",
+    },
+    Preset {
+        keyword: "entra",
+        id: "microsoft-entra-id",
+        oidc: true,
+        konst: "ENTRA",
+        check: "EntraProviderType",
+        example: "entra(profile = users::from_entra)",
+    },
+];
+
+/// A preset provider kind, as the macro sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Preset {
+    /// The kind's keyword: `github` in `#[provider(github(...))]`.
+    pub(crate) keyword: &'static str,
+    /// The default id (Auth.js's): `github`, `microsoft-entra-id`.
+    pub(crate) id: &'static str,
+    /// Whether it is OpenID Connect (else plain OAuth 2).
+    pub(crate) oidc: bool,
+    /// Its row in `auth_runtime::__private::presets`.
+    pub(crate) konst: &'static str,
+    /// The trait its field's type implements.
+    pub(crate) check: &'static str,
+    /// A declaration to show in errors.
+    pub(crate) example: &'static str,
+}
+
+/// The keys inside `#[provider(oauth(...))]` and `github(...)`.
+pub(crate) const OAUTH_KEYS: &[&str] = &[
+    "profile",
+    "id",
+    "name",
+    "scopes",
+    "authorization",
+    "token",
+    "userinfo",
+    "params",
+    "refresh",
+    "required",
+];
+
+/// The keys inside `#[provider(oidc(...))]`.
+pub(crate) const OIDC_KEYS: &[&str] = &[
+    "profile",
+    "issuer",
+    "id",
+    "name",
+    "scopes",
+    "authorization",
+    "token",
+    "userinfo",
+    "params",
+    "refresh",
+    "required",
+];
 /// Keys of `credentials(...)`.
 pub(crate) const CREDENTIALS_KEYS: &[&str] = &["authorize", "id", "name", "fields"];
 /// Keys of `#[claim(...)]`.

@@ -1,5 +1,6 @@
 //! The meaning of a valid configuration: what `validate` produces and `expand` consumes.
 
+pub(crate) use crate::attr::Preset;
 use proc_macro2::Ident;
 use syn::{Attribute, Path, Type, Visibility};
 
@@ -57,8 +58,8 @@ pub(crate) struct Callbacks {
 pub(crate) struct Provider {
     /// The id in URLs, e.g. `credentials`.
     pub(crate) id: String,
-    /// The name on the sign-in page.
-    pub(crate) name: String,
+    /// The name on the sign-in page; `None`: the preset's.
+    pub(crate) name: Option<String>,
     /// The field's type, checked to be the kind's marker type.
     pub(crate) ty: Type,
     pub(crate) kind: ProviderKind,
@@ -71,6 +72,50 @@ pub(crate) enum ProviderKind {
         form: Ident,
         fields: Vec<CredentialField>,
     },
+    /// `oidc(...)`, or an OpenID Connect preset (`google(...)`, …).
+    Oidc {
+        /// The function from `&OAuthProfile` (and the state) to the user.
+        profile: Path,
+        /// The issuer, unless it comes from the preset or `AUTH_<ID>_ISSUER`.
+        issuer: Option<String>,
+        /// The scopes, space-separated; `None`: the preset's.
+        scopes: Option<String>,
+        /// Endpoint overrides.
+        endpoints: OidcEndpoints,
+        /// Extra authorization parameters: `params(access_type = "offline")`.
+        params: Vec<(String, String)>,
+        /// Whether the access token is refreshed before it expires.
+        refresh: bool,
+        /// Whether start-up fails without its variables.
+        required: bool,
+        /// The preset it starts from, if any.
+        preset: Option<Preset>,
+    },
+    /// `oauth(...)`, or a plain OAuth 2 preset (`github(...)`).
+    OAuth {
+        /// The function from `&OAuthProfile` (and the state) to the user.
+        profile: Path,
+        /// The scopes, space-separated; `None`: the preset's (or none).
+        scopes: Option<String>,
+        /// The endpoints (all three given for `oauth(...)`; overrides of a preset's).
+        endpoints: OidcEndpoints,
+        /// Extra authorization parameters.
+        params: Vec<(String, String)>,
+        /// Whether the access token is refreshed before it expires.
+        refresh: bool,
+        /// Whether start-up fails without its variables.
+        required: bool,
+        /// The preset it starts from, if any.
+        preset: Option<Preset>,
+    },
+}
+
+/// The endpoints an OAuth provider gives or overrides.
+#[derive(Default)]
+pub(crate) struct OidcEndpoints {
+    pub(crate) authorization: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) userinfo: Option<String>,
 }
 
 #[derive(Clone)]

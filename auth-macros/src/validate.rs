@@ -88,13 +88,14 @@ fn outline(input: Input, draft: Draft) -> Outline {
         .iter()
         .filter(|field| is_provider(field))
         .filter_map(|field| field.ident.as_ref())
-        .map(|ident| {
+        .filter_map(|ident| {
             let read = providers.iter().find(|read| read.field == *ident);
             let fields = match read.map(|read| &read.provider.kind) {
                 Some(ProviderKind::Credentials { fields, .. }) => fields.clone(),
+                Some(ProviderKind::Oidc { .. } | ProviderKind::OAuth { .. }) => return None,
                 None => default_form_fields(ident),
             };
-            (form_name(&input.name, ident), fields)
+            Some((form_name(&input.name, ident), fields))
         })
         .collect();
     Outline {

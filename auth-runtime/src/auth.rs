@@ -6,6 +6,7 @@
 //! two providers with one id) is an error from [`AuthBuilder::build`], before the server binds,
 //! never at the first request.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -17,10 +18,14 @@ use crate::clock::{Clock, SystemClock};
 use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
+use crate::oauth::{
+    CheckCodecs, OAuthProvider, OidcClientCredentials, OidcProvider, OidcProviders,
+    discover_providers,
+};
 use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::RedirectPolicy;
-use crate::schema::{AuthSchema, check_schema};
+use crate::schema::{AuthSchema, ProviderInfo, ProviderKind, check_schema};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
 use crate::token::TokenCodec;
@@ -72,6 +77,8 @@ struct AuthInner<C: AuthSchema> {
     limiter: Option<Arc<dyn SignInLimiter>>,
     trusted_proxies: Vec<IpAddr>,
     updated_tokens: UpdatedTokens<C::Token>,
+    checks: CheckCodecs,
+    oidc: OidcProviders,
     state: C::State,
 }
 
@@ -110,6 +117,7 @@ impl<C: AuthSchema> Auth<C> {
             limiter: None,
             trusted_proxies: Vec::new(),
             allow_insecure_http: false,
+            oidc_clients: HashMap::new(),
         }
     }
 
@@ -195,6 +203,47 @@ impl<C: AuthSchema> Auth<C> {
     pub(crate) fn updated_tokens(&self) -> &UpdatedTokens<C::Token> {
         &self.inner.updated_tokens
     }
+
+    /// The codecs of the OAuth check cookies.
+    pub(crate) fn checks(&self) -> &CheckCodecs {
+        &self.inner.checks
+    }
+
+    /// The OpenID Connect provider `id`, when it is configured (discovered at start-up): the
+    /// seam for what only OpenID Connect providers do (the refresh-token grant).
+    #[allow(dead_code, reason = "kept for the refresh-token grant, which reads it")]
+    pub(crate) fn oidc_provider(&self, id: &str) -> Option<&Arc<OidcProvider>> {
+        self.inner.oidc.get(id)
+    }
+
+    /// The OAuth provider `id` of either kind (OpenID Connect or plain OAuth 2), when it is
+    /// configured.
+    pub(crate) fn oauth_provider(&self, id: &str) -> Option<&OAuthProvider> {
+        self.inner.oidc.get_any(id)
+    }
+
+    /// The schema's providers that are present: every credentials provider, and the OpenID
+    /// Connect providers whose client id and secret were given. `/providers`, the sign-in
+    /// page and the routes know only these.
+    pub fn providers(&self) -> impl Iterator<Item = &'static ProviderInfo> + '_ {
+        C::PROVIDERS
+            .iter()
+            .filter(|provider| self.is_present(provider))
+    }
+
+    /// The present provider `id` ([`providers`](Self::providers)).
+    pub fn provider(&self, id: &str) -> Option<&'static ProviderInfo> {
+        self.providers().find(|provider| provider.id == id)
+    }
+
+    fn is_present(&self, provider: &ProviderInfo) -> bool {
+        match provider.kind {
+            ProviderKind::Credentials => true,
+            ProviderKind::Oidc | ProviderKind::OAuth => {
+                self.inner.oidc.get_any(provider.id).is_some()
+            }
+        }
+    }
 }
 
 /// Builds an [`Auth`]; every setting is checked in [`AuthBuilder::build`].
@@ -207,6 +256,7 @@ pub struct AuthBuilder<C: AuthSchema> {
     limiter: Option<Arc<dyn SignInLimiter>>,
     trusted_proxies: Vec<IpAddr>,
     allow_insecure_http: bool,
+    oidc_clients: HashMap<String, OidcClientCredentials>,
 }
 
 /// The state and secrets are not printed.
@@ -218,11 +268,44 @@ impl<C: AuthSchema> fmt::Debug for AuthBuilder<C> {
             .field("redirect_origins", &self.redirect_origins)
             .field("sign_in_limiter", &self.limiter.is_some())
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("oidc_clients", &self.oidc_clients)
             .finish_non_exhaustive()
     }
 }
 
 impl<C: AuthSchema> AuthBuilder<C> {
+    /// The client id and secret (and, optionally, the issuer) of the OAuth or OpenID Connect
+    /// provider `id`, instead of its `AUTH_<ID>_ID`, `AUTH_<ID>_SECRET` and
+    /// `AUTH_<ID>_ISSUER` variables: for tests, or secrets from a vault.
+    #[must_use]
+    pub fn oidc_client(mut self, id: &str, credentials: OidcClientCredentials) -> Self {
+        self.oidc_clients.insert(id.to_owned(), credentials);
+        self
+    }
+
+    /// Checks every setting as [`build`](Self::build) does, then discovers every present
+    /// OpenID Connect provider (its `/.well-known/openid-configuration` and key set) and
+    /// checks every present plain OAuth 2 provider's endpoints. A
+    /// provider is present when its client id is given ([`oidc_client`](Self::oidc_client)
+    /// or `AUTH_<ID>_ID`); a missing secret or issuer, a required provider without its
+    /// variables, or a failed discovery is an error here, never at the first request.
+    pub async fn build_async(mut self) -> Result<Auth<C>, AuthError> {
+        let clients = std::mem::take(&mut self.oidc_clients);
+        let mut auth = self.build_without_discovery()?;
+        let oidc = discover_providers(
+            C::OIDC_PROVIDERS,
+            C::OAUTH_PROVIDERS,
+            &clients,
+            true,
+            |id| auth.url_of(&format!("/callback/{id}")),
+        )
+        .await?;
+        if let Some(inner) = Arc::get_mut(&mut auth.inner) {
+            inner.oidc = oidc;
+        }
+        Ok(auth)
+    }
+
     /// The secrets, newest first (required).
     #[must_use]
     pub fn secrets(mut self, secrets: Secrets) -> Self {
@@ -290,8 +373,29 @@ impl<C: AuthSchema> AuthBuilder<C> {
         self
     }
 
-    /// Checks every setting, derives the session keys and returns the configuration.
+    /// Checks every setting, derives the session keys and returns the configuration. An
+    /// OAuth provider that is configured needs discovery (or its endpoints checked): then
+    /// this is [`AuthError::DiscoveryNeeded`], and [`build_async`](Self::build_async) is the
+    /// way.
     pub fn build(self) -> Result<Auth<C>, AuthError> {
+        for settings in C::OIDC_PROVIDERS {
+            if crate::oauth::credentials_for(settings, &self.oidc_clients, true)?.is_some() {
+                return Err(AuthError::DiscoveryNeeded {
+                    provider: settings.id.to_owned(),
+                });
+            }
+        }
+        for settings in C::OAUTH_PROVIDERS {
+            if crate::oauth::credentials_for(settings, &self.oidc_clients, true)?.is_some() {
+                return Err(AuthError::DiscoveryNeeded {
+                    provider: settings.id.to_owned(),
+                });
+            }
+        }
+        self.build_without_discovery()
+    }
+
+    fn build_without_discovery(self) -> Result<Auth<C>, AuthError> {
         check_schema::<C>()?;
         let secrets = self.secrets.ok_or(AuthError::MissingSecret {
             variable: SECRET_VARIABLE,
@@ -335,6 +439,7 @@ impl<C: AuthSchema> AuthBuilder<C> {
         let keyring = Keyring::new(secrets);
         let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let codec = TokenCodec::new(keyring.keys_for(names.session)).with_clock(SharedClock(clock));
+        let checks = CheckCodecs::new(&keyring, names, &codec);
         Ok(Auth {
             inner: Arc::new(AuthInner {
                 keyring,
@@ -344,6 +449,8 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 limiter,
                 trusted_proxies: self.trusted_proxies,
                 updated_tokens: UpdatedTokens::new(),
+                checks,
+                oidc: OidcProviders::default(),
                 state: self.state,
             }),
         })

@@ -161,6 +161,38 @@ pub enum AuthError {
         not_before: i64,
     },
 
+    // --- OpenID Connect providers ---
+    /// A provider's variable is missing: `AUTH_<ID>_ID`, `AUTH_<ID>_SECRET` or
+    /// `AUTH_<ID>_ISSUER`.
+    #[error("invalid configuration: the provider `{provider}` needs {variable}")]
+    MissingProviderVariable {
+        /// The provider id.
+        provider: String,
+        /// The missing variable.
+        variable: String,
+    },
+    /// A provider variable is not valid UTF-8.
+    #[error("invalid configuration: {variable} is not valid UTF-8")]
+    NotUnicodeProviderVariable {
+        /// The variable.
+        variable: String,
+    },
+    /// A provider's discovery failed at start-up, or its issuer or endpoints are unusable.
+    #[error("invalid configuration: the OAuth provider `{provider}`: {reason}")]
+    OidcDiscovery {
+        /// The provider id.
+        provider: String,
+        /// What was wrong.
+        reason: &'static str,
+    },
+    /// An OAuth or OpenID Connect provider is configured, so the configuration must be built
+    /// with [`AuthBuilder::build_async`](crate::AuthBuilder::build_async), which discovers it.
+    #[error("the OAuth provider `{provider}` is configured: build with `build_async`")]
+    DiscoveryNeeded {
+        /// The provider id.
+        provider: String,
+    },
+
     // --- cookies ---
     /// The session cookie chunks do not form one token (missing, duplicate or stray chunks).
     #[error("malformed session cookie: {0}")]

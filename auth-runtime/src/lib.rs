@@ -56,6 +56,7 @@ mod jwe;
 mod keys;
 mod loaded_session;
 mod middleware;
+mod oauth;
 mod origin;
 mod pages;
 mod password;
@@ -90,6 +91,10 @@ pub use jwe::{ContentEncryption, ProtectedHeader, read_protected_header};
 pub use keys::{DerivedKey, KeySet, Keyring};
 pub use loaded_session::LoadedSession;
 pub use middleware::{AuthMiddleware, AuthMiddlewareEndpoint};
+pub use oauth::presets;
+pub use oauth::{
+    CHECK_MAX_AGE, CONNECT_TIMEOUT, MAX_RESPONSE_LEN, OidcClientCredentials, REQUEST_TIMEOUT,
+};
 pub use origin::Origin;
 pub use pages::ErrorCode;
 pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
@@ -98,8 +103,10 @@ pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
 pub use schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
-    CredentialsProviderType, FormFields, JwtTrigger, Pages, ProviderInfo, ProviderKind, SignIn,
-    TokenAction, TokenClaims, UpdateError,
+    CredentialsProviderType, Entra, EntraProviderType, FormFields, GitHub, GitHubProviderType,
+    GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger, OAuth, OAuthProfile,
+    OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, Pages, ProfileMapping,
+    ProviderInfo, ProviderKind, ProviderToken, SignIn, TokenAction, TokenClaims, UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{
@@ -128,7 +135,8 @@ pub use {
 pub mod prelude {
     pub use crate::auth_config;
     pub use crate::{
-        Account, Auth, AuthError, AuthEvent, AuthUser, CallbackError, Credentials, Guard,
-        JwtTrigger, Password, ProviderKind, Secrets, Session, SignIn, TokenAction,
+        Account, Auth, AuthError, AuthEvent, AuthUser, CallbackError, Credentials, Entra, GitHub,
+        GitLab, Google, Guard, JwtTrigger, OAuth, OAuthProfile, Oidc, Password, ProviderKind,
+        Secrets, Session, SignIn, TokenAction,
     };
 }

@@ -15,12 +15,15 @@ pub use ::std::vec::Vec;
 
 pub use crate::auth::Auth;
 pub use crate::guard::Guard;
+pub use crate::oauth::presets;
 pub use crate::password::Password;
 pub use crate::rate_limit::RateLimit;
 pub use crate::routes::routes;
 pub use crate::schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField,
-    CredentialsProviderType, FormFields, JwtTrigger, Pages, ProviderInfo, ProviderKind, SignIn,
+    CredentialsProviderType, EntraProviderType, FormFields, GitHubProviderType, GitLabProviderType,
+    GoogleProviderType, JwtTrigger, OAuthProfile, OAuthProviderType, OAuthSettings,
+    OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo, ProviderKind, SignIn,
     TokenAction, TokenClaims, UpdateError, log_event_error, trace_event,
 };
 

@@ -84,7 +84,8 @@ impl AuthUser for User {
         Some(self.name.clone())
     }
     fn email(&self) -> Option<String> {
-        Some(self.email.clone())
+        // An OpenID Connect user whose provider did not verify an email has none.
+        (!self.email.is_empty()).then(|| self.email.clone())
     }
 }
 
@@ -201,20 +202,43 @@ mod users {
             tenant_id: record.tenants.first().cloned(),
         }))
     }
+
+    /// A user signed in with an OAuth provider (the OpenID Connect provider, GitHub, Google):
+    /// never linked to a stored user (an email is not proof of owning an account here),
+    /// always a viewer of `acme`, identified by the provider and its account id (`sub`,
+    /// GitHub's numeric id); the name from the profile (GitHub's falls back to the login);
+    /// the email only when the provider verified it (GitHub: the verified primary one).
+    pub(super) async fn from_provider(
+        profile: &OAuthProfile,
+        _state: &AppState,
+    ) -> Result<Option<User>, CallbackError> {
+        Ok(Some(User {
+            id: UserId(format!("{}:{}", profile.provider, profile.sub)),
+            name: profile.name.clone().unwrap_or_else(|| profile.sub.clone()),
+            email: profile.verified_email().unwrap_or_default().to_owned(),
+            role: Role::Viewer,
+            tenant_id: Some(TenantId("acme".into())),
+        }))
+    }
 }
 
 /// Who may sign in.
 mod policy {
     use super::*;
 
-    /// Only addresses at these domains may sign in.
+    /// Only addresses at these domains may sign in with a password.
     const ALLOWED_DOMAINS: [&str; 1] = ["example.com"];
 
+    /// The OAuth providers' users may sign in (as viewers); credentials users only from the
+    /// allowed domains.
     pub(super) async fn sign_in(
         user: &User,
-        _account: &Account,
+        account: &Account,
         _state: &AppState,
     ) -> Result<SignIn, CallbackError> {
+        if matches!(account.kind, ProviderKind::Oidc | ProviderKind::OAuth) {
+            return Ok(SignIn::Allow);
+        }
         let domain = user.email.rsplit_once('@').map(|(_, domain)| domain);
         Ok(match domain {
             Some(domain) if ALLOWED_DOMAINS.contains(&domain) => SignIn::Allow,
@@ -277,6 +301,21 @@ mod audit {
 pub(crate) struct DemoAuth {
     #[provider(credentials(authorize = users::authorize, name = "Email and password"))]
     credentials: Credentials,
+    /// A generic OpenID Connect provider, present only when `AUTH_OIDC_ID`,
+    /// `AUTH_OIDC_SECRET` and `AUTH_OIDC_ISSUER` are set.
+    #[provider(oidc(profile = users::from_provider))]
+    oidc: Oidc,
+    /// GitHub, present only when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set.
+    #[provider(github(profile = users::from_provider))]
+    github: GitHub,
+    /// Google, present only when `AUTH_GOOGLE_ID` and `AUTH_GOOGLE_SECRET` are set; asks for
+    /// a refresh token (`access_type=offline`) and the consent screen that issues it every
+    /// time (`prompt=consent`).
+    #[provider(google(
+        profile = users::from_provider,
+        params(access_type = "offline", prompt = "consent"),
+    ))]
+    google: Google,
 
     /// The user's stable id.
     #[claim(from_user)]

@@ -4,6 +4,11 @@
 //! rotation) holds the secret; without one, a random secret is generated for this run and
 //! sessions do not survive a restart. `AUTH_URL` is the public URL (default
 //! `http://127.0.0.1:$PORT`); an `https` URL switches to the `__Secure-` cookie names.
+//! `AUTH_OIDC_ISSUER`, `AUTH_OIDC_ID` and `AUTH_OIDC_SECRET` add the OpenID Connect provider
+//! (discovered before the server binds), `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` add
+//! GitHub, `AUTH_GOOGLE_ID` and `AUTH_GOOGLE_SECRET` add Google (discovered too); a provider
+//! without its variables is left out, and one with an id but no secret stops the start.
+//! Each provider's redirect URI is `<AUTH_URL>/api/auth/callback/<id>`.
 #![allow(
     clippy::print_stderr,
     reason = "start-up problems are told on stderr before logging exists"
@@ -45,17 +50,20 @@ fn run() -> Result<(), String> {
         std::env::var("AUTH_URL").unwrap_or_else(|_| format!("http://127.0.0.1:{port}"));
     let secrets = secrets()?;
     let state = app::AppState::with_demo_users().map_err(|error| error.to_string())?;
-    // Every configuration problem stops the server here, before it binds.
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(secrets)
-        .public_url(&public_url)
-        .build()
-        .map_err(|error| error.to_string())?;
-
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
+    // Every configuration problem (an OpenID Connect issuer too) stops the server here,
+    // before it binds.
+    let auth = runtime
+        .block_on(
+            Auth::<app::DemoAuth>::builder(state)
+                .secrets(secrets)
+                .public_url(&public_url)
+                .build_async(),
+        )
+        .map_err(|error| error.to_string())?;
     runtime.block_on(async {
         tracing::info!("demo listening on http://127.0.0.1:{port} (public URL {public_url})");
         Server::new(TcpListener::bind(("127.0.0.1", port)))

@@ -34,7 +34,12 @@ pub(super) fn authorize(config: &Config) -> TokenStream {
         config,
         &quote!(#p::Result<#p::Option<Self::User>, #p::CallbackError>),
     );
-    if config.providers.is_empty() {
+    let credentials: Vec<_> = config
+        .providers
+        .iter()
+        .filter(|provider| matches!(provider.kind, ProviderKind::Credentials { .. }))
+        .collect();
+    if credentials.is_empty() {
         return quote! {
             fn authorize<'a>(
                 _: &'a ::core::primitive::str,
@@ -45,20 +50,23 @@ pub(super) fn authorize(config: &Config) -> TokenStream {
             }
         };
     }
-    let arms = config.providers.iter().map(|provider| {
+    let arms = credentials.iter().filter_map(|provider| {
         let id = &provider.id;
         let ProviderKind::Credentials {
             authorize, form, ..
-        } = &provider.kind;
+        } = &provider.kind
+        else {
+            return None;
+        };
         let call = user_call(config, authorize, quote!(&form, state));
-        quote! {
+        Some(quote! {
             #id => {
                 let #p::Some(form) = #form::from_fields(form) else {
                     return #p::Ok(#p::None);
                 };
                 #call
             }
-        }
+        })
     });
     quote! {
         fn authorize<'a>(

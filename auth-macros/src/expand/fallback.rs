@@ -295,6 +295,10 @@ fn schema(outline: &Outline) -> TokenStream {
                 loop {}
             }
 
+            fn user_subject(_: &Self::User) -> #p::String {
+                #p::String::new()
+            }
+
             fn jwt<'a>(_: &'a mut Self::Token, _: #p::JwtTrigger<'a, Self>, _: &'a Self::State) -> #jwt {
                 ::core::future::ready(#p::Ok(#p::TokenAction::SignOut))
             }

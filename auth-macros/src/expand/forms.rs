@@ -1,10 +1,11 @@
-//! `<Name><Provider>Form`: the typed sign-in form of each credentials provider.
+//! `<Name><Provider>Form`: the typed sign-in form of each credentials provider; the type
+//! check of each OAuth provider field.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
-use crate::model::{Config, ProviderKind};
+use crate::model::{Config, Provider, ProviderKind};
 
 /// One form struct per credentials provider, with a redacted `Debug`.
 pub(crate) fn form_types(config: &Config) -> TokenStream {
@@ -13,8 +14,10 @@ pub(crate) fn form_types(config: &Config) -> TokenStream {
     config
         .providers
         .iter()
-        .map(|provider| {
-            let ProviderKind::Credentials { form, fields, .. } = &provider.kind;
+        .filter_map(|provider| {
+            let ProviderKind::Credentials { form, fields, .. } = &provider.kind else {
+                return oidc_type_check(config, provider);
+            };
             let doc = format!(
                 " The sign-in form of the `{}` credentials provider of [`{}`].",
                 provider.id, config.name
@@ -50,7 +53,7 @@ pub(crate) fn form_types(config: &Config) -> TokenStream {
                     credentials_provider::<#provider_ty>();
                 };
             };
-            quote! {
+            Some(quote! {
                 #type_check
 
                 #[doc = #doc]
@@ -71,7 +74,34 @@ pub(crate) fn form_types(config: &Config) -> TokenStream {
                         f.write_str(#redacted)
                     }
                 }
-            }
+            })
         })
         .collect()
+}
+
+/// An OAuth provider field's type is its kind's marker (`Oidc`, `OAuth`, `GitHub`, …):
+/// checked at the field's type.
+fn oidc_type_check(config: &Config, provider: &Provider) -> Option<TokenStream> {
+    let krate = &config.krate;
+    let provider_ty = &provider.ty;
+    let check = match &provider.kind {
+        ProviderKind::Credentials { .. } => return None,
+        ProviderKind::Oidc {
+            preset: Some(preset),
+            ..
+        }
+        | ProviderKind::OAuth {
+            preset: Some(preset),
+            ..
+        } => preset.check,
+        ProviderKind::Oidc { preset: None, .. } => "OidcProviderType",
+        ProviderKind::OAuth { preset: None, .. } => "OAuthProviderType",
+    };
+    let check = Ident::new(check, provider_ty.span());
+    Some(quote_spanned! {provider_ty.span()=>
+        const _: fn() = || {
+            fn oauth_provider<T: #krate::__private::#check>() {}
+            oauth_provider::<#provider_ty>();
+        };
+    })
 }

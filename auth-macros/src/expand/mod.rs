@@ -6,6 +6,7 @@ mod callbacks;
 mod fallback;
 mod forms;
 mod guards;
+mod oidc;
 mod schema;
 mod session;
 mod token;

@@ -51,6 +51,7 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
         }
     });
     let authorize = callbacks::authorize(config);
+    let oidc = super::oidc::oidc_items(config);
     let sign_in = callbacks::sign_in(config);
     let new_token = new_token_body(config);
     let jwt = callbacks::jwt(config);
@@ -78,10 +79,16 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
 
             #authorize
 
+            #oidc
+
             #sign_in
 
             fn new_token(user: &Self::User, _: &#p::Account) -> Self::Token {
                 #new_token
+            }
+
+            fn user_subject(user: &Self::User) -> #p::String {
+                #p::AuthUser::subject(user)
             }
 
             #jwt
@@ -112,8 +119,32 @@ fn provider_infos(config: &Config) -> Vec<TokenStream> {
         .iter()
         .map(|provider| {
             let id = &provider.id;
-            let name = &provider.name;
-            let ProviderKind::Credentials { fields, .. } = &provider.kind;
+            let name = match (&provider.name, &provider.kind) {
+                (Some(name), _) => quote!(#name),
+                (
+                    None,
+                    ProviderKind::Oidc {
+                        preset: Some(preset),
+                        ..
+                    }
+                    | ProviderKind::OAuth {
+                        preset: Some(preset),
+                        ..
+                    },
+                ) => {
+                    let konst =
+                        proc_macro2::Ident::new(preset.konst, proc_macro2::Span::call_site());
+                    quote!(#p::presets::#konst.name)
+                }
+                (None, _) => quote!(#id),
+            };
+            let (kind, fields) = match &provider.kind {
+                ProviderKind::Credentials { fields, .. } => {
+                    (quote!(#p::ProviderKind::Credentials), fields.as_slice())
+                }
+                ProviderKind::Oidc { .. } => (quote!(#p::ProviderKind::Oidc), &[][..]),
+                ProviderKind::OAuth { .. } => (quote!(#p::ProviderKind::OAuth), &[][..]),
+            };
             let fields = fields.iter().map(|field| {
                 let name = field.name.to_string();
                 let label = &field.label;
@@ -124,7 +155,7 @@ fn provider_infos(config: &Config) -> Vec<TokenStream> {
                 #p::ProviderInfo {
                     id: #id,
                     name: #name,
-                    kind: #p::ProviderKind::Credentials,
+                    kind: #kind,
                     fields: &[#(#fields),*],
                 }
             }

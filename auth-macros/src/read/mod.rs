@@ -8,6 +8,7 @@
 mod claim;
 mod config;
 mod field;
+mod oidc;
 mod provider;
 mod settings;
 

@@ -1,4 +1,5 @@
-//! `#[provider(<kind>(...))]` on a field: today the `credentials` kind.
+//! `#[provider(<kind>(...))]` on a field: the `credentials` kind here, the OAuth kinds
+//! (`oidc`, `oauth` and the presets) in `oidc`.
 
 use proc_macro2::Ident;
 use syn::spanned::Spanned as _;
@@ -39,6 +40,9 @@ pub(super) fn read_provider(
     match kind_name.as_str() {
         "credentials" => read_credentials(config, ident, &field.ty, kind, errors),
         other => {
+            if let Some(oauth) = super::oidc::Kind::of(other) {
+                return super::oidc::read_oauth_kind(oauth, ident, &field.ty, kind, errors);
+            }
             errors.push(
                 kind.path().span(),
                 unknown_key("provider kind", other, PROVIDER_KINDS),
@@ -95,7 +99,7 @@ fn read_credentials(
     Some(ReadProvider {
         provider: Provider {
             id,
-            name: name.unwrap_or_else(|| "Credentials".to_owned()),
+            name: Some(name.unwrap_or_else(|| "Credentials".to_owned())),
             ty: ty.clone(),
             kind: ProviderKind::Credentials {
                 authorize,

@@ -300,6 +300,9 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             other_claims: ::auth_runtime::__private::serde_json::Map::new(),
         }
     }
+    fn user_subject(user: &Self::User) -> ::auth_runtime::__private::String {
+        ::auth_runtime::__private::AuthUser::subject(user)
+    }
     fn jwt<'a>(
         token: &'a mut Self::Token,
         trigger: ::auth_runtime::__private::JwtTrigger<'a, Self>,

@@ -51,10 +51,31 @@ pub(crate) fn render(view: &SignInPage<'_>) -> String {
         main.push_str("<section>\n");
         match provider.kind {
             ProviderKind::Credentials => credentials_form(&mut main, view, provider),
+            ProviderKind::Oidc | ProviderKind::OAuth => provider_button(&mut main, view, provider),
         }
         main.push_str("</section>\n");
     }
     page("Sign in", &main)
+}
+
+/// A button starting an OAuth provider's sign-in: a form POST to `<base>/signin/<id>` with
+/// the CSRF token, no script.
+fn provider_button(html: &mut String, view: &SignInPage<'_>, provider: &ProviderInfo) {
+    let action = format!("{}/signin/{}", view.base_url, provider.id);
+    let _ = writeln!(
+        html,
+        "<form method=\"post\" action=\"{}\">",
+        escape(&action)
+    );
+    hidden_input(html, "csrfToken", view.csrf_token);
+    if let Some(callback_url) = view.callback_url {
+        hidden_input(html, "callbackUrl", callback_url);
+    }
+    let _ = writeln!(
+        html,
+        "<button type=\"submit\">Sign in with {}</button>\n</form>",
+        escape(provider.name)
+    );
 }
 
 /// A form posting the provider's fields to `<base>/callback/<id>`.
@@ -169,6 +190,26 @@ mod tests {
         assert!(html.contains("<label for=\"credentials-email\">Email &lt;address&gt;</label>"));
         assert!(html.contains("Sign in with Email &amp; password</button>"));
         assert!(!html.contains("class=\"error\""));
+    }
+
+    #[test]
+    fn an_oidc_provider_is_a_button_posting_the_csrf_token() {
+        let providers = [ProviderInfo {
+            id: "corp",
+            name: "Corp <SSO>",
+            kind: ProviderKind::Oidc,
+            fields: &[],
+        }];
+        let html = render(&SignInPage {
+            providers: &providers,
+            ..view(None)
+        });
+        assert!(html.contains(
+            "<form method=\"post\" action=\"https://app.example/api/auth/signin/corp\">"
+        ));
+        assert!(html.contains("<input type=\"hidden\" name=\"csrfToken\" value=\"0123abcd\">"));
+        assert!(html.contains("Sign in with Corp &lt;SSO&gt;</button>"));
+        assert!(!html.contains("<script"));
     }
 
     #[test]

@@ -16,17 +16,14 @@ use std::fmt;
 use poem::http::Method;
 use poem::{Request, Response};
 
-use super::issue::write_token;
+use super::complete::{Refusal, complete_sign_in};
+use super::oauth;
 use super::request;
 use super::respond;
 use super::throttle::SignInThrottle;
 use crate::auth::Auth;
-use crate::loaded_session::LoadedSession;
 use crate::pages::ErrorCode;
-use crate::schema::{
-    Account, AuthEvent, AuthSchema, FormFields, JwtTrigger, ProviderInfo, ProviderKind, SignIn,
-    TokenAction,
-};
+use crate::schema::{Account, AuthEvent, AuthSchema, FormFields, ProviderInfo, ProviderKind};
 
 /// The callback route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
@@ -35,13 +32,13 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
 
 async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     let provider_id = req.raw_path_param("provider").unwrap_or_default();
-    let Some(provider) = C::PROVIDERS
-        .iter()
-        .find(|provider| provider.id == provider_id)
-    else {
+    let Some(provider) = auth.provider(provider_id) else {
         tracing::debug!("callback for an unknown provider");
         return respond::error_redirect(auth, req, ErrorCode::Configuration);
     };
+    if matches!(provider.kind, ProviderKind::Oidc | ProviderKind::OAuth) {
+        return oauth::callback(auth, req, provider).await;
+    }
     // Only a POSTed form signs in with credentials: a GET changes nothing.
     if req.method() != Method::POST || provider.kind != ProviderKind::Credentials {
         tracing::debug!(
@@ -107,50 +104,13 @@ async fn sign_in_with_credentials<C: AuthSchema>(
         }
         Err(error) => return Err(failed("authorize failed", &error)),
     };
-    let account = Account {
-        provider: provider.id.to_owned(),
-        kind: provider.kind,
+    let account = Account::new(provider.id, provider.kind, C::user_subject(&user));
+    let cookies = match complete_sign_in(auth, req, provider, &user, &account).await {
+        Ok(cookies) => cookies,
+        Err(Refusal::Code(code)) => return Err(code),
+        Err(Refusal::Redirect(response)) => return Ok(response),
     };
-    match C::sign_in(&user, &account, state).await {
-        Ok(SignIn::Allow) => {}
-        Ok(SignIn::Deny) => {
-            let why = "the sign_in callback denied the user";
-            return Err(denied(why, ErrorCode::AccessDenied).await);
-        }
-        Ok(SignIn::Redirect(url)) => {
-            let why = "the sign_in callback redirected the user";
-            denied(why, ErrorCode::AccessDenied).await;
-            let location = auth.redirect_policy().check(&url);
-            return Ok(respond::redirect(req, &location, &[]));
-        }
-        Err(error) => return Err(failed("the sign_in callback failed", &error)),
-    }
-
-    let mut token = C::new_token(&user, &account);
-    let trigger = JwtTrigger::SignIn {
-        user: &user,
-        account: &account,
-    };
-    match C::jwt(&mut token, trigger, state).await {
-        Ok(TokenAction::Keep) => {}
-        Ok(TokenAction::SignOut) => {
-            let why = "the jwt callback refused the sign-in";
-            return Err(denied(why, ErrorCode::AccessDenied).await);
-        }
-        Err(error) => return Err(failed("the jwt callback failed at sign-in", &error)),
-    }
-    let previous = LoadedSession::of_request(req, auth).cookie_names();
-    let written = write_token(auth, &token, previous)
-        .map_err(|error| failed("the session token could not be written", &error))?;
     throttle.record_success().await;
-    C::on_event(
-        AuthEvent::SignedIn {
-            token: &token,
-            account: &account,
-        },
-        state,
-    )
-    .await;
     let location = request::callback_url(auth, req, Some(fields)).await;
-    Ok(respond::redirect(req, &location, &written.cookies))
+    Ok(respond::redirect(req, &location, &cookies))
 }

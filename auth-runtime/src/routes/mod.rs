@@ -10,6 +10,7 @@
 //! | `GET`, `POST /session` | `session` |
 //! | `GET /signin` (the sign-in page), `POST /signin/<provider>` | `signin` |
 //! | `POST /callback/<provider>` (rate limited by `throttle`) | `callback` |
+//! | `POST /signin/<oauth>`, `GET`/`POST /callback/<oauth>` (OAuth 2, OpenID Connect) | `oauth` |
 //! | `GET` (confirmation page), `POST /signout` | `signout` |
 //! | `GET /error` (the error page) | `error` |
 //! | anything else | 400 `"Bad request."` |
@@ -20,9 +21,11 @@
 //! in one place, `respond`; a session is written into its cookies in `issue`.
 
 mod callback;
+mod complete;
 mod csrf;
 mod error;
 mod issue;
+mod oauth;
 mod providers;
 mod request;
 mod respond;

@@ -1,4 +1,5 @@
-//! `GET /providers`: the configured providers and their URLs.
+//! `GET /providers`: the configured providers and their URLs (an OAuth provider
+//! only when its client id and secret are set).
 
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
@@ -13,8 +14,8 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, req: Request) -> Respon
     if req.method() != Method::GET {
         return respond::bad_request();
     }
-    let providers: Map<String, Value> = C::PROVIDERS
-        .iter()
+    let providers: Map<String, Value> = auth
+        .providers()
         .map(|provider| {
             let entry = json!({
                 "id": provider.id,

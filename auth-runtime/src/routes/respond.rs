@@ -269,7 +269,8 @@ pub(super) fn set_private_headers(response: &mut Response) {
         .or_insert(HeaderValue::from_static("no-store"));
 }
 
-fn append_cookies(response: &mut Response, cookies: &[SetCookie]) {
+/// Appends `Set-Cookie` headers to `response`.
+pub(super) fn append_cookies(response: &mut Response, cookies: &[SetCookie]) {
     for cookie in cookies {
         // Handed over as `Bytes`, so that the value is checked but not copied again.
         match HeaderValue::from_maybe_shared(Bytes::from(cookie.header_value())) {

@@ -1,10 +1,12 @@
 //! `GET /signin`: the built-in sign-in page, or a redirect to the custom one
 //! ([`Pages::sign_in`](crate::schema::Pages::sign_in)). `POST /signin/<provider>`: the start
-//! of a provider's sign-in (CSRF required); `GET /signin/<provider>` is not an action.
+//! of a provider's sign-in (CSRF required): for an OAuth provider, a redirect to it
+//! with the check cookies set (`oauth`); `GET /signin/<provider>` is not an action.
 
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
+use super::oauth;
 use super::request::{self, CALLBACK_URL_FIELD};
 use super::respond::{self, Page};
 use crate::auth::Auth;
@@ -39,9 +41,10 @@ fn sign_in_page<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     }
     let (token, cookie) = request::csrf_token_or_new(auth, req);
     let base_url = auth.url_of("");
+    let present: Vec<_> = auth.providers().copied().collect();
     let html = pages::render_sign_in(&SignInPage {
         base_url: &base_url,
-        providers: C::PROVIDERS,
+        providers: &present,
         csrf_token: token.as_str(),
         callback_url: callback_url.as_deref(),
         error: error.as_deref(),
@@ -65,8 +68,12 @@ pub(super) async fn handle_provider<C: AuthSchema>(auth: Auth<C>, mut req: Reque
         Err(refused) => return refused,
     };
     let id = req.raw_path_param("provider").unwrap_or_default();
-    let provider = C::PROVIDERS.iter().find(|provider| provider.id == id);
+    let provider = auth.provider(id);
     match provider.map(|provider| provider.kind) {
+        Some(ProviderKind::Oidc | ProviderKind::OAuth) => {
+            let callback_url = request::callback_url(&auth, &req, Some(&fields)).await;
+            oauth::start(&auth, &req, id, callback_url)
+        }
         Some(ProviderKind::Credentials) => {
             let callback_url = fields
                 .get(CALLBACK_URL_FIELD)

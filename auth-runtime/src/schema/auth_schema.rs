@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use super::callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
 use super::form::FormFields;
 use super::pages::Pages;
-use super::provider::{Account, ProviderInfo};
+use super::provider::{Account, OAuthProfile, OAuthSettings, OidcSettings, ProviderInfo};
 use super::token_claims::TokenClaims;
 use crate::rate_limit::RateLimit;
 
@@ -61,6 +61,23 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
         state: &'a Self::State,
     ) -> impl Future<Output = Result<Option<Self::User>, CallbackError>> + Send + 'a;
 
+    /// The settings of the OpenID Connect providers among [`PROVIDERS`](Self::PROVIDERS).
+    const OIDC_PROVIDERS: &'static [OidcSettings] = &[];
+
+    /// The settings of the plain OAuth 2 providers among [`PROVIDERS`](Self::PROVIDERS).
+    const OAUTH_PROVIDERS: &'static [OAuthSettings] = &[];
+
+    /// The user an OAuth or OpenID Connect provider's `profile` signs in as: the provider's
+    /// `profile` function. `Ok(None)` refuses the sign-in (`AccessDenied`).
+    fn oauth_profile<'a>(
+        provider: &'a str,
+        profile: &'a OAuthProfile,
+        state: &'a Self::State,
+    ) -> impl Future<Output = Result<Option<Self::User>, CallbackError>> + Send + 'a {
+        let _ = (provider, profile, state);
+        async { Ok(None) }
+    }
+
     /// The `sign_in` callback: may the user sign in?
     fn sign_in<'a>(
         user: &'a Self::User,
@@ -71,6 +88,10 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     /// The token for a user who just signed in: the standard claims, every `from_user` claim
     /// copied from the user, every `derive` claim computed.
     fn new_token(user: &Self::User, account: &Account) -> Self::Token;
+
+    /// The user's stable id (`AuthUser::subject`): a credentials account's
+    /// [`provider_account_id`](Account::provider_account_id).
+    fn user_subject(user: &Self::User) -> String;
 
     /// The `jwt` callback, run at sign-in, after an accepted update and on every refresh.
     fn jwt<'a>(

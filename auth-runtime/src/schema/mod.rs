@@ -22,7 +22,10 @@ pub use events::{log_event_error, trace_event};
 pub use form::FormFields;
 pub use pages::Pages;
 pub use provider::{
-    Account, CredentialField, Credentials, CredentialsProviderType, ProviderInfo, ProviderKind,
+    Account, CredentialField, Credentials, CredentialsProviderType, Entra, EntraProviderType,
+    GitHub, GitHubProviderType, GitLab, GitLabProviderType, Google, GoogleProviderType, OAuth,
+    OAuthProfile, OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings,
+    ProfileMapping, ProviderInfo, ProviderKind, ProviderToken,
 };
 pub use token_claims::TokenClaims;
 pub use user::AuthUser;

@@ -202,6 +202,10 @@ macro_rules! test_schema {
                     })
                 }
 
+                fn user_subject(user: &TestUser) -> String {
+                    user.id.to_owned()
+                }
+
                 fn new_token(user: &TestUser, _account: &Account) -> TestToken {
                     TestToken {
                         sub: user.id.to_owned(),

@@ -26,7 +26,7 @@ pub struct AppAuth {
 fn main() {
     let token: AppAuthToken = <AppAuth as auth_runtime::AuthSchema>::new_token(
         &User { id: "user-1".into() },
-        &Account { provider: "credentials".into(), kind: ProviderKind::Credentials },
+        &Account::new("credentials", ProviderKind::Credentials, "user-1"),
     );
     assert_eq!(token.sub, "user-1");
     assert_eq!(AppAuth::BASE_PATH, "/api/auth");

@@ -1,0 +1,90 @@
+//! The end of every sign-in, whatever the provider (credentials in `callback`, OAuth and
+//! OpenID Connect in `oauth`): the `sign_in` callback, the new token and the `jwt` callback,
+//! the session cookies, the `SignedIn` event.
+
+use std::fmt;
+
+use poem::{Request, Response};
+
+use super::issue::write_token;
+use super::respond;
+use crate::auth::Auth;
+use crate::cookies::SetCookie;
+use crate::loaded_session::LoadedSession;
+use crate::pages::ErrorCode;
+use crate::schema::{
+    Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, SignIn, TokenAction,
+};
+
+/// Why [`complete_sign_in`] did not sign the user in.
+pub(super) enum Refusal {
+    /// Go to the error page (or the sign-in page) with this code.
+    Code(ErrorCode),
+    /// The `sign_in` callback sent the user elsewhere: this redirect.
+    Redirect(Response),
+}
+
+/// The end of every sign-in, whatever the provider: the `sign_in` callback, the new token and
+/// the `jwt` callback, the session cookies, the `SignedIn` event. Returns the session's
+/// `Set-Cookie`s.
+pub(super) async fn complete_sign_in<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &Request,
+    provider: &ProviderInfo,
+    user: &C::User,
+    account: &Account,
+) -> Result<Vec<SetCookie>, Refusal> {
+    let state = auth.state();
+    let denied = |why: &'static str, code: ErrorCode| async move {
+        tracing::info!(provider = provider.id, "{why}");
+        C::on_event(
+            AuthEvent::SignInDenied {
+                provider: provider.id,
+            },
+            state,
+        )
+        .await;
+        Refusal::Code(code)
+    };
+    let failed = |step: &'static str, error: &dyn fmt::Display| {
+        tracing::error!(provider = provider.id, %error, "{step}");
+        Refusal::Code(ErrorCode::Configuration)
+    };
+    match C::sign_in(user, account, state).await {
+        Ok(SignIn::Allow) => {}
+        Ok(SignIn::Deny) => {
+            let why = "the sign_in callback denied the user";
+            return Err(denied(why, ErrorCode::AccessDenied).await);
+        }
+        Ok(SignIn::Redirect(url)) => {
+            let why = "the sign_in callback redirected the user";
+            denied(why, ErrorCode::AccessDenied).await;
+            let location = auth.redirect_policy().check(&url);
+            return Err(Refusal::Redirect(respond::redirect(req, &location, &[])));
+        }
+        Err(error) => return Err(failed("the sign_in callback failed", &error)),
+    }
+
+    let mut token = C::new_token(user, account);
+    let trigger = JwtTrigger::SignIn { user, account };
+    match C::jwt(&mut token, trigger, state).await {
+        Ok(TokenAction::Keep) => {}
+        Ok(TokenAction::SignOut) => {
+            let why = "the jwt callback refused the sign-in";
+            return Err(denied(why, ErrorCode::AccessDenied).await);
+        }
+        Err(error) => return Err(failed("the jwt callback failed at sign-in", &error)),
+    }
+    let previous = LoadedSession::of_request(req, auth).cookie_names();
+    let written = write_token(auth, &token, previous)
+        .map_err(|error| failed("the session token could not be written", &error))?;
+    C::on_event(
+        AuthEvent::SignedIn {
+            token: &token,
+            account,
+        },
+        state,
+    )
+    .await;
+    Ok(written.cookies)
+}

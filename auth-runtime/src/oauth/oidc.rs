@@ -224,6 +224,11 @@ impl OidcProvider {
         self.settings.id
     }
 
+    /// The authorization endpoint, where a sign-in form's redirect leads.
+    pub(crate) fn authorization_endpoint(&self) -> String {
+        self.metadata().authorization_endpoint().to_string()
+    }
+
     fn metadata(&self) -> CoreProviderMetadata {
         match self.metadata.read() {
             Ok(metadata) => metadata.clone(),

@@ -107,6 +107,11 @@ impl OAuth2Provider {
         self.settings.id
     }
 
+    /// The authorization endpoint, where a sign-in form's redirect leads.
+    pub(crate) fn authorization_endpoint(&self) -> String {
+        self.client.auth_uri().to_string()
+    }
+
     /// A new authorization: the URL with PKCE S256 and `state`, and their values.
     pub(crate) fn authorize(&self) -> Authorization {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -85,7 +85,9 @@ pub(crate) struct OidcProvider {
     client_secret: String,
     redirect_uri: String,
     metadata: RwLock<CoreProviderMetadata>,
-    last_jwks_fetch: RwLock<Instant>,
+    /// When an unknown `kid` last made us fetch the key set; `None` until the first one, so
+    /// that a key rotated in right after start-up is fetched at once.
+    last_jwks_refetch: RwLock<Option<Instant>>,
     http: ProviderHttp,
 }
 
@@ -214,7 +216,7 @@ impl OidcProvider {
             client_secret: credentials.client_secret,
             redirect_uri,
             metadata: RwLock::new(metadata),
-            last_jwks_fetch: RwLock::new(Instant::now()),
+            last_jwks_refetch: RwLock::new(None),
             http,
         })
     }
@@ -408,17 +410,17 @@ impl OidcProvider {
         }
     }
 
-    /// Fetches the key set again after an unknown `kid`, at most once a minute; whether a new
-    /// set was stored.
+    /// Fetches the key set again after an unknown `kid`: the first time at once, then at most
+    /// once a minute (OA-10); whether a new set was stored.
     async fn refetch_keys(&self) -> bool {
         {
-            let Ok(mut last) = self.last_jwks_fetch.write() else {
+            let Ok(mut last) = self.last_jwks_refetch.write() else {
                 return false;
             };
-            if last.elapsed() < JWKS_REFETCH_INTERVAL {
+            if last.is_some_and(|last| last.elapsed() < JWKS_REFETCH_INTERVAL) {
                 return false;
             }
-            *last = Instant::now();
+            *last = Some(Instant::now());
         }
         let jwks_uri = self.metadata().jwks_uri().clone();
         let Ok(jwks) = CoreJsonWebKeySet::fetch_async(&jwks_uri, &self.http).await else {

@@ -1,7 +1,8 @@
 //! The real `next-auth/react` client (next-auth v5 from npm, `tests/package.json`) run
 //! unchanged under Node against the demo application on a loopback port: `getProviders`,
 //! `getCsrfToken`, `signIn("credentials", …, { redirect: false })`, `getSession` and the
-//! `update()` of `useSession`, with a cookie jar around `fetch`
+//! `update()` of `useSession`, and `signIn("oidc")` against the demo's OpenID Connect
+//! provider pointed at the real `oidc-provider` on loopback, with a cookie jar around `fetch`
 //! (`tests/interop/nextauth-client.mjs`). Each test runs one scenario of the script and
 //! asserts on the JSON it prints.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
@@ -10,9 +11,12 @@ mod support;
 
 use std::time::Duration;
 
+use auth_runtime::OidcClientCredentials;
 use serde_json::{Value, json};
-use support::demo::serve_demo;
+use support::demo::{serve_demo, serve_demo_with_oidc};
+use support::http::TestServer;
 use support::node::run_script;
+use support::oidc_op::{client, start_oidc_provider};
 
 const SECRET: &str = "nextauth-client-secret-5e8b2d7f1a9c3e6b";
 const BASE: &str = "/api/auth";
@@ -21,7 +25,11 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Serves the demo at its real origin and runs `scenario` of the client script against it.
 async fn run_client(scenario: &'static str) -> Value {
-    let server = serve_demo(SECRET).await;
+    run_client_against(serve_demo(SECRET).await, scenario).await
+}
+
+/// Runs `scenario` of the client script against `server`, then stops it.
+async fn run_client_against(server: TestServer, scenario: &'static str) -> Value {
     let base_url = server.url(BASE);
     let output = tokio::task::spawn_blocking(move || {
         run_script(
@@ -145,4 +153,55 @@ async fn client_update_cannot_make_a_viewer_admin() {
     assert_eq!(after["role"], "viewer", "{out}");
     assert_eq!(after["permissions"], json!(["read"]), "{out}");
     assert_eq!(after["email"], "viewer@example.com", "{out}");
+}
+
+/// `signIn("oidc", { redirect: false })` answers the provider's authorization URL (PKCE S256,
+/// `state`, `nonce`); a person signing in there as `alice` comes back to the callback, which
+/// sends them to the `callbackUrl`, and the client's `getSession()` shows alice.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_sign_in_with_oidc_goes_to_the_provider_and_comes_back_signed_in() {
+    let port = TestServer::bind().await;
+    let origin = port.origin();
+    let op = start_oidc_provider(&json!([client(
+        "nextauth-client",
+        "nextauth-client-secret-0123456789",
+        &origin,
+        "oidc"
+    )]))
+    .await;
+    let credentials = OidcClientCredentials::new(
+        "nextauth-client",
+        "nextauth-client-secret-0123456789",
+        Some(op.origin.clone()),
+    );
+    let server = serve_demo_with_oidc(port, SECRET, &[("oidc", credentials)]).await;
+    let out = run_client_against(server, "sign-in-oidc").await;
+    let op_origin = op.origin.clone();
+    drop(op);
+
+    assert_eq!(out["providers"]["oidc"]["type"], "oidc", "{out}");
+    assert_eq!(out["before"], Value::Null, "signed out before signIn");
+    let sign_in = &out["signIn"];
+    assert_eq!(sign_in["ok"], true, "{out}");
+    assert_eq!(sign_in["status"], 200, "{out}");
+    let url = sign_in["url"].as_str().expect("the authorization URL");
+    assert!(url.starts_with(&format!("{op_origin}/")), "{url}");
+    for param in [
+        "code_challenge_method=S256",
+        "state=",
+        "nonce=",
+        "client_id=nextauth-client",
+    ] {
+        assert!(url.contains(param), "{param} in {url}");
+    }
+    assert_eq!(out["callback"]["status"], 302, "{out}");
+    assert_eq!(
+        out["callback"]["location"],
+        format!("{origin}/dashboard"),
+        "{out}"
+    );
+    let user = &out["session"]["user"];
+    assert_eq!(user["name"], "Alice Example", "{out}");
+    assert_eq!(user["email"], "alice@acme.example", "{out}");
+    assert_eq!(user["role"], "viewer", "{out}");
 }

@@ -8,15 +8,17 @@
 
 mod support;
 
-use std::time::Duration;
-
 use auth_runtime::prelude::*;
 use auth_runtime::{AuthSchema, OidcClientCredentials};
 use poem::Route;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::http::{TestServer, browser, csrf_token, location, set_cookies};
+use support::http::{
+    TestServer, begin_sign_in, browser, browser_with, cookie_value, location, session_json,
+    set_cookies, with_param,
+};
 use support::node::NodeServer;
+use support::oidc_op::{client, start_oidc_provider};
 
 const SECRET: &str = "oidc-flow-test-secret-7c1e9a4b2d6f8e0a3c5b";
 
@@ -68,28 +70,11 @@ impl Harness {
     async fn start() -> Self {
         let port = TestServer::bind().await;
         let origin = port.origin();
-        let clients = json!([
-            {
-                "client_id": "client-oidc",
-                "client_secret": "secret-oidc-0123456789",
-                "redirect_uris": [format!("{origin}/api/auth/callback/oidc")],
-            },
-            {
-                "client_id": "client-other",
-                "client_secret": "secret-other-0123456789",
-                "redirect_uris": [format!("{origin}/api/auth/callback/other")],
-            },
-        ])
-        .to_string();
-        let op = tokio::task::spawn_blocking(move || {
-            NodeServer::start(
-                "interop/oidc-provider.mjs",
-                &[("PORT", "0"), ("CLIENTS", &clients)],
-                Duration::from_secs(30),
-            )
-        })
-        .await
-        .expect("the OpenID Provider starts");
+        let op = start_oidc_provider(&json!([
+            client("client-oidc", "secret-oidc-0123456789", &origin, "oidc"),
+            client("client-other", "secret-other-0123456789", &origin, "other"),
+        ]))
+        .await;
         let issuer = Some(op.origin.clone());
         let auth = Auth::<OidcAuth>::builder(())
             .secrets(Secrets::new([SECRET]).expect("a strong secret"))
@@ -119,23 +104,7 @@ impl Harness {
 
     /// `POST /signin/<provider>` with the CSRF token: the provider's authorization URL.
     async fn begin(&self, provider: &str, callback_url: Option<&str>) -> (String, Vec<String>) {
-        let token = csrf_token(&self.browser, &self.server, "/api/auth").await;
-        let mut form = vec![("csrfToken", token.as_str())];
-        if let Some(callback_url) = callback_url {
-            form.push(("callbackUrl", callback_url));
-        }
-        let response = self
-            .browser
-            .post(self.url(&format!("/api/auth/signin/{provider}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("POST /signin");
-        assert_eq!(response.status(), StatusCode::FOUND);
-        (
-            location(response.headers()),
-            set_cookies(response.headers()),
-        )
+        begin_sign_in(&self.browser, &self.server, provider, callback_url).await
     }
 
     /// Logs in as `alice` and consents at the provider; the callback URL it redirects to.
@@ -188,14 +157,7 @@ impl Harness {
 
     /// The session JSON.
     async fn session(&self) -> Value {
-        self.browser
-            .get(self.url("/api/auth/session"))
-            .send()
-            .await
-            .expect("GET /session")
-            .json()
-            .await
-            .expect("JSON")
+        session_json(&self.browser, &self.server).await
     }
 
     /// Asserts a refusal: the error page with `Configuration` on our origin, signed out.
@@ -219,51 +181,6 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = text.find(start)? + start.len();
     let len = text[from..].find(end)?;
     Some(&text[from..from + len])
-}
-
-/// `url` with the query parameter `name` set to `value` (or removed when `None`).
-fn with_param(url: &str, name: &str, value: Option<&str>) -> String {
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .filter(|(key, _)| key != name)
-        .collect();
-    if let Some(value) = value {
-        pairs.push((name.to_owned(), value.to_owned()));
-    }
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    format!("{path}?{query}")
-}
-
-/// A cookie header for our origin with `cookies` only, replacing the jar: a fresh browser
-/// carrying exactly these cookies.
-fn browser_with(cookies: &[(&str, &str)]) -> reqwest::Client {
-    let header = cookies
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::COOKIE,
-        header.parse().expect("a cookie header"),
-    );
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .expect("a client")
-}
-
-/// The value of the cookie `name` among `Set-Cookie` lines.
-fn cookie_value<'a>(set_cookies: &'a [String], name: &str) -> &'a str {
-    set_cookies
-        .iter()
-        .find_map(|line| line.strip_prefix(&format!("{name}=")))
-        .and_then(|rest| rest.split(';').next())
-        .expect("the cookie is set")
 }
 
 /// OA-01, OA-02, OA-04: a full sign-in sends PKCE S256, `state` and `nonce`, each in its own
@@ -516,43 +433,26 @@ async fn a_bad_issuer_fails_at_start_up() {
 /// of the provider signs in as a viewer of `acme`.
 #[tokio::test]
 async fn the_demo_signs_an_unknown_oidc_user_in_as_an_acme_viewer() {
-    use support::demo::app;
+    use support::demo::serve_demo_with_oidc;
 
     let port = TestServer::bind().await;
     let origin = port.origin();
-    let clients = json!([{
-        "client_id": "demo-client",
-        "client_secret": "demo-secret-0123456789",
-        "redirect_uris": [format!("{origin}/api/auth/callback/oidc")],
-    }])
-    .to_string();
-    let op = tokio::task::spawn_blocking(move || {
-        NodeServer::start(
-            "interop/oidc-provider.mjs",
-            &[("PORT", "0"), ("CLIENTS", &clients)],
-            Duration::from_secs(30),
-        )
-    })
-    .await
-    .expect("the OpenID Provider starts");
-    let state = app::AppState::with_demo_users().expect("demo users");
-    let auth = Auth::<app::DemoAuth>::builder(state)
-        .secrets(Secrets::new([SECRET]).expect("a strong secret"))
-        .public_url(&origin)
-        .oidc_client(
-            "oidc",
-            OidcClientCredentials::new(
-                "demo-client",
-                "demo-secret-0123456789",
-                Some(op.origin.clone()),
-            ),
-        )
-        .build_async()
-        .await
-        .expect("discovery succeeds");
+    let op = start_oidc_provider(&json!([client(
+        "demo-client",
+        "demo-secret-0123456789",
+        &origin,
+        "oidc"
+    )]))
+    .await;
+    let credentials = OidcClientCredentials::new(
+        "demo-client",
+        "demo-secret-0123456789",
+        Some(op.origin.clone()),
+    );
+    let server = serve_demo_with_oidc(port, SECRET, &[("oidc", credentials)]).await;
     let harness = Harness {
         _op: op,
-        server: port.serve(app::app(&auth)),
+        server,
         browser: browser(),
     };
     let page = harness

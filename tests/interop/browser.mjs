@@ -1,8 +1,10 @@
 // Headless Debian chromium, driven by playwright-core, through the demo as a person would use
 // it: home page, sign-in page, the credentials form, the tenant switcher, sign-out and its
-// confirmation page. Used by tests/browser.rs.
+// confirmation page; or, given a provider's origin, the sign-in page's OpenID Connect button,
+// the provider's login (as `alice`) and consent pages, and back signed in. Used by
+// tests/browser.rs.
 //
-//   node interop/browser.mjs <origin> <screenshot dir>
+//   node interop/browser.mjs <origin> <screenshot dir> [<OpenID Provider origin>]
 //
 // Saves a PNG of every step in the screenshot directory and prints one JSON object of what
 // each step showed (the Rust test asserts on it); exits non-zero, with the reason on stderr,
@@ -14,10 +16,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
-const [origin, shots] = process.argv.slice(2);
-assert.ok(origin && shots, "usage: browser.mjs <origin> <screenshot dir>");
-// Only ever a server on this machine.
-assert.match(new URL(origin).hostname, /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/);
+const [origin, shots, provider] = process.argv.slice(2);
+assert.ok(origin && shots, "usage: browser.mjs <origin> <screenshot dir> [<provider origin>]");
+// Only ever servers on this machine.
+for (const server of [origin, provider].filter(Boolean)) {
+  assert.match(new URL(server).hostname, /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/);
+}
+const allowedOrigins = new Set([origin, provider].filter(Boolean));
 
 /** Each action waits at most this long for its element or navigation. */
 const STEP_TIMEOUT_MS = 20_000;
@@ -88,9 +93,10 @@ try {
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  // Anything but the demo's origin is refused before it leaves the browser.
+  // Anything but the demo's (and the provider's) origin is refused before it leaves the
+  // browser.
   await context.route(
-    (url) => url.origin !== origin,
+    (url) => !allowedOrigins.has(url.origin),
     (route) => route.abort("blockedbyclient"),
   );
   page = context.pages()[0] ?? (await context.newPage());
@@ -105,6 +111,31 @@ try {
   const consoleErrors = [];
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
 
+  if (provider) {
+    await oidcSignIn();
+  } else {
+    await credentialsSession();
+  }
+
+  const cookies = (await context.cookies(origin)).map((c) => c.name);
+  process.stdout.write(`${JSON.stringify({ steps, requests, cookies, consoleErrors })}\n`);
+} catch (error) {
+  // The page as it was when the step failed, for whoever reads the failure.
+  if (page) {
+    await page
+      .screenshot({ path: path.join(shots, "failure.png"), fullPage: true })
+      .catch(() => {});
+  }
+  process.stderr.write(
+    `${error?.stack ?? error}\nsteps so far: ${JSON.stringify(steps)}\nrequests: ${JSON.stringify(requests)}\n`,
+  );
+  process.exitCode = 1;
+} finally {
+  await close();
+}
+
+/** The credentials sign-in, a tenant switch, and the sign-out. */
+async function credentialsSession() {
   await page.goto(`${origin}/`);
   await step("home");
 
@@ -134,20 +165,35 @@ try {
   await page.waitForURL((url) => url.pathname === "/");
   await page.locator("#sign-in").waitFor();
   await step("signed-out");
+}
 
-  const cookies = (await context.cookies(origin)).map((c) => c.name);
-  process.stdout.write(`${JSON.stringify({ steps, requests, cookies, consoleErrors })}\n`);
-} catch (error) {
-  // The page as it was when the step failed, for whoever reads the failure.
-  if (page) {
-    await page
-      .screenshot({ path: path.join(shots, "failure.png"), fullPage: true })
-      .catch(() => {});
-  }
-  process.stderr.write(
-    `${error?.stack ?? error}\nsteps so far: ${JSON.stringify(steps)}\nrequests: ${JSON.stringify(requests)}\n`,
+/** The sign-in page's OpenID Connect button, the provider's pages, back signed in. */
+async function oidcSignIn() {
+  await page.goto(`${origin}/`);
+  await step("home");
+
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/api/auth/signin");
+  await step("signin");
+
+  // The form posts to /api/auth/signin/oidc, which redirects to the provider: the page's
+  // form-action must allow the provider's origin for chromium to follow.
+  await page.getByRole("button", { name: "Sign in with OpenID Connect" }).click();
+  await page.waitForURL((url) => url.origin === provider);
+  await page.locator('input[name="login"]').waitFor();
+  await step("provider-login");
+
+  await page.locator('input[name="login"]').fill("alice");
+  await page.locator('input[name="password"]').fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).waitFor();
+  await step("provider-consent");
+
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL((url) => url.origin === origin && url.pathname === "/");
+  await page.locator("#role").waitFor();
+  const session = await page.evaluate(() =>
+    fetch("/api/auth/session").then((response) => response.json()),
   );
-  process.exitCode = 1;
-} finally {
-  await close();
+  await step("signed-in-oidc", { session });
 }

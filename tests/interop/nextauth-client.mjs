@@ -1,5 +1,6 @@
 // The real `next-auth/react` client (next-auth v5) run unchanged under Node against the demo
-// server, as a Next.js page would call it. Used by tests/nextauth_client.rs.
+// server, as a Next.js page would call it (and, for `signIn("oidc")`, a person at the
+// OpenID Provider). Used by tests/nextauth_client.rs.
 //
 //   NEXTAUTH_URL=http://127.0.0.1:<port>/api/auth node interop/nextauth-client.mjs <scenario>
 //
@@ -97,6 +98,37 @@ const credentials = (email, password) => ({
   callbackUrl: `${origin}/`,
 });
 
+/**
+ * A person at the provider (`tests/interop/oidc-provider.mjs`): follows its redirects and
+ * completes its development login (as `alice`) and consent pages, until it redirects to
+ * `stop` (our callback). Answers that URL.
+ */
+async function throughProvider(start, stop) {
+  let next = start;
+  for (let i = 0; i < 12; i++) {
+    if (next.startsWith(stop)) return next;
+    const response = await fetch(next, { redirect: "manual" });
+    if (response.status >= 300 && response.status < 400) {
+      next = new URL(response.headers.get("location"), next).href;
+      continue;
+    }
+    const html = await response.text();
+    const action = html.match(/action="([^"]+)"/)?.[1];
+    const prompt = html.match(/name="prompt" value="([^"]+)"/)?.[1];
+    assert.ok(action && prompt, `an interaction page at ${next}: ${html.slice(0, 300)}`);
+    const fields =
+      prompt === "login" ? { prompt, login: "alice", password: "any" } : { prompt };
+    const posted = await fetch(new URL(action, next), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields),
+    });
+    next = new URL(posted.headers.get("location"), next).href;
+  }
+  throw new Error("the provider never redirected back");
+}
+
 const scenarios = {
   // Providers, CSRF token, a good sign-in and the session it makes.
   async "sign-in"() {
@@ -109,6 +141,25 @@ const scenarios = {
     );
     const session = await getSession();
     return { providers, csrfToken, before, signIn: signInResult, session };
+  },
+
+  // signIn("oidc") as a page calls it with `redirect: false`: the client answers the
+  // provider's authorization URL (the check cookies now in the jar); a person then signs in
+  // at the provider and is sent back to our callback, which signs them in.
+  async "sign-in-oidc"() {
+    const providers = await getProviders();
+    const before = await getSession();
+    const signInResult = await signIn("oidc", { redirect: false, callbackUrl: `${origin}/dashboard` });
+    const callback = await throughProvider(signInResult.url, `${base}/callback/oidc`);
+    const landed = await fetch(callback, { redirect: "manual" });
+    const session = await getSession();
+    return {
+      providers,
+      before,
+      signIn: signInResult,
+      callback: { status: landed.status, location: landed.headers.get("location") },
+      session,
+    };
   },
 
   // A wrong password, then a user the sign_in callback refuses; neither signs in.

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use auth_runtime::{Auth, Secrets};
+use auth_runtime::{Auth, OidcClientCredentials, Secrets};
 use auth_runtime::{Clock, SystemClock};
 
-use super::http::TestServer;
+use super::http::{BoundPort, TestServer};
 
 /// Serves the demo, with its users and `secret`, on a fresh loopback port; its public URL is
 /// the port's own origin, so redirects and cookies are what a browser would see.
@@ -33,6 +33,25 @@ pub(crate) async fn serve_demo_with(secrets: Secrets, clock: impl Clock) -> Test
         .clock(clock)
         .build()
         .expect("the demo's configuration is valid");
+    port.serve(app::app(&auth))
+}
+
+/// Serves the demo, with its users and `secret`, on `port` (bound first, so that a provider
+/// could be told the callback URLs), with the OAuth `providers` given by id (`oidc`, `google`,
+/// …) and their credentials, each discovered or checked at start-up.
+pub(crate) async fn serve_demo_with_oidc(
+    port: BoundPort,
+    secret: &str,
+    providers: &[(&'static str, OidcClientCredentials)],
+) -> TestServer {
+    let state = app::AppState::with_demo_users().expect("demo users");
+    let mut builder = Auth::<app::DemoAuth>::builder(state)
+        .secrets(Secrets::new([secret]).expect("a strong secret"))
+        .public_url(&port.origin());
+    for (id, credentials) in providers {
+        builder = builder.oidc_client(id, credentials.clone());
+    }
+    let auth = builder.build_async().await.expect("discovery succeeds");
     port.serve(app::app(&auth))
 }
 

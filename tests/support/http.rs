@@ -1,4 +1,5 @@
-//! A real server on a loopback port and a browser-like client with a cookie jar.
+//! A real server on a loopback port and a browser-like client with a cookie jar, and the
+//! client's side of an OAuth sign-in (its start, the callback URL, the check cookies).
 
 use std::net::SocketAddr;
 
@@ -140,4 +141,87 @@ pub(crate) async fn csrf_token(
         .await
         .expect("JSON");
     body["csrfToken"].as_str().expect("a CSRF token").to_owned()
+}
+
+/// `url` with the query parameter `name` set to `value` (or removed when `None`).
+pub(crate) fn with_param(url: &str, name: &str, value: Option<&str>) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .filter(|(key, _)| key != name)
+        .collect();
+    if let Some(value) = value {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("{path}?{query}")
+}
+
+/// A cookie header for our origin with `cookies` only, replacing the jar: a fresh browser
+/// carrying exactly these cookies.
+pub(crate) fn browser_with(cookies: &[(&str, &str)]) -> reqwest::Client {
+    let header = cookies
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        header.parse().expect("a cookie header"),
+    );
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("a client")
+}
+
+/// The value of the cookie `name` among `Set-Cookie` lines.
+pub(crate) fn cookie_value<'a>(set_cookies: &'a [String], name: &str) -> &'a str {
+    set_cookies
+        .iter()
+        .find_map(|line| line.strip_prefix(&format!("{name}=")))
+        .and_then(|rest| rest.split(';').next())
+        .expect("the cookie is set")
+}
+
+/// `POST <server>/api/auth/signin/<provider>` with the CSRF token (and `callback_url`): the
+/// provider's authorization URL and the check cookies set.
+pub(crate) async fn begin_sign_in(
+    client: &reqwest::Client,
+    server: &TestServer,
+    provider: &str,
+    callback_url: Option<&str>,
+) -> (String, Vec<String>) {
+    let token = csrf_token(client, server, "/api/auth").await;
+    let mut form = vec![("csrfToken", token.as_str())];
+    if let Some(callback_url) = callback_url {
+        form.push(("callbackUrl", callback_url));
+    }
+    let response = client
+        .post(server.url(&format!("/api/auth/signin/{provider}")))
+        .form(&form)
+        .send()
+        .await
+        .expect("POST /signin");
+    assert_eq!(response.status(), reqwest::StatusCode::FOUND);
+    (
+        location(response.headers()),
+        set_cookies(response.headers()),
+    )
+}
+
+/// `GET <server>/api/auth/session` as JSON.
+pub(crate) async fn session_json(client: &reqwest::Client, server: &TestServer) -> Value {
+    client
+        .get(server.url("/api/auth/session"))
+        .send()
+        .await
+        .expect("GET /session")
+        .json()
+        .await
+        .expect("JSON")
 }

@@ -17,20 +17,22 @@ pub(crate) fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
-/// Whether every dependency of `<dir>/package.json` is in `<dir>/node_modules` at the pinned
-/// version, so that a checkout whose packages changed since the last install installs again.
+/// Whether every dependency and dev-dependency of `<dir>/package.json` is in
+/// `<dir>/node_modules` at the pinned version, so that a checkout whose packages changed since
+/// the last install installs again.
 fn node_packages_installed(dir: &Path) -> bool {
     let read = |path: PathBuf| -> Option<Value> {
         serde_json::from_slice(&std::fs::read(path).ok()?).ok()
     };
     let manifest = read(dir.join("package.json")).expect("package.json is JSON");
-    let Some(dependencies) = manifest["dependencies"].as_object() else {
-        return true;
-    };
-    dependencies.iter().all(|(name, version)| {
-        read(dir.join("node_modules").join(name).join("package.json"))
-            .is_some_and(|installed| installed["version"] == *version)
-    })
+    ["dependencies", "devDependencies"]
+        .into_iter()
+        .filter_map(|key| manifest[key].as_object())
+        .flatten()
+        .all(|(name, version)| {
+            read(dir.join("node_modules").join(name).join("package.json"))
+                .is_some_and(|installed| installed["version"] == *version)
+        })
 }
 
 /// Installs the pinned Node packages of `tests/` with `npm ci` unless they are already there.

@@ -85,7 +85,9 @@ pub(crate) struct OidcProvider {
     client_secret: String,
     redirect_uri: String,
     metadata: RwLock<CoreProviderMetadata>,
-    last_jwks_fetch: RwLock<Instant>,
+    /// When an unknown `kid` last made us fetch the key set; `None` until the first one, so
+    /// that a key rotated in right after start-up is fetched at once.
+    last_jwks_refetch: RwLock<Option<Instant>>,
     http: ProviderHttp,
 }
 
@@ -120,8 +122,11 @@ pub(crate) struct SignedInProfile {
 /// Why a callback failed, for the log: a fixed description, never the provider's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FlowFailure {
-    /// The code exchange failed (network, or the provider refused it).
+    /// The provider refused the code, or its token response could not be read.
     Exchange(&'static str),
+    /// The token endpoint could not be reached, or did not answer within the client's
+    /// timeouts.
+    Unreachable(&'static str),
     /// The token response had no `id_token`.
     MissingIdToken,
     /// The `id_token` failed verification.
@@ -136,6 +141,7 @@ impl fmt::Display for FlowFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Exchange(why) => write!(f, "code exchange failed: {why}"),
+            Self::Unreachable(why) => write!(f, "the provider was not reached: {why}"),
             Self::MissingIdToken => f.write_str("the token response had no id_token"),
             Self::IdToken(why) => write!(f, "id_token rejected: {why}"),
             Self::UserInfo(why) => write!(f, "userinfo failed: {why}"),
@@ -214,7 +220,7 @@ impl OidcProvider {
             client_secret: credentials.client_secret,
             redirect_uri,
             metadata: RwLock::new(metadata),
-            last_jwks_fetch: RwLock::new(Instant::now()),
+            last_jwks_refetch: RwLock::new(None),
             http,
         })
     }
@@ -222,6 +228,11 @@ impl OidcProvider {
     /// The provider id.
     pub(crate) fn id(&self) -> &'static str {
         self.settings.id
+    }
+
+    /// The authorization endpoint, where a sign-in form's redirect leads.
+    pub(crate) fn authorization_endpoint(&self) -> String {
+        self.metadata().authorization_endpoint().to_string()
     }
 
     fn metadata(&self) -> CoreProviderMetadata {
@@ -299,7 +310,15 @@ impl OidcProvider {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier))
             .request_async(&self.http)
             .await
-            .map_err(|error| FlowFailure::Exchange(token_error_kind(&error)))?;
+            .map_err(|error| match &error {
+                // The token response could not be read because of its `id_token` (a claim
+                // missing, of the wrong type, or twice): the id_token is refused, not the
+                // provider's answer.
+                openidconnect::RequestTokenError::Parse(_, body) if names_an_id_token(body) => {
+                    FlowFailure::IdToken("the id_token could not be read")
+                }
+                _ => exchange_failure(&error),
+            })?;
         let id_token = response.id_token().ok_or(FlowFailure::MissingIdToken)?;
         let nonce = Nonce::new(nonce);
         let claims = match self.verify(&client, id_token, &nonce) {
@@ -375,7 +394,19 @@ impl OidcProvider {
                     _ => Err("issued in the future".to_owned()),
                 }
             });
-        id_token.claims(&verifier, nonce).cloned()
+        let claims = id_token.claims(&verifier, nonce)?;
+        // An `azp` must name this client (OpenID Connect Core 3.1.3.7, step 5, as Auth.js's
+        // oauth4webapi checks it; `openidconnect` leaves it out). Another audience beside
+        // ours is refused by the verifier already, with or without `azp` (OA-07).
+        if claims
+            .authorized_party()
+            .is_some_and(|azp| azp.as_str() != self.client_id)
+        {
+            return Err(ClaimsVerificationError::InvalidAudience(
+                "the authorized party is another client".to_owned(),
+            ));
+        }
+        Ok(claims.clone())
     }
 
     /// The provider's signing algorithms for id_tokens, without `none` and the HMAC ones (an
@@ -403,17 +434,17 @@ impl OidcProvider {
         }
     }
 
-    /// Fetches the key set again after an unknown `kid`, at most once a minute; whether a new
-    /// set was stored.
+    /// Fetches the key set again after an unknown `kid`: the first time at once, then at most
+    /// once a minute (OA-10); whether a new set was stored.
     async fn refetch_keys(&self) -> bool {
         {
-            let Ok(mut last) = self.last_jwks_fetch.write() else {
+            let Ok(mut last) = self.last_jwks_refetch.write() else {
                 return false;
             };
-            if last.elapsed() < JWKS_REFETCH_INTERVAL {
+            if last.is_some_and(|last| last.elapsed() < JWKS_REFETCH_INTERVAL) {
                 return false;
             }
-            *last = Instant::now();
+            *last = Some(Instant::now());
         }
         let jwks_uri = self.metadata().jwks_uri().clone();
         let Ok(jwks) = CoreJsonWebKeySet::fetch_async(&jwks_uri, &self.http).await else {
@@ -507,14 +538,29 @@ fn profile_from(provider: &str, sub: &str, raw: Map<String, Value>) -> OAuthProf
     }
 }
 
-pub(super) fn token_error_kind<E: std::error::Error + 'static, R: openidconnect::ErrorResponse>(
+/// Whether a token response `body` that could not be read has an `id_token` member.
+fn names_an_id_token(body: &[u8]) -> bool {
+    serde_json::from_slice::<Map<String, Value>>(body)
+        .is_ok_and(|response| response.contains_key("id_token"))
+}
+
+/// A failed code exchange: the provider not reached or not answering in time
+/// ([`FlowFailure::Unreachable`]), or its answer an error or unreadable
+/// ([`FlowFailure::Exchange`]).
+pub(super) fn exchange_failure<E: std::error::Error + 'static, R: openidconnect::ErrorResponse>(
     error: &openidconnect::RequestTokenError<E, R>,
-) -> &'static str {
+) -> FlowFailure {
     match error {
-        openidconnect::RequestTokenError::ServerResponse(_) => "the provider refused the code",
-        openidconnect::RequestTokenError::Request(_) => "the request failed",
-        openidconnect::RequestTokenError::Parse(..) => "the response could not be read",
-        openidconnect::RequestTokenError::Other(_) => "unexpected response",
+        openidconnect::RequestTokenError::ServerResponse(_) => {
+            FlowFailure::Exchange("the provider refused the code")
+        }
+        openidconnect::RequestTokenError::Request(_) => {
+            FlowFailure::Unreachable("the token request failed or timed out")
+        }
+        openidconnect::RequestTokenError::Parse(..) => {
+            FlowFailure::Exchange("the response could not be read")
+        }
+        openidconnect::RequestTokenError::Other(_) => FlowFailure::Exchange("unexpected response"),
     }
 }
 

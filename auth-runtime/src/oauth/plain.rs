@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::client::{ProviderHttp, is_acceptable_provider_url};
 use super::oidc::{
-    Authorization, FlowFailure, OidcClientCredentials, SignedInProfile, expires_at,
-    token_error_kind, token_type_name,
+    Authorization, FlowFailure, OidcClientCredentials, SignedInProfile, exchange_failure,
+    expires_at, token_type_name,
 };
 use super::profile;
 use crate::error::AuthError;
@@ -107,6 +107,11 @@ impl OAuth2Provider {
         self.settings.id
     }
 
+    /// The authorization endpoint, where a sign-in form's redirect leads.
+    pub(crate) fn authorization_endpoint(&self) -> String {
+        self.client.auth_uri().to_string()
+    }
+
     /// A new authorization: the URL with PKCE S256 and `state`, and their values.
     pub(crate) fn authorize(&self) -> Authorization {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -139,7 +144,7 @@ impl OAuth2Provider {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier))
             .request_async(&self.http)
             .await
-            .map_err(|error| FlowFailure::Exchange(token_error_kind(&error)))?;
+            .map_err(|error| exchange_failure(&error))?;
         let access_token = response.access_token().secret();
         let accept = match self.settings.profile {
             ProfileMapping::GitHub => "application/vnd.github+json",

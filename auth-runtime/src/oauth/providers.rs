@@ -12,6 +12,7 @@ use super::oidc::{
 };
 use super::plain::OAuth2Provider;
 use crate::error::AuthError;
+use crate::origin::Origin;
 use crate::schema::{OAuthSettings, OidcSettings};
 
 /// A configured provider: OpenID Connect (discovered; `id_token`, `nonce`) or plain OAuth 2.
@@ -35,6 +36,18 @@ impl OAuthProvider {
     /// Whether its sign-in carries a `nonce` (OpenID Connect).
     pub(crate) fn uses_nonce(&self) -> bool {
         matches!(self, Self::Oidc(_))
+    }
+
+    /// The origin of its authorization endpoint: the sign-in form's `POST` is redirected
+    /// there, so the pages' `form-action` must allow it.
+    pub(crate) fn authorization_origin(&self) -> Option<Origin> {
+        let endpoint = match self {
+            Self::Oidc(provider) => provider.authorization_endpoint(),
+            Self::OAuth(provider) => provider.authorization_endpoint(),
+        };
+        Origin::parse_with_path(&endpoint)
+            .ok()
+            .map(|(origin, _)| origin)
     }
 
     /// A new authorization: the URL and the values for the check cookies.

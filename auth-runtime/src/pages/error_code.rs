@@ -9,6 +9,12 @@ use poem::http::StatusCode;
 ///
 /// Sign-in errors ([`ErrorCode::is_sign_in_error`]) are shown on the sign-in page, the others
 /// on the error page.
+///
+/// As in Auth.js v5, an OAuth sign-in's codes are `OAuthCallbackError` (the provider answered
+/// the callback with an error, or refused the code) and `Configuration` (the sign-in could not
+/// start, a check cookie or the `id_token` was refused, the provider was not reached). The v4
+/// codes `OAuthSignin`, `OAuthCallback`, `OAuthCreateAccount` and `Callback` are never sent,
+/// and are not shown when a URL carries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -112,6 +118,8 @@ mod tests {
             "MissingCsrf",
             "<script>",
             "Configuration ",
+            "OAuthSignin",
+            "OAuthCallback",
         ] {
             assert_eq!(ErrorCode::from_query(other), None, "{other:?}");
         }

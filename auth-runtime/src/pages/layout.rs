@@ -3,8 +3,9 @@
 //!
 //! The pages hold one inline `<style>` element and nothing else that loads: no script, image,
 //! font or external stylesheet. The policy allows exactly that style (by its SHA-256 hash, not
-//! `'unsafe-inline'`), form submissions to this site (and to the allowed redirect origins,
-//! which a form's redirect may lead to), and no framing.
+//! `'unsafe-inline'`), form submissions to this site (and to the allowed redirect origins and
+//! the OAuth providers' authorization endpoints, which a form's redirect may lead to: browsers
+//! apply `form-action` to the redirects that follow a submission), and no framing.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -13,6 +14,7 @@ use std::sync::LazyLock;
 use base64_simd::STANDARD;
 use sha2::{Digest as _, Sha256};
 
+use crate::origin::Origin;
 use crate::redirect::RedirectPolicy;
 
 /// The pages' only style sheet: a centred card.
@@ -87,11 +89,18 @@ pub(super) fn hidden_input(html: &mut String, name: &str, value: &str) {
 }
 
 /// The pages' `Content-Security-Policy`: nothing loads but the inline style; forms post to this
-/// site and may be redirected to the site's origin or an allowed redirect origin.
-pub(crate) fn content_security_policy(redirects: &RedirectPolicy) -> String {
+/// site and may be redirected to the site's origin, an allowed redirect origin, or one of
+/// `providers` (the origins of the OAuth providers' authorization endpoints, where
+/// `POST /signin/<id>` redirects).
+pub(crate) fn content_security_policy(redirects: &RedirectPolicy, providers: &[Origin]) -> String {
     let mut form_action = String::from("'self' ");
     form_action.push_str(redirects.origin().as_str());
-    for origin in redirects.allowed() {
+    let mut listed = vec![redirects.origin()];
+    for origin in redirects.allowed().iter().chain(providers) {
+        if listed.contains(&origin) {
+            continue;
+        }
+        listed.push(origin);
         form_action.push(' ');
         form_action.push_str(origin.as_str());
     }
@@ -105,7 +114,6 @@ pub(crate) fn content_security_policy(redirects: &RedirectPolicy) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::origin::Origin;
 
     #[test]
     fn escaping_covers_text_and_both_attribute_quotes() {
@@ -120,10 +128,16 @@ mod tests {
     fn the_policy_allows_exactly_the_page_style_and_forms_to_known_origins() {
         let origin = Origin::parse("https://app.example").unwrap();
         let docs = Origin::parse("https://docs.example").unwrap();
-        let policy = content_security_policy(&RedirectPolicy::new(origin, vec![docs]));
+        let provider = Origin::parse("https://id.example").unwrap();
+        let policy = content_security_policy(
+            &RedirectPolicy::new(origin.clone(), vec![docs.clone()]),
+            &[provider, docs, origin],
+        );
         assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"));
         assert!(
-            policy.contains("form-action 'self' https://app.example https://docs.example;"),
+            policy.contains(
+                "form-action 'self' https://app.example https://docs.example https://id.example;"
+            ),
             "{policy}"
         );
         assert!(policy.contains("frame-ancestors 'none'"));

@@ -101,18 +101,6 @@ async fn finish<C: AuthSchema>(
         return Err(ErrorCode::Configuration);
     };
     let req: &Request = req;
-    if params.get("error").is_some() {
-        // The provider's `error_description` is never shown or logged verbatim.
-        tracing::info!(
-            provider = provider.id,
-            "the provider answered with an error"
-        );
-        return Err(if params.get("error") == Some("access_denied") {
-            ErrorCode::AccessDenied
-        } else {
-            ErrorCode::OAuthCallbackError
-        });
-    }
     let checks = auth
         .checks()
         .read(
@@ -129,6 +117,16 @@ async fn finish<C: AuthSchema>(
             );
             refusal_code(failure)
         })?;
+    if params.get("error").is_some() {
+        // As Auth.js v5: after the state check, any error the provider sends back (even
+        // `access_denied`) is `OAuthCallbackError`. Its `error_description` is never shown
+        // or logged.
+        tracing::info!(
+            provider = provider.id,
+            "the provider answered with an error"
+        );
+        return Err(ErrorCode::OAuthCallbackError);
+    }
     let Some(code) = params.get("code").filter(|code| !code.is_empty()) else {
         tracing::info!(provider = provider.id, "callback refused: no code");
         return Err(ErrorCode::Configuration);
@@ -138,10 +136,7 @@ async fn finish<C: AuthSchema>(
         .await
         .map_err(|failure| {
             tracing::warn!(provider = provider.id, %failure, "OAuth sign-in failed");
-            match failure {
-                FlowFailure::IdToken(_) | FlowFailure::MissingNonce => ErrorCode::Configuration,
-                _ => ErrorCode::OAuthCallbackError,
-            }
+            flow_failure_code(failure)
         })?;
     let state = auth.state();
     let account = signed_in.account;
@@ -176,6 +171,21 @@ async fn finish<C: AuthSchema>(
     };
     let location = auth.redirect_policy().check(&checks.callback_url);
     Ok(respond::redirect(req, &location, &cookies))
+}
+
+/// The code of a failed flow, as Auth.js v5 answers: the provider's own refusal (an error
+/// from the token or userinfo endpoint, an unreadable answer) is `OAuthCallbackError`; an
+/// `id_token` that is missing or fails verification, a missing nonce, or a provider not
+/// reached in time is
+/// `Configuration` (Auth.js turns every error it did not raise itself into `Configuration`).
+fn flow_failure_code(failure: FlowFailure) -> ErrorCode {
+    match failure {
+        FlowFailure::IdToken(_)
+        | FlowFailure::MissingIdToken
+        | FlowFailure::MissingNonce
+        | FlowFailure::Unreachable(_) => ErrorCode::Configuration,
+        FlowFailure::Exchange(_) | FlowFailure::UserInfo(_) => ErrorCode::OAuthCallbackError,
+    }
 }
 
 /// A refused check is the checklist's CBX: the `Configuration` error page.

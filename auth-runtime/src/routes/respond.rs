@@ -10,6 +10,8 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::cookies::SetCookie;
+use crate::oauth::OAuthProvider;
+use crate::origin::Origin;
 use crate::pages::{ErrorCode, content_security_policy};
 use crate::schema::AuthSchema;
 
@@ -223,7 +225,13 @@ pub(super) fn html<C: AuthSchema>(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    match HeaderValue::from_str(&content_security_policy(auth.redirect_policy())) {
+    let providers: Vec<Origin> = auth
+        .providers()
+        .filter_map(|provider| auth.oauth_provider(provider.id))
+        .filter_map(OAuthProvider::authorization_origin)
+        .collect();
+    let policy = content_security_policy(auth.redirect_policy(), &providers);
+    match HeaderValue::from_str(&policy) {
         Ok(policy) => {
             headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }

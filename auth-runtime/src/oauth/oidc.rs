@@ -13,7 +13,8 @@ use openidconnect::core::{
 use openidconnect::{
     AccessToken, AuthUrl, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
     CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, SignatureVerificationError, TokenResponse as _, TokenUrl, UserInfoUrl,
+    RedirectUrl, RefreshToken, Scope, SignatureVerificationError, TokenResponse as _, TokenUrl,
+    UserInfoUrl,
 };
 use serde_json::{Map, Value};
 
@@ -132,6 +133,17 @@ pub(crate) enum FlowFailure {
     MissingNonce,
 }
 
+/// What a refresh-token grant gave: a new access token, and a rotated refresh token when the
+/// provider issued one. An `id_token` in the answer is not kept (it is not verified here).
+pub(crate) struct Granted {
+    /// The new access token.
+    pub(crate) access_token: ProviderToken,
+    /// The rotated refresh token; `None`: the provider keeps the old one valid.
+    pub(crate) refresh_token: Option<ProviderToken>,
+    /// How long the new access token lasts.
+    pub(crate) expires_in: Option<Duration>,
+}
+
 impl fmt::Display for FlowFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -217,6 +229,11 @@ impl OidcProvider {
             last_jwks_fetch: RwLock::new(Instant::now()),
             http,
         })
+    }
+
+    /// How long before its expiry an access token is refreshed; `None` without `refresh`.
+    pub(crate) fn refresh_skew(&self) -> Option<Duration> {
+        self.settings.refresh.then_some(self.settings.refresh_skew)
     }
 
     /// The provider id.
@@ -345,6 +362,26 @@ impl OidcProvider {
         account.token_type = Some(token_type_name(response.token_type()));
         account.profile = Some(profile);
         Ok(SignedInProfile { account })
+    }
+
+    /// The refresh-token grant at the token endpoint; `Err` says why it failed, never with
+    /// the provider's text.
+    pub(crate) async fn refresh_grant(&self, refresh_token: &str) -> Result<Granted, &'static str> {
+        let client = self.client(self.metadata())?;
+        let refresh_token = RefreshToken::new(refresh_token.to_owned());
+        let response = client
+            .exchange_refresh_token(&refresh_token)
+            .map_err(|_| "no token endpoint")?
+            .request_async(&self.http)
+            .await
+            .map_err(|error| refresh_error_kind(&error))?;
+        Ok(Granted {
+            access_token: ProviderToken::new(response.access_token().secret()),
+            refresh_token: response
+                .refresh_token()
+                .map(|token| ProviderToken::new(token.secret())),
+            expires_in: response.expires_in(),
+        })
     }
 
     fn verify(
@@ -515,6 +552,21 @@ pub(super) fn token_error_kind<E: std::error::Error + 'static, R: openidconnect:
         openidconnect::RequestTokenError::Request(_) => "the request failed",
         openidconnect::RequestTokenError::Parse(..) => "the response could not be read",
         openidconnect::RequestTokenError::Other(_) => "unexpected response",
+    }
+}
+
+/// Why a refresh-token grant failed, in our words.
+pub(super) fn refresh_error_kind<
+    E: std::error::Error + 'static,
+    R: openidconnect::ErrorResponse,
+>(
+    error: &openidconnect::RequestTokenError<E, R>,
+) -> &'static str {
+    match error {
+        openidconnect::RequestTokenError::ServerResponse(_) => {
+            "the provider refused the refresh token"
+        }
+        other => token_error_kind(other),
     }
 }
 

@@ -8,8 +8,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use auth_runtime::prelude::*;
 use auth_runtime::{AuthSchema, OidcClientCredentials};
 use poem::Route;
@@ -17,6 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::NodeServer;
+use support::oidc_op::{sign_in_as_alice, start_op};
 
 const SECRET: &str = "oidc-flow-test-secret-7c1e9a4b2d6f8e0a3c5b";
 
@@ -79,17 +78,8 @@ impl Harness {
                 "client_secret": "secret-other-0123456789",
                 "redirect_uris": [format!("{origin}/api/auth/callback/other")],
             },
-        ])
-        .to_string();
-        let op = tokio::task::spawn_blocking(move || {
-            NodeServer::start(
-                "interop/oidc-provider.mjs",
-                &[("PORT", "0"), ("CLIENTS", &clients)],
-                Duration::from_secs(30),
-            )
-        })
-        .await
-        .expect("the OpenID Provider starts");
+        ]);
+        let op = start_op(&clients, &[]).await;
         let issuer = Some(op.origin.clone());
         let auth = Auth::<OidcAuth>::builder(())
             .secrets(Secrets::new([SECRET]).expect("a strong secret"))
@@ -140,39 +130,8 @@ impl Harness {
 
     /// Logs in as `alice` and consents at the provider; the callback URL it redirects to.
     async fn authorize_at_provider(&self, authorization_url: &str) -> String {
-        let mut next = authorization_url.to_owned();
-        for _ in 0..12 {
-            if next.starts_with(&self.server.url("/api/auth/callback/")) {
-                return next;
-            }
-            let response = self
-                .browser
-                .get(&next)
-                .send()
-                .await
-                .expect("GET at the provider");
-            if response.status().is_redirection() {
-                next = absolute(&next, &location(response.headers()));
-                continue;
-            }
-            let html = response.text().await.expect("an interaction page");
-            let action = between(&html, "action=\"", "\"").expect("a form");
-            let prompt = between(&html, "name=\"prompt\" value=\"", "\"").expect("a prompt");
-            let fields: Vec<(&str, &str)> = if prompt == "login" {
-                vec![("prompt", "login"), ("login", "alice"), ("password", "any")]
-            } else {
-                vec![("prompt", prompt)]
-            };
-            let response = self
-                .browser
-                .post(absolute(&next, action))
-                .form(&fields)
-                .send()
-                .await
-                .expect("POST an interaction");
-            next = absolute(&next, &location(response.headers()));
-        }
-        panic!("the provider never redirected back");
+        let callback_prefix = self.server.url("/api/auth/callback/");
+        sign_in_as_alice(&self.browser, authorization_url, &callback_prefix).await
     }
 
     /// `GET` of our callback URL: status and `Location`.
@@ -204,21 +163,6 @@ impl Harness {
         assert_eq!(location, self.url("/api/auth/error?error=Configuration"));
         assert_eq!(self.session().await, Value::Null, "signed out");
     }
-}
-
-/// `reference` resolved against `base` (absolute, or a path on `base`'s origin).
-fn absolute(base: &str, reference: &str) -> String {
-    if reference.starts_with("http://") || reference.starts_with("https://") {
-        return reference.to_owned();
-    }
-    let origin_end = base[8..].find('/').map_or(base.len(), |at| at + 8);
-    format!("{}{reference}", &base[..origin_end])
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
 }
 
 /// `url` with the query parameter `name` set to `value` (or removed when `None`).
@@ -524,17 +468,8 @@ async fn the_demo_signs_an_unknown_oidc_user_in_as_an_acme_viewer() {
         "client_id": "demo-client",
         "client_secret": "demo-secret-0123456789",
         "redirect_uris": [format!("{origin}/api/auth/callback/oidc")],
-    }])
-    .to_string();
-    let op = tokio::task::spawn_blocking(move || {
-        NodeServer::start(
-            "interop/oidc-provider.mjs",
-            &[("PORT", "0"), ("CLIENTS", &clients)],
-            Duration::from_secs(30),
-        )
-    })
-    .await
-    .expect("the OpenID Provider starts");
+    }]);
+    let op = start_op(&clients, &[]).await;
     let state = app::AppState::with_demo_users().expect("demo users");
     let auth = Auth::<app::DemoAuth>::builder(state)
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))

@@ -11,3 +11,4 @@ pub(crate) mod demo;
 pub(crate) mod differential;
 pub(crate) mod http;
 pub(crate) mod node;
+pub(crate) mod oidc_op;

@@ -159,12 +159,15 @@ async fn a_person_signs_in_with_openid_connect_in_chromium() {
     let shots = screenshot_dir("browser-test-oidc");
     let port = TestServer::bind().await;
     let origin = port.origin();
-    let op = start_oidc_provider(&json!([client(
-        "browser-client",
-        "browser-client-secret-0123456789",
-        &origin,
-        "oidc"
-    )]))
+    let op = start_oidc_provider(
+        &json!([client(
+            "browser-client",
+            "browser-client-secret-0123456789",
+            &origin,
+            "oidc"
+        )]),
+        &[],
+    )
     .await;
     let credentials = OidcClientCredentials::new(
         "browser-client",

@@ -8,31 +8,14 @@
 
 mod support;
 
-use std::time::Duration;
-
 use auth_runtime::{Auth, OidcClientCredentials, Secrets};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::demo::app;
 use support::http::{TestServer, browser, csrf_token, location};
-use support::node::NodeServer;
+use support::oidc_op::{sign_in_as_alice, start_oidc_provider};
 
 const SECRET: &str = "google-preset-test-secret-2b8d4f6a0c1e3a5b7d9f";
-
-/// `reference` resolved against `base` (absolute, or a path on `base`'s origin).
-fn absolute(base: &str, reference: &str) -> String {
-    if reference.starts_with("http://") || reference.starts_with("https://") {
-        return reference.to_owned();
-    }
-    let origin_end = base[8..].find('/').map_or(base.len(), |at| at + 8);
-    format!("{}{reference}", &base[..origin_end])
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
-}
 
 /// The demo's Google provider, configured: listed, offline access and consent asked for, and
 /// an unknown user signed in as an `acme` viewer.
@@ -44,17 +27,8 @@ async fn the_demo_google_preset_sends_offline_consent_and_signs_in_an_acme_viewe
         "client_id": "demo-google.apps.example",
         "client_secret": "GOCSPX-demo-secret-0123456789",
         "redirect_uris": [format!("{origin}/api/auth/callback/google")],
-    }])
-    .to_string();
-    let op = tokio::task::spawn_blocking(move || {
-        NodeServer::start(
-            "interop/oidc-provider.mjs",
-            &[("PORT", "0"), ("CLIENTS", &clients)],
-            Duration::from_secs(30),
-        )
-    })
-    .await
-    .expect("the OpenID Provider starts");
+    }]);
+    let op = start_oidc_provider(&clients, &[]).await;
     let auth = Auth::<app::DemoAuth>::builder(app::AppState::with_demo_users().expect("users"))
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))
         .public_url(&origin)
@@ -108,36 +82,7 @@ async fn the_demo_google_preset_sends_offline_consent_and_signs_in_an_acme_viewe
 
     // Alice logs in and consents at the provider; it redirects back to our callback.
     let callback_prefix = server.url("/api/auth/callback/google");
-    let mut next = authorization;
-    for _ in 0..12 {
-        if next.starts_with(&callback_prefix) {
-            break;
-        }
-        let response = client.get(&next).send().await.expect("GET at the provider");
-        if response.status().is_redirection() {
-            next = absolute(&next, &location(response.headers()));
-            continue;
-        }
-        let html = response.text().await.expect("an interaction page");
-        let action = between(&html, "action=\"", "\"").expect("a form");
-        let prompt = between(&html, "name=\"prompt\" value=\"", "\"").expect("a prompt");
-        let fields: Vec<(&str, &str)> = if prompt == "login" {
-            vec![("prompt", "login"), ("login", "alice"), ("password", "any")]
-        } else {
-            vec![("prompt", prompt)]
-        };
-        let response = client
-            .post(absolute(&next, action))
-            .form(&fields)
-            .send()
-            .await
-            .expect("POST an interaction");
-        next = absolute(&next, &location(response.headers()));
-    }
-    assert!(
-        next.starts_with(&callback_prefix),
-        "never redirected back: {next}"
-    );
+    let next = sign_in_as_alice(&client, &authorization, &callback_prefix).await;
     let response = client.get(&next).send().await.expect("GET /callback");
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(location(response.headers()), server.url("/"));

@@ -162,12 +162,15 @@ async fn client_update_cannot_make_a_viewer_admin() {
 async fn client_sign_in_with_oidc_goes_to_the_provider_and_comes_back_signed_in() {
     let port = TestServer::bind().await;
     let origin = port.origin();
-    let op = start_oidc_provider(&json!([client(
-        "nextauth-client",
-        "nextauth-client-secret-0123456789",
-        &origin,
-        "oidc"
-    )]))
+    let op = start_oidc_provider(
+        &json!([client(
+            "nextauth-client",
+            "nextauth-client-secret-0123456789",
+            &origin,
+            "oidc"
+        )]),
+        &[],
+    )
     .await;
     let credentials = OidcClientCredentials::new(
         "nextauth-client",

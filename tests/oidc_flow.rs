@@ -18,7 +18,7 @@ use support::http::{
     set_cookies, with_param,
 };
 use support::node::NodeServer;
-use support::oidc_op::{client, start_oidc_provider};
+use support::oidc_op::{client, sign_in_as_alice, start_oidc_provider};
 
 const SECRET: &str = "oidc-flow-test-secret-7c1e9a4b2d6f8e0a3c5b";
 
@@ -70,10 +70,13 @@ impl Harness {
     async fn start() -> Self {
         let port = TestServer::bind().await;
         let origin = port.origin();
-        let op = start_oidc_provider(&json!([
-            client("client-oidc", "secret-oidc-0123456789", &origin, "oidc"),
-            client("client-other", "secret-other-0123456789", &origin, "other"),
-        ]))
+        let op = start_oidc_provider(
+            &json!([
+                client("client-oidc", "secret-oidc-0123456789", &origin, "oidc"),
+                client("client-other", "secret-other-0123456789", &origin, "other"),
+            ]),
+            &[],
+        )
         .await;
         let issuer = Some(op.origin.clone());
         let auth = Auth::<OidcAuth>::builder(())
@@ -109,39 +112,8 @@ impl Harness {
 
     /// Logs in as `alice` and consents at the provider; the callback URL it redirects to.
     async fn authorize_at_provider(&self, authorization_url: &str) -> String {
-        let mut next = authorization_url.to_owned();
-        for _ in 0..12 {
-            if next.starts_with(&self.server.url("/api/auth/callback/")) {
-                return next;
-            }
-            let response = self
-                .browser
-                .get(&next)
-                .send()
-                .await
-                .expect("GET at the provider");
-            if response.status().is_redirection() {
-                next = absolute(&next, &location(response.headers()));
-                continue;
-            }
-            let html = response.text().await.expect("an interaction page");
-            let action = between(&html, "action=\"", "\"").expect("a form");
-            let prompt = between(&html, "name=\"prompt\" value=\"", "\"").expect("a prompt");
-            let fields: Vec<(&str, &str)> = if prompt == "login" {
-                vec![("prompt", "login"), ("login", "alice"), ("password", "any")]
-            } else {
-                vec![("prompt", prompt)]
-            };
-            let response = self
-                .browser
-                .post(absolute(&next, action))
-                .form(&fields)
-                .send()
-                .await
-                .expect("POST an interaction");
-            next = absolute(&next, &location(response.headers()));
-        }
-        panic!("the provider never redirected back");
+        let callback_prefix = self.server.url("/api/auth/callback/");
+        sign_in_as_alice(&self.browser, authorization_url, &callback_prefix).await
     }
 
     /// `GET` of our callback URL: status and `Location`.
@@ -166,21 +138,6 @@ impl Harness {
         assert_eq!(location, self.url("/api/auth/error?error=Configuration"));
         assert_eq!(self.session().await, Value::Null, "signed out");
     }
-}
-
-/// `reference` resolved against `base` (absolute, or a path on `base`'s origin).
-fn absolute(base: &str, reference: &str) -> String {
-    if reference.starts_with("http://") || reference.starts_with("https://") {
-        return reference.to_owned();
-    }
-    let origin_end = base[8..].find('/').map_or(base.len(), |at| at + 8);
-    format!("{}{reference}", &base[..origin_end])
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
 }
 
 /// OA-01, OA-02, OA-04: a full sign-in sends PKCE S256, `state` and `nonce`, each in its own
@@ -437,12 +394,15 @@ async fn the_demo_signs_an_unknown_oidc_user_in_as_an_acme_viewer() {
 
     let port = TestServer::bind().await;
     let origin = port.origin();
-    let op = start_oidc_provider(&json!([client(
-        "demo-client",
-        "demo-secret-0123456789",
-        &origin,
-        "oidc"
-    )]))
+    let op = start_oidc_provider(
+        &json!([client(
+            "demo-client",
+            "demo-secret-0123456789",
+            &origin,
+            "oidc"
+        )]),
+        &[],
+    )
     .await;
     let credentials = OidcClientCredentials::new(
         "demo-client",

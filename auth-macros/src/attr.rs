@@ -108,6 +108,7 @@ pub(crate) const OAUTH_KEYS: &[&str] = &[
     "userinfo",
     "params",
     "refresh",
+    "refresh_skew",
     "required",
 ];
 
@@ -123,12 +124,34 @@ pub(crate) const OIDC_KEYS: &[&str] = &[
     "userinfo",
     "params",
     "refresh",
+    "refresh_skew",
     "required",
 ];
 /// Keys of `credentials(...)`.
 pub(crate) const CREDENTIALS_KEYS: &[&str] = &["authorize", "id", "name", "fields"];
 /// Keys of `#[claim(...)]`.
-pub(crate) const CLAIM_KEYS: &[&str] = &["from_user", "derive", "private", "update", "rename"];
+pub(crate) const CLAIM_KEYS: &[&str] = &[
+    "from_user",
+    "from_account",
+    "derive",
+    "private",
+    "session",
+    "update",
+    "rename",
+];
+/// The account fields `#[claim(from_account = …)]` copies: Auth.js's `account` names.
+pub(crate) const ACCOUNT_FIELDS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "expires_at",
+    "id_token",
+    "scope",
+    "provider",
+];
+/// Where `#[claim(from_account = …, session = …)]` places a claim in the session JSON.
+pub(crate) const SESSION_PLACES: &[&str] = &["top", "user"];
+/// The session JSON's own top-level members, which a `session = top` claim cannot take.
+pub(crate) const SESSION_TOP_LEVEL_MEMBERS: &[&str] = &["user", "expires", "error"];
 /// Field attributes we read.
 pub(crate) const FIELD_ATTRIBUTES: &[&str] = &["claim", "provider"];
 

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
+use crate::attr::SESSION_TOP_LEVEL_MEMBERS;
 use crate::diag::{Errors, unknown_key};
-use crate::model::ClaimSource;
+use crate::model::{AccountField, ClaimSource, ProviderKind};
 use crate::read::{Draft, ReadClaim};
 
 /// Runs every rule.
@@ -29,6 +30,13 @@ pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
     derive_arguments_name_other_claims(draft, errors);
     derived_claims_read_only_claims_computed_before_them(draft, errors);
     derived_claims_are_not_updatable(draft, errors);
+    session_places_only_account_claims(draft, errors);
+    refresh_tokens_never_leave_the_server(draft, errors);
+    exposed_claims_are_not_private(draft, errors);
+    account_claims_are_options(draft, errors);
+    account_claims_are_not_updatable(draft, errors);
+    top_level_claims_keep_clear_of_the_session_members(draft, errors);
+    refresh_is_for_providers_that_issue_refresh_tokens(draft, errors);
     typescript_has_its_feature(draft, errors);
 }
 
@@ -260,6 +268,131 @@ fn derived_claims_are_not_updatable(draft: &Draft, errors: &mut Errors) {
                 check.span(),
                 "a derived claim is recomputed from other claims and cannot be updated; make \
                  the claims it derives from updatable instead",
+            );
+        }
+    }
+}
+
+/// `session = …` places a provider token (`from_account`); other claims are on `user` unless
+/// `private`.
+fn session_places_only_account_claims(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        if let (Some(span), false) = (
+            read.session_span,
+            matches!(read.claim.source, ClaimSource::FromAccount(_)),
+        ) {
+            errors.push(
+                span,
+                format!(
+                    "`session = …` places a provider token (`from_account = …`) in the session; \
+                     claim `{}` is on `session.user` already, unless it is `private`",
+                    read.claim.field
+                ),
+            );
+        }
+    }
+}
+
+/// A refresh token never reaches the session JSON: it stays in the encrypted token.
+fn refresh_tokens_never_leave_the_server(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        if let (Some(span), ClaimSource::FromAccount(AccountField::RefreshToken)) =
+            (read.session_span, &read.claim.source)
+        {
+            errors.push(
+                span,
+                "a refresh token never leaves the server: remove `session = …` (the claim stays \
+                 in the encrypted token, private)",
+            );
+        }
+    }
+}
+
+/// `private` and `session = …` contradict each other.
+fn exposed_claims_are_not_private(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        if let (Some(span), Some(_)) = (read.private_span, read.session_span) {
+            errors.push(
+                span,
+                "a claim with `session = …` is sent to the browser and cannot be `private`; \
+                 remove one of them (a provider token is private without `session = …`)",
+            );
+        }
+    }
+}
+
+/// A claim from the account is an `Option`: a credentials sign-in, or a provider that issues
+/// no such token, leaves it empty.
+fn account_claims_are_options(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if let (ClaimSource::FromAccount(field), false) = (&claim.source, claim.optional) {
+            errors.push(
+                claim.ty.span(),
+                format!(
+                    "claim `{}` copies the account's `{}`, which a sign-in may lack: declare it \
+                     `{}`",
+                    claim.field,
+                    field.name(),
+                    field.type_text()
+                ),
+            );
+        }
+    }
+}
+
+/// A claim from the account is set by the sign-in and by refreshes, never by a client.
+fn account_claims_are_not_updatable(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if let (ClaimSource::FromAccount(_), Some(check)) = (&claim.source, &claim.update_check) {
+            errors.push(
+                check.span(),
+                "a claim copied from the account (`from_account`) comes from the provider and \
+                 cannot be updated by a client; remove `update = …`",
+            );
+        }
+    }
+}
+
+/// A `session = top` claim takes none of the session's own members (`user`, `expires`,
+/// `error`).
+fn top_level_claims_keep_clear_of_the_session_members(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if claim.top && SESSION_TOP_LEVEL_MEMBERS.contains(&claim.json_name.as_str()) {
+            errors.push(
+                read.name_span,
+                format!(
+                    "`{}` is the session's own member; give the claim another JSON name with \
+                     `rename = \"…\"`",
+                    claim.json_name
+                ),
+            );
+        }
+    }
+}
+
+/// `refresh` needs a provider that issues refresh tokens: OpenID Connect kinds and `oauth(...)`,
+/// not GitHub's OAuth apps.
+fn refresh_is_for_providers_that_issue_refresh_tokens(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.providers {
+        let Some(span) = read.refresh_span else {
+            continue;
+        };
+        if let ProviderKind::OAuth {
+            preset: Some(preset),
+            ..
+        } = &read.provider.kind
+        {
+            errors.push(
+                span,
+                format!(
+                    "`{}(...)` cannot refresh: its OAuth apps issue access tokens that do not \
+                     expire and no refresh token; `refresh` is for OpenID Connect providers \
+                     (`oidc(...)`, `google(...)`, …) and `oauth(...)`",
+                    preset.keyword
+                ),
             );
         }
     }

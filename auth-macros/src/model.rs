@@ -84,8 +84,9 @@ pub(crate) enum ProviderKind {
         endpoints: OidcEndpoints,
         /// Extra authorization parameters: `params(access_type = "offline")`.
         params: Vec<(String, String)>,
-        /// Whether the access token is refreshed before it expires.
-        refresh: bool,
+        /// `refresh`: the access token refreshed this many seconds before it expires
+        /// (`refresh_skew`); `None`: not refreshed.
+        refresh: Option<u64>,
         /// Whether start-up fails without its variables.
         required: bool,
         /// The preset it starts from, if any.
@@ -101,13 +102,24 @@ pub(crate) enum ProviderKind {
         endpoints: OidcEndpoints,
         /// Extra authorization parameters.
         params: Vec<(String, String)>,
-        /// Whether the access token is refreshed before it expires.
-        refresh: bool,
+        /// `refresh`: the access token refreshed this many seconds before it expires
+        /// (`refresh_skew`); `None`: not refreshed.
+        refresh: Option<u64>,
         /// Whether start-up fails without its variables.
         required: bool,
         /// The preset it starts from, if any.
         preset: Option<Preset>,
     },
+}
+
+impl ProviderKind {
+    /// Whether the provider refreshes its access tokens (`refresh`).
+    pub(crate) fn refreshes(&self) -> bool {
+        match self {
+            Self::Credentials { .. } => false,
+            Self::Oidc { refresh, .. } | Self::OAuth { refresh, .. } => refresh.is_some(),
+        }
+    }
 }
 
 /// The endpoints an OAuth provider gives or overrides.
@@ -139,6 +151,8 @@ pub(crate) struct Claim {
     pub(crate) source: ClaimSource,
     /// Kept in the token, never in the session.
     pub(crate) private: bool,
+    /// At the top level of the session JSON (`session = top`), not in its `user`.
+    pub(crate) top: bool,
     /// The check that guards client updates of this claim.
     pub(crate) update_check: Option<Path>,
 }
@@ -148,8 +162,65 @@ pub(crate) enum ClaimSource {
     FromUser(Ident),
     /// Computed by `function(&arg, …)` from other claims, at sign-in and after updates.
     Derived { function: Path, args: Vec<Ident> },
+    /// Copied from the account at sign-in (`from_account = access_token`), and kept current
+    /// by a refresh.
+    FromAccount(AccountField),
     /// Starts as `None`; set by the `jwt` callback or an update.
     Unset,
+}
+
+/// An account field a claim copies (`from_account = …`), named as in `attr::ACCOUNT_FIELDS`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AccountField {
+    AccessToken,
+    RefreshToken,
+    ExpiresAt,
+    IdToken,
+    Scope,
+    Provider,
+}
+
+impl AccountField {
+    /// The field named `name`, one of `attr::ACCOUNT_FIELDS`.
+    pub(crate) fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "access_token" => Self::AccessToken,
+            "refresh_token" => Self::RefreshToken,
+            "expires_at" => Self::ExpiresAt,
+            "id_token" => Self::IdToken,
+            "scope" => Self::Scope,
+            "provider" => Self::Provider,
+            _ => return None,
+        })
+    }
+
+    /// Its name: the function of `__private::account_claim` that reads it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+            Self::ExpiresAt => "expires_at",
+            Self::IdToken => "id_token",
+            Self::Scope => "scope",
+            Self::Provider => "provider",
+        }
+    }
+
+    /// Whether a refresh changes it (the function of `__private::refresh_claim` that does).
+    pub(crate) fn refreshed(self) -> bool {
+        matches!(
+            self,
+            Self::AccessToken | Self::RefreshToken | Self::ExpiresAt
+        )
+    }
+
+    /// The claim type it fills.
+    pub(crate) fn type_text(self) -> &'static str {
+        match self {
+            Self::ExpiresAt => "Option<i64>",
+            _ => "Option<String>",
+        }
+    }
 }
 
 impl Config {
@@ -158,9 +229,32 @@ impl Config {
         Ident::new(&format!("{}{suffix}", self.name), self.name.span())
     }
 
-    /// The claims that may go to the browser.
+    /// The claims that go to the browser in the session's `user`.
     pub(crate) fn public_claims(&self) -> impl Iterator<Item = &Claim> {
-        self.claims.iter().filter(|claim| !claim.private)
+        self.claims
+            .iter()
+            .filter(|claim| !claim.private && !claim.top)
+    }
+
+    /// The claims that go to the browser at the top level of the session (`session = top`).
+    pub(crate) fn top_claims(&self) -> impl Iterator<Item = &Claim> {
+        self.claims.iter().filter(|claim| claim.top)
+    }
+
+    /// The claims copied from the account at sign-in.
+    pub(crate) fn account_claims(&self) -> impl Iterator<Item = (&Claim, AccountField)> {
+        self.claims.iter().filter_map(|claim| match claim.source {
+            ClaimSource::FromAccount(field) => Some((claim, field)),
+            _ => None,
+        })
+    }
+
+    /// Whether a provider refreshes its access tokens: the token keeps them, and the session
+    /// may carry `error`.
+    pub(crate) fn refreshes(&self) -> bool {
+        self.providers
+            .iter()
+            .any(|provider| provider.kind.refreshes())
     }
 
     /// The claims a client may update.
@@ -253,6 +347,8 @@ pub(crate) struct Outline {
     pub(crate) base_path: Option<String>,
     /// Every field that is not a provider, as declared: the claims.
     pub(crate) claims: Vec<(Ident, Type)>,
+    /// The claims written with `session = top`, as declared: also on the session itself.
+    pub(crate) top_claims: Vec<(Ident, Type)>,
     /// The form of every provider field, with its fields where they could be read.
     pub(crate) forms: Vec<(Ident, Vec<CredentialField>)>,
     /// Whether `typescript` is written.
@@ -271,6 +367,7 @@ impl Outline {
             state: None,
             base_path: None,
             claims: Vec::new(),
+            top_claims: Vec::new(),
             forms: Vec::new(),
             typescript: false,
         }

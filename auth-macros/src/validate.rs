@@ -69,8 +69,13 @@ fn outline(input: Input, draft: Draft) -> Outline {
     let Draft {
         settings,
         providers,
-        ..
+        claims: read_claims,
     } = draft;
+    let top_claims = read_claims
+        .iter()
+        .filter(|read| read.claim.top)
+        .map(|read| (read.claim.field.clone(), read.claim.ty.clone()))
+        .collect();
     let is_provider = |field: &syn::Field| {
         field
             .attrs
@@ -111,6 +116,7 @@ fn outline(input: Input, draft: Draft) -> Outline {
         state: settings.state,
         base_path: settings.base_path.map(|text| text.value),
         claims,
+        top_claims,
         forms,
         typescript: settings.typescript.is_some(),
         ..Outline::bare(input.name, input.vis)

@@ -2,8 +2,9 @@
 
 use crate::Refusal;
 
-/// JSON names the token already has: the registered claims, Auth.js's standard claims, and
-/// the field that keeps undeclared claims.
+/// JSON names the token already has: the registered claims, Auth.js's standard claims, the
+/// field that keeps undeclared claims, and the provider tokens the runtime keeps for
+/// refreshing them.
 pub const RESERVED_CLAIM_NAMES: &[&str] = &[
     "sub",
     "iat",
@@ -17,6 +18,7 @@ pub const RESERVED_CLAIM_NAMES: &[&str] = &[
     "picture",
     "image",
     "otherClaims",
+    "providerRefresh",
 ];
 
 /// A declared claim's JSON name is none of [`RESERVED_CLAIM_NAMES`].

@@ -19,8 +19,8 @@ use crate::cookies::CookieNames;
 use crate::error::AuthError;
 use crate::keys::Keyring;
 use crate::oauth::{
-    CheckCodecs, OAuthProvider, OidcClientCredentials, OidcProvider, OidcProviders,
-    discover_providers,
+    CheckCodecs, MemoryRefreshFlights, OAuthProvider, OidcClientCredentials, OidcProviders,
+    RefreshFlights, discover_providers,
 };
 use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
@@ -79,6 +79,9 @@ struct AuthInner<C: AuthSchema> {
     updated_tokens: UpdatedTokens<C::Token>,
     checks: CheckCodecs,
     oidc: OidcProviders,
+    /// Whether a configured provider refreshes its access tokens.
+    refreshes: bool,
+    refresh_flights: Arc<dyn RefreshFlights>,
     state: C::State,
 }
 
@@ -118,6 +121,7 @@ impl<C: AuthSchema> Auth<C> {
             trusted_proxies: Vec::new(),
             allow_insecure_http: false,
             oidc_clients: HashMap::new(),
+            refresh_flights: None,
         }
     }
 
@@ -204,16 +208,21 @@ impl<C: AuthSchema> Auth<C> {
         &self.inner.updated_tokens
     }
 
+    /// Whether a configured provider refreshes its access tokens (`refresh`): when not, a
+    /// request never looks for provider tokens.
+    pub(crate) fn refreshes(&self) -> bool {
+        self.inner.refreshes
+    }
+
+    /// Where refreshes in flight and just finished are recorded
+    /// ([`AuthBuilder::refresh_flights`]).
+    pub(crate) fn refresh_flights(&self) -> &dyn RefreshFlights {
+        &*self.inner.refresh_flights
+    }
+
     /// The codecs of the OAuth check cookies.
     pub(crate) fn checks(&self) -> &CheckCodecs {
         &self.inner.checks
-    }
-
-    /// The OpenID Connect provider `id`, when it is configured (discovered at start-up): the
-    /// seam for what only OpenID Connect providers do (the refresh-token grant).
-    #[allow(dead_code, reason = "kept for the refresh-token grant, which reads it")]
-    pub(crate) fn oidc_provider(&self, id: &str) -> Option<&Arc<OidcProvider>> {
-        self.inner.oidc.get(id)
     }
 
     /// The OAuth provider `id` of either kind (OpenID Connect or plain OAuth 2), when it is
@@ -257,6 +266,7 @@ pub struct AuthBuilder<C: AuthSchema> {
     trusted_proxies: Vec<IpAddr>,
     allow_insecure_http: bool,
     oidc_clients: HashMap<String, OidcClientCredentials>,
+    refresh_flights: Option<Arc<dyn RefreshFlights>>,
 }
 
 /// The state and secrets are not printed.
@@ -301,9 +311,28 @@ impl<C: AuthSchema> AuthBuilder<C> {
         )
         .await?;
         if let Some(inner) = Arc::get_mut(&mut auth.inner) {
+            inner.refreshes = C::OIDC_PROVIDERS
+                .iter()
+                .map(|settings| (settings.id, settings.refresh))
+                .chain(
+                    C::OAUTH_PROVIDERS
+                        .iter()
+                        .map(|settings| (settings.id, settings.refresh)),
+                )
+                .any(|(id, refresh)| refresh && oidc.get_any(id).is_some());
             inner.oidc = oidc;
         }
         Ok(auth)
+    }
+
+    /// Where refreshes of provider access tokens are recorded, replacing the default
+    /// [`MemoryRefreshFlights`]: requests carrying the same expiring token share one
+    /// refresh-token grant, and one arriving just after gets its outcome. Give a record over a
+    /// shared store when several processes serve the same users.
+    #[must_use]
+    pub fn refresh_flights(mut self, flights: impl RefreshFlights) -> Self {
+        self.refresh_flights = Some(Arc::new(flights));
+        self
     }
 
     /// The secrets, newest first (required).
@@ -451,6 +480,10 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 updated_tokens: UpdatedTokens::new(),
                 checks,
                 oidc: OidcProviders::default(),
+                refreshes: false,
+                refresh_flights: self
+                    .refresh_flights
+                    .unwrap_or_else(|| Arc::new(MemoryRefreshFlights::new())),
                 state: self.state,
             }),
         })

@@ -93,7 +93,8 @@ pub use loaded_session::LoadedSession;
 pub use middleware::{AuthMiddleware, AuthMiddlewareEndpoint};
 pub use oauth::presets;
 pub use oauth::{
-    CHECK_MAX_AGE, CONNECT_TIMEOUT, MAX_RESPONSE_LEN, OidcClientCredentials, REQUEST_TIMEOUT,
+    CHECK_MAX_AGE, CONNECT_TIMEOUT, FLIGHT_MEMORY_SECONDS, FlightKey, MAX_RESPONSE_LEN,
+    MemoryRefreshFlights, OidcClientCredentials, REQUEST_TIMEOUT, RefreshFlights, RefreshFuture,
 };
 pub use origin::Origin;
 pub use pages::ErrorCode;
@@ -105,8 +106,9 @@ pub use schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
     CredentialsProviderType, Entra, EntraProviderType, FormFields, GitHub, GitHubProviderType,
     GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger, OAuth, OAuthProfile,
-    OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, Pages, ProfileMapping,
-    ProviderInfo, ProviderKind, ProviderToken, SignIn, TokenAction, TokenClaims, UpdateError,
+    OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, PROVIDER_REFRESH_CLAIM,
+    Pages, ProfileMapping, ProviderInfo, ProviderKind, ProviderRefresh, ProviderToken,
+    SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{

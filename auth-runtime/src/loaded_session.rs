@@ -105,6 +105,27 @@ impl<C: AuthSchema> LoadedSession<C> {
         }
     }
 
+    /// Whether the request carried a session cookie (decoded or not yet).
+    pub(crate) fn has_cookie(&self) -> bool {
+        self.raw.is_some()
+    }
+
+    /// The same request's session holding `token` instead, just written with `registered`
+    /// (its provider tokens refreshed by the middleware).
+    pub(crate) fn with_token(&self, token: C::Token, registered: Registered) -> Self {
+        let signed_in = OnceLock::new();
+        let _ = signed_in.set(Some(SignedInToken {
+            token: Arc::new(token),
+            registered,
+        }));
+        Self {
+            raw: None,
+            auth: self.auth.clone(),
+            signed_in,
+            names: self.names,
+        }
+    }
+
     /// The configuration the session was loaded with.
     pub fn auth(&self) -> &Auth<C> {
         &self.auth

@@ -3,13 +3,20 @@
 //! The session keys were derived when [`Auth`] was built, so a request costs one cookie parse
 //! and, when a cookie is present and something asks for the session, one decryption
 //! ([`LoadedSession`]).
+//!
+//! With a provider declared with `refresh`, a request to the app's own routes carrying a
+//! session cookie is decoded at once: when its provider's access token is due, it is
+//! refreshed before the handler runs (the handler sees the new one) and the answer carries
+//! the re-issued session cookie. Without such a provider, or without a cookie, nothing more
+//! happens than before.
 
 use std::fmt;
 
-use poem::{Endpoint, Middleware, Request, Result};
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::auth::Auth;
 use crate::loaded_session::LoadedSession;
+use crate::routes::refresh_request_session;
 use crate::schema::AuthSchema;
 
 impl<C: AuthSchema> Auth<C> {
@@ -70,15 +77,59 @@ impl<C: AuthSchema, E> fmt::Debug for AuthMiddlewareEndpoint<C, E> {
 }
 
 impl<C: AuthSchema, E: Endpoint> Endpoint for AuthMiddlewareEndpoint<C, E> {
-    type Output = E::Output;
+    /// A [`Response`]: a refresh of the provider's access token adds `Set-Cookie` to whatever
+    /// the inner endpoint answers.
+    type Output = Response;
 
     async fn call(&self, mut req: Request) -> Result<Self::Output> {
+        let mut refreshed_cookies = None;
         // Applied twice (app-wide and on a nested route): the first reading stands.
         if req.extensions().get::<LoadedSession<C>>().is_none() {
             // One extension: the session carries the `Auth` the handlers need.
-            let loaded = LoadedSession::load(&self.auth, &req);
+            let mut loaded = LoadedSession::load(&self.auth, &req);
+            if self.auth.refreshes() && loaded.has_cookie() && !is_auth_route::<C>(&req) {
+                // Boxed: the refresh's future is large, and requests without it should not
+                // carry its size.
+                if let Some((refreshed, cookies)) =
+                    Box::pin(refresh_request_session(&self.auth, &loaded)).await
+                {
+                    loaded = refreshed;
+                    refreshed_cookies = Some(cookies);
+                }
+            }
             req.extensions_mut().insert(loaded);
         }
-        self.inner.call(req).await
+        let answer = self.inner.call(req).await;
+        let Some(cookies) = refreshed_cookies else {
+            return answer.map(IntoResponse::into_response);
+        };
+        // The refreshed cookie goes out even on an error answer: the provider may have rotated
+        // the refresh token, and the old cookie's would be refused.
+        let mut response = match answer {
+            Ok(output) => output.into_response(),
+            Err(error) => error.into_response(),
+        };
+        for cookie in &cookies {
+            match poem::http::HeaderValue::try_from(cookie.header_value()) {
+                Ok(value) => {
+                    response
+                        .headers_mut()
+                        .append(poem::http::header::SET_COOKIE, value);
+                }
+                Err(_) => tracing::error!(
+                    cookie = cookie.name(),
+                    "a Set-Cookie header is not a valid header value; not sent"
+                ),
+            }
+        }
+        Ok(response)
     }
+}
+
+/// Whether `req` goes to the auth routes, which refresh in `GET /session` themselves.
+fn is_auth_route<C: AuthSchema>(req: &Request) -> bool {
+    req.uri()
+        .path()
+        .strip_prefix(C::BASE_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

@@ -23,8 +23,9 @@ pub use crate::schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField,
     CredentialsProviderType, EntraProviderType, FormFields, GitHubProviderType, GitLabProviderType,
     GoogleProviderType, JwtTrigger, OAuthProfile, OAuthProviderType, OAuthSettings,
-    OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo, ProviderKind, SignIn,
-    TokenAction, TokenClaims, UpdateError, log_event_error, trace_event,
+    OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo, ProviderKind,
+    ProviderRefresh, SessionError, SignIn, TokenAction, TokenClaims, UpdateError, log_event_error,
+    trace_event,
 };
 
 /// `skip_serializing_if` for a borrowed `Option` (the session written straight from the
@@ -46,6 +47,75 @@ pub fn session_json_text<T: ::serde::Serialize>(session: &T) -> Option<String> {
     let mut json = Vec::with_capacity(TYPICAL_SESSION_LEN);
     serde_json::to_writer(&mut json, session).ok()?;
     String::from_utf8(json).ok()
+}
+
+/// What a `#[claim(from_account = …)]` copies from the account at sign-in, one function per
+/// account field, each typed as the claim must be.
+pub mod account_claim {
+    use crate::schema::Account;
+
+    /// `from_account = access_token`.
+    pub fn access_token(account: &Account) -> Option<String> {
+        account
+            .access_token
+            .as_ref()
+            .map(|token| token.expose().to_owned())
+    }
+
+    /// `from_account = refresh_token`.
+    pub fn refresh_token(account: &Account) -> Option<String> {
+        account
+            .refresh_token
+            .as_ref()
+            .map(|token| token.expose().to_owned())
+    }
+
+    /// `from_account = id_token`.
+    pub fn id_token(account: &Account) -> Option<String> {
+        account
+            .id_token
+            .as_ref()
+            .map(|token| token.expose().to_owned())
+    }
+
+    /// `from_account = expires_at`.
+    pub fn expires_at(account: &Account) -> Option<i64> {
+        account.expires_at
+    }
+
+    /// `from_account = scope`.
+    pub fn scope(account: &Account) -> Option<String> {
+        account.scope.clone()
+    }
+
+    /// `from_account = provider`.
+    pub fn provider(account: &Account) -> Option<String> {
+        Some(account.provider.clone())
+    }
+}
+
+/// What a `#[claim(from_account = …)]` of a refreshed token becomes after a refresh (or a
+/// failed one): the access token, refresh token and expiry the refresh left.
+pub mod refresh_claim {
+    use crate::schema::ProviderRefresh;
+
+    /// `from_account = access_token`.
+    pub fn access_token(refresh: &ProviderRefresh) -> Option<String> {
+        Some(refresh.access_token.expose().to_owned())
+    }
+
+    /// `from_account = refresh_token`: `None` once a refresh failed.
+    pub fn refresh_token(refresh: &ProviderRefresh) -> Option<String> {
+        refresh
+            .refresh_token
+            .as_ref()
+            .map(|token| token.expose().to_owned())
+    }
+
+    /// `from_account = expires_at`.
+    pub fn expires_at(refresh: &ProviderRefresh) -> Option<i64> {
+        Some(refresh.expires_at)
+    }
 }
 
 /// `deserialize_with` for update fields: a present value, even `null`, is `Some(value)`, so

@@ -47,6 +47,12 @@ use crate::AuthSchema;
 pub trait TypeScriptSchema: AuthSchema {
     /// The config struct's name, e.g. `AppAuth`.
     const CONFIG_NAME: &'static str;
+    /// Whether the session has members of its own besides `user` and `expires`: claims
+    /// declared `session = top`, and `error` when a provider refreshes.
+    const SESSION_TOP_LEVEL: bool = false;
+    /// Those members (`<Name>SessionTopLevel` in TypeScript), declared when
+    /// [`SESSION_TOP_LEVEL`](Self::SESSION_TOP_LEVEL).
+    type SessionTopLevel: TS + 'static;
     /// The public claims of the session's user (`<Name>SessionUser`).
     type SessionUser: TS + 'static;
     /// Every declared claim, private ones included (`<Name>Token`).
@@ -105,6 +111,9 @@ pub fn render<C: TypeScriptSchema>() -> Result<String, TypeScriptError> {
     let config = ts_rs::Config::new();
     let mut declarations = Declarations::new(&config);
     declarations.add_root::<C::SessionUser>();
+    if C::SESSION_TOP_LEVEL {
+        declarations.add_root::<C::SessionTopLevel>();
+    }
     declarations.add_root::<C::TokenClaims>();
     declarations.add_root::<C::UpdateFields>();
     if let Some(name) = declarations.clash {
@@ -113,6 +122,15 @@ pub fn render<C: TypeScriptSchema>() -> Result<String, TypeScriptError> {
     let user = <C::SessionUser as TS>::ident(&config);
     let token = <C::TokenClaims as TS>::ident(&config);
     let update = <C::UpdateFields as TS>::ident(&config);
+    // Members of the session itself (`session.accessToken`, `session.error`) extend it.
+    let (session_extends, session_doc) = if C::SESSION_TOP_LEVEL {
+        (
+            format!(" extends {}", <C::SessionTopLevel as TS>::ident(&config)),
+            ", and its own members beside `user` and `expires` are declared",
+        )
+    } else {
+        (String::new(), "")
+    };
     let mut out = String::new();
     // `User` extends next-auth's `DefaultUser`, whose `id?: string` a claim named `id` would
     // conflict with (TS2320, which `skipLibCheck` hides): `User` gets every public claim but
@@ -132,8 +150,8 @@ import type {{}} from "next-auth/jwt";
 export type {name}UpdateSession = (data?: {update}) => Promise<Session | null>;
 
 declare module "next-auth" {{
-  /** The session of `{name}`: its public claims are on `user`. */
-  interface Session {{
+  /** The session of `{name}`: its public claims are on `user`{session_doc}. */
+  interface Session{session_extends} {{
     user: {user} & DefaultSession["user"];
   }}
 

@@ -302,8 +302,9 @@ pub(crate) struct DemoAuth {
     #[provider(credentials(authorize = users::authorize, name = "Email and password"))]
     credentials: Credentials,
     /// A generic OpenID Connect provider, present only when `AUTH_OIDC_ID`,
-    /// `AUTH_OIDC_SECRET` and `AUTH_OIDC_ISSUER` are set.
-    #[provider(oidc(profile = users::from_provider))]
+    /// `AUTH_OIDC_SECRET` and `AUTH_OIDC_ISSUER` are set. Its access token is refreshed
+    /// before it expires (`refresh`), kept in the encrypted token only: no claim exposes it.
+    #[provider(oidc(profile = users::from_provider, refresh))]
     oidc: Oidc,
     /// GitHub, present only when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set.
     #[provider(github(profile = users::from_provider))]

@@ -28,6 +28,17 @@ permissions: Array<Permission>,
 tenantId?: TenantId, };
 
 /**
+ * What `GET /api/auth/session` returns for [`DemoAuth`] and what handlers receive, in the Auth.js shape `{"user":{…},"expires":…}`. Private claims are not in it.
+ */
+export type DemoAuthSessionTopLevel = {
+/**
+ * Set when the provider's access token could not be refreshed
+ * (`"RefreshAccessTokenError"`): the user is still signed in, and the client may
+ * call `signIn` again.
+ */
+error?: SessionError, };
+
+/**
  * The JWT claims of [`DemoAuth`]: the standard claims and every declared claim. Required claims are plain fields, so no token exists without them. JSON names follow the JavaScript convention, so a Next.js front end reads the same names.
  */
 export type DemoAuthToken = {
@@ -69,6 +80,12 @@ export type Permission = "read" | "write" | "delete" | "admin";
 export type Role = "admin" | "editor" | "viewer";
 
 /**
+ * The typed error at the top level of the session JSON (`session.error`), as the Auth.js
+ * refresh pattern names it: the client may call `signIn` again.
+ */
+export type SessionError = "RefreshAccessTokenError";
+
+/**
  * A tenant (an organisation whose posts a user sees).
  */
 export type TenantId = string;
@@ -82,8 +99,8 @@ export type UserId = string;
 export type DemoAuthUpdateSession = (data?: DemoAuthUpdate) => Promise<Session | null>;
 
 declare module "next-auth" {
-  /** The session of `DemoAuth`: its public claims are on `user`. */
-  interface Session {
+  /** The session of `DemoAuth`: its public claims are on `user`, and its own members beside `user` and `expires` are declared. */
+  interface Session extends DemoAuthSessionTopLevel {
     user: DemoAuthSessionUser & DefaultSession["user"];
   }
 

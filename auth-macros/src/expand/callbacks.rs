@@ -159,6 +159,13 @@ pub(super) fn session(config: &Config) -> TokenStream {
         let field = &claim.field;
         quote!(#field: ::core::clone::Clone::clone(&token.#field),)
     });
+    let top_fields = config.top_claims().map(|claim| {
+        let field = &claim.field;
+        quote!(#field: ::core::clone::Clone::clone(&token.#field),)
+    });
+    let error = config
+        .refreshes()
+        .then(|| quote!(error: token.provider_refresh.as_ref().and_then(|refresh| refresh.error),));
     let build = quote! {
         #session {
             user: #user {
@@ -168,6 +175,8 @@ pub(super) fn session(config: &Config) -> TokenStream {
                 #(#fields)*
             },
             expires,
+            #(#top_fields)*
+            #error
         }
     };
     match &config.callbacks.session {

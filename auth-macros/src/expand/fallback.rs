@@ -45,6 +45,7 @@ fn typescript(outline: &Outline) -> Option<TokenStream> {
         quote! {
             impl #p::TypeScriptSchema for #name {
                 const CONFIG_NAME: &'static ::core::primitive::str = #name_text;
+                type SessionTopLevel = ();
                 type SessionUser = ();
                 type TokenClaims = ();
                 type UpdateFields = ();
@@ -170,6 +171,20 @@ fn session(outline: &Outline) -> TokenStream {
     let session = outline.type_name("Session");
     let user = outline.type_name("SessionUser");
     let claims = claim_fields(outline, &["name", "email", "image"]);
+    let top_claims = outline
+        .top_claims
+        .iter()
+        .filter(|(field, _)| {
+            !["user", "expires", "error"]
+                .iter()
+                .any(|name| field == name)
+        })
+        .map(|(field, ty)| {
+            quote! {
+                /// A claim at the top level of the session.
+                pub #field: #ty,
+            }
+        });
     let session_serde = serde_stubs(outline, &session, false);
     let user_serde = serde_stubs(outline, &user, false);
     quote! {
@@ -180,6 +195,9 @@ fn session(outline: &Outline) -> TokenStream {
             pub user: #user,
             /// When the session ends.
             pub expires: #p::String,
+            #(#top_claims)*
+            /// Set when the provider's access token could not be refreshed.
+            pub error: #p::Option<#p::SessionError>,
         }
 
         #session_serde

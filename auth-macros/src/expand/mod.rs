@@ -2,6 +2,7 @@
 //! in `validate`; what remains for rustc (callback signatures, `from_user` fields, serde
 //! bounds) is emitted with the user's spans so its errors point at the config.
 
+mod account;
 mod callbacks;
 mod fallback;
 mod forms;

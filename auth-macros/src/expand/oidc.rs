@@ -8,6 +8,16 @@ use quote::quote;
 
 use super::callbacks::user_call;
 use super::private;
+
+/// `refresh: …, refresh_skew: …` of a provider's settings.
+fn refresh_settings(p: &TokenStream, refresh: Option<u64>) -> TokenStream {
+    let on = refresh.is_some();
+    let skew = match refresh {
+        Some(secs) => quote!(#p::Duration::from_secs(#secs)),
+        None => quote!(#p::OidcSettings::DEFAULT_REFRESH_SKEW),
+    };
+    quote!(refresh: #on, refresh_skew: #skew,)
+}
 use crate::model::{Config, Preset, ProviderKind};
 
 /// `const OIDC_PROVIDERS`, `const OAUTH_PROVIDERS` and `fn oauth_profile`, or nothing.
@@ -56,6 +66,7 @@ pub(super) fn oidc_items(config: &Config) -> TokenStream {
                 let token = option(&endpoints.token);
                 let userinfo = option(&endpoints.userinfo);
                 let params = params.iter().map(|(name, value)| quote!((#name, #value)));
+                let refresh = refresh_settings(&p, *refresh);
                 oidc.push(quote! {
                     #p::OidcSettings {
                         id: #id,
@@ -65,7 +76,7 @@ pub(super) fn oidc_items(config: &Config) -> TokenStream {
                         token_endpoint: #token,
                         userinfo_endpoint: #userinfo,
                         params: &[#(#params),*],
-                        refresh: #refresh,
+                        #refresh
                         required: #required,
                     }
                 });
@@ -95,6 +106,7 @@ pub(super) fn oidc_items(config: &Config) -> TokenStream {
                     None => quote!(#p::ProfileMapping::Standard),
                 };
                 let params = params.iter().map(|(name, value)| quote!((#name, #value)));
+                let refresh = refresh_settings(&p, *refresh);
                 oauth.push(quote! {
                     #p::OAuthSettings {
                         id: #id,
@@ -104,7 +116,7 @@ pub(super) fn oidc_items(config: &Config) -> TokenStream {
                         scopes: #scopes,
                         profile: #mapping,
                         params: &[#(#params),*],
-                        refresh: #refresh,
+                        #refresh
                         required: #required,
                     }
                 });

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use super::account::{account_source, apply_provider_refresh_fn, provider_refresh_init};
 use super::session::session_json_fn;
 use super::update::{apply_update_body, derived_assignments};
 use super::{callbacks, private};
@@ -54,6 +55,13 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
     let oidc = super::oidc::oidc_items(config);
     let sign_in = callbacks::sign_in(config);
     let new_token = new_token_body(config);
+    // `account` is read only by claims copied from it.
+    let account = if config.account_claims().next().is_some() {
+        quote!(account)
+    } else {
+        quote!(_)
+    };
+    let apply_provider_refresh = apply_provider_refresh_fn(config);
     let jwt = callbacks::jwt(config);
     let session_json = session_json_fn(config);
     let session_fn = callbacks::session(config);
@@ -83,9 +91,11 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
 
             #sign_in
 
-            fn new_token(user: &Self::User, _: &#p::Account) -> Self::Token {
+            fn new_token(user: &Self::User, #account: &#p::Account) -> Self::Token {
                 #new_token
             }
+
+            #apply_provider_refresh
 
             fn user_subject(user: &Self::User) -> #p::String {
                 #p::AuthUser::subject(user)
@@ -179,8 +189,10 @@ fn new_token_body(config: &Config) -> TokenStream {
             ClaimSource::Derived { .. } => quote_spanned! {field.span()=>
                 let #field: #ty;
             },
+            ClaimSource::FromAccount(from) => account_source(config, claim, *from),
         }
     });
+    let provider_refresh = provider_refresh_init(config);
     let derived = derived_assignments(config, &TokenStream::new());
     let fields = config.claims.iter().map(|claim| &claim.field);
     quote! {
@@ -195,6 +207,7 @@ fn new_token_body(config: &Config) -> TokenStream {
             exp: 0,
             jti: #p::String::new(),
             #(#fields,)*
+            #provider_refresh
             other_claims: #p::serde_json::Map::new(),
         }
     }

@@ -36,25 +36,69 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             pub #field: #ty,
         }
     });
+    let ts_derive = typescript::derive(config);
+    let ts_skip = typescript::skip(config);
+    let top_fields = config.top_claims().map(|claim| {
+        let field = &claim.field;
+        let ty = &claim.ty;
+        let json_name = &claim.json_name;
+        let docs = &claim.docs;
+        let default_doc = format!(" The `{json_name}` claim (`session = top`).");
+        let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
+        let optional = claim.optional.then(
+            || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
+        );
+        let rename = rename(claim);
+        let ts_optional = typescript::optional(config, claim.optional);
+        quote! {
+            #(#docs)*
+            #doc
+            #rename
+            #optional
+            #ts_optional
+            pub #field: #ty,
+        }
+    });
+    let ts_optional = typescript::optional(config, true);
+    let error_field = config.refreshes().then(|| {
+        quote! {
+            /// Set when the provider's access token could not be refreshed
+            /// (`"RefreshAccessTokenError"`): the user is still signed in, and the client may
+            /// call `signIn` again.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_optional
+            pub error: #krate::__private::Option<#krate::__private::SessionError>,
+        }
+    });
     let session_doc = format!(
         " What `GET {}/session` returns for [`{name}`] and what handlers receive, in the \
          Auth.js shape `{{\"user\":{{…}},\"expires\":…}}`. Private claims are not in it.",
         config.base_path
     );
+    let top_level_name = config.type_name("SessionTopLevel").to_string();
+    let session_ts = config.typescript.then(|| {
+        quote! {
+            #ts_derive
+            #[ts(rename = #top_level_name)]
+        }
+    });
     let user_doc = format!(" The user of a [`{session}`]: standard fields and public claims.");
     let session_redacted = format!("{session}([redacted])");
     let user_redacted = format!("{user}([redacted])");
-    let ts_derive = typescript::derive(config);
-    let ts_skip = typescript::skip(config);
     quote! {
         #[doc = #session_doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
         #[serde(crate = #serde_crate)]
+        #session_ts
         #vis struct #session {
             /// The signed-in user.
+            #ts_skip
             pub user: #user,
             /// When the session ends (ISO 8601, UTC).
+            #ts_skip
             pub expires: #krate::__private::String,
+            #(#top_fields)*
+            #error_field
         }
 
         #[doc = #user_doc]
@@ -128,6 +172,37 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
         let field = &claim.field;
         quote!(#field: &token.#field,)
     });
+    let top_claims: Vec<&Claim> = config.top_claims().collect();
+    let top_fields = top_claims.iter().map(|claim| {
+        let field = &claim.field;
+        let ty = &claim.ty;
+        let rename = rename(claim);
+        let optional = claim
+            .optional
+            .then(|| quote!(#[serde(skip_serializing_if = #skip_none)]));
+        quote! {
+            #rename
+            #optional
+            #field: &'__a #ty,
+        }
+    });
+    let top_values = top_claims.iter().map(|claim| {
+        let field = &claim.field;
+        quote!(#field: &token.#field,)
+    });
+    let refreshes = config.refreshes();
+    let error_field = refreshes.then(|| {
+        quote! {
+            #[serde(skip_serializing_if = #skip_none)]
+            error: &'__a #p::Option<#p::SessionError>,
+        }
+    });
+    let error_local = refreshes.then(|| {
+        quote! {
+            let error = token.provider_refresh.as_ref().and_then(|refresh| refresh.error);
+        }
+    });
+    let error_value = refreshes.then(|| quote!(error: &error,));
     Some(quote! {
         fn session_json(token: &Self::Token, expires: &::core::primitive::str) -> #p::Option<#p::String> {
             #[derive(#p::serde::Serialize)]
@@ -135,6 +210,8 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
             struct Session<'__a> {
                 user: User<'__a>,
                 expires: &'__a ::core::primitive::str,
+                #(#top_fields)*
+                #error_field
             }
             #[derive(#p::serde::Serialize)]
             #[serde(crate = #serde_crate)]
@@ -147,6 +224,7 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
                 image: &'__a #p::Option<#p::String>,
                 #(#fields)*
             }
+            #error_local
             let session = Session {
                 user: User {
                     name: &token.name,
@@ -155,6 +233,8 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
                     #(#values)*
                 },
                 expires,
+                #(#top_values)*
+                #error_value
             };
             #p::session_json_text(&session)
         }

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use super::account::{provider_refresh_field, provider_refresh_methods};
 use super::private_path_string;
 use super::typescript;
 use crate::model::{Claim, Config};
@@ -28,7 +29,10 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
     let field_names = ["sub", "name", "email", "picture", "iat", "exp", "jti"]
         .into_iter()
         .map(str::to_owned)
-        .chain(config.claims.iter().map(|claim| claim.json_name.clone()));
+        .chain(config.claims.iter().map(|claim| claim.json_name.clone()))
+        .chain(config.refreshes().then(|| "providerRefresh".to_owned()));
+    let provider_refresh = provider_refresh_field(config);
+    let provider_refresh_methods = provider_refresh_methods(config);
     quote! {
         #[doc = #doc]
         #[derive(::core::clone::Clone, #krate::__private::serde::Serialize, #krate::__private::serde::Deserialize)]
@@ -63,6 +67,7 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
             #ts_skip
             pub jti: #krate::__private::String,
             #(#fields)*
+            #provider_refresh
             /// Claims this configuration does not declare, kept unchanged on re-issue.
             #[serde(flatten)]
             #ts_skip
@@ -83,6 +88,8 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
                         ::core::matches!(claim.as_str(), #(#field_names)|*)
                     })
             }
+
+            #provider_refresh_methods
         }
 
         /// Claims are redacted: a token may carry credentials.

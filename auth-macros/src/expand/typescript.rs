@@ -65,10 +65,14 @@ pub(crate) fn typescript_schema_impl(config: &Config) -> Option<TokenStream> {
     let user = config.type_name("SessionUser");
     let token = config.type_name("Token");
     let update = config.type_name("Update");
+    let session = config.type_name("Session");
+    let top_level = config.top_claims().next().is_some() || config.refreshes();
     config.typescript.then(|| {
         quote! {
             impl #p::TypeScriptSchema for #name {
                 const CONFIG_NAME: &'static ::core::primitive::str = #name_text;
+                const SESSION_TOP_LEVEL: ::core::primitive::bool = #top_level;
+                type SessionTopLevel = #session;
                 type SessionUser = #user;
                 type TokenClaims = #token;
                 type UpdateFields = #update;

@@ -6,9 +6,9 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, Field, Meta};
 
 use super::{ReadClaim, keyed, text};
-use crate::attr::{self, CLAIM_KEYS};
+use crate::attr::{self, ACCOUNT_FIELDS, CLAIM_KEYS, SESSION_PLACES};
 use crate::diag::{Errors, unknown_key};
-use crate::model::{Claim, ClaimSource, camel_case, is_option};
+use crate::model::{AccountField, Claim, ClaimSource, camel_case, is_option};
 
 /// The claim a field declares.
 pub(super) fn read_claim(
@@ -20,6 +20,8 @@ pub(super) fn read_claim(
 ) -> Option<ReadClaim> {
     let mut source: Option<ClaimSource> = None;
     let mut private = false;
+    let mut private_span = None;
+    let mut session = None;
     let mut update_check = None;
     let mut rename = None;
     let mut source_written = false;
@@ -36,13 +38,28 @@ pub(super) fn read_claim(
                     set_source(&mut source, ClaimSource::FromUser(from), key_span, errors);
                 }
             }
+            "from_account" => {
+                source_written = true;
+                if let Some(from) = read_from_account(meta, ident, errors) {
+                    set_source(
+                        &mut source,
+                        ClaimSource::FromAccount(from),
+                        key_span,
+                        errors,
+                    );
+                }
+            }
             "derive" => {
                 source_written = true;
                 if let Some(derived) = read_derive(meta, errors) {
                     set_source(&mut source, derived, key_span, errors);
                 }
             }
-            "private" => private |= errors.take(attr::flag(meta, "private")).is_some(),
+            "private" => {
+                private |= errors.take(attr::flag(meta, "private")).is_some();
+                private_span = Some(key_span);
+            }
+            "session" => session = read_session(meta, errors),
             "update" => update_check = read_update(meta, field, errors),
             "rename" => rename = text(meta, "rename", "rename = \"tenantId\"", errors),
             other => errors.push(key_span, unknown_key("key", other, CLAIM_KEYS)),
@@ -52,6 +69,11 @@ pub(super) fn read_claim(
         Some(rename) => (rename.value, rename.span),
         None => (camel_case(&ident.to_string()), ident.span()),
     };
+    let source = source.unwrap_or(ClaimSource::Unset);
+    // A provider token is private unless `session = …` exposes it.
+    let from_account = matches!(source, ClaimSource::FromAccount(_));
+    let top = matches!(&session, Some((place, _)) if place == "top");
+    let private = private || (from_account && session.is_none());
     Some(ReadClaim {
         claim: Claim {
             field: ident.clone(),
@@ -59,13 +81,62 @@ pub(super) fn read_claim(
             ty: field.ty.clone(),
             optional: is_option(&field.ty),
             docs,
-            source: source.unwrap_or(ClaimSource::Unset),
+            source,
             private,
+            top,
             update_check,
         },
         name_span,
         source_written,
+        private_span,
+        session_span: session.map(|(_, span)| span),
     })
+}
+
+/// `from_account` (the account field of the claim's name) or `from_account = access_token`.
+fn read_from_account(meta: &Meta, ident: &Ident, errors: &mut Errors) -> Option<AccountField> {
+    let example = "from_account = access_token";
+    let (name, span) = match meta {
+        Meta::Path(path) => (ident.to_string(), path.span()),
+        _ => {
+            let path = errors.take(attr::path_value(meta, "from_account", example))?;
+            let Some(name) = path.get_ident() else {
+                errors.push(
+                    path.span(),
+                    format!("`from_account` names one field of the account: `{example}`"),
+                );
+                return None;
+            };
+            (name.to_string(), name.span())
+        }
+    };
+    let field = AccountField::named(&name);
+    if field.is_none() {
+        errors.push(span, unknown_key("account field", &name, ACCOUNT_FIELDS));
+    }
+    field
+}
+
+/// `session = top` or `session = user`: where an account claim goes in the session JSON.
+fn read_session(meta: &Meta, errors: &mut Errors) -> Option<(String, Span)> {
+    let example = "session = top";
+    let path = errors.take(attr::path_value(meta, "session", example))?;
+    let Some(place) = path.get_ident() else {
+        errors.push(
+            path.span(),
+            format!("`session` is `top` or `user`: `{example}`"),
+        );
+        return None;
+    };
+    let name = place.to_string();
+    if !SESSION_PLACES.contains(&name.as_str()) {
+        errors.push(
+            place.span(),
+            unknown_key("session place", &name, SESSION_PLACES),
+        );
+        return None;
+    }
+    Some((name, place.span()))
 }
 
 /// `from_user` (the user's field of the same name) or `from_user = other_field`.
@@ -121,7 +192,7 @@ fn set_source(
     if slot.is_some() {
         errors.push(
             span,
-            "a claim has one source: either `from_user` or `derive = …`, not both",
+            "a claim has one source: `from_user`, `from_account` or `derive = …`, not two",
         );
     } else {
         *slot = Some(source);

@@ -55,6 +55,8 @@ pub(crate) struct ReadProvider {
     pub(crate) id_span: Span,
     /// Whether the id is the field's name (no `id = "…"`).
     pub(crate) id_is_field_name: bool,
+    /// The span of `refresh`, when written.
+    pub(crate) refresh_span: Option<Span>,
 }
 
 /// A claim field as read.
@@ -62,9 +64,13 @@ pub(crate) struct ReadClaim {
     pub(crate) claim: Claim,
     /// The span of `rename = "…"`, or of the field's name when the JSON name comes from it.
     pub(crate) name_span: Span,
-    /// Whether `from_user` or `derive` is written, readable or not (an unreadable one is
-    /// already reported).
+    /// Whether `from_user`, `from_account` or `derive` is written, readable or not (an
+    /// unreadable one is already reported).
     pub(crate) source_written: bool,
+    /// The span of `private`, when written.
+    pub(crate) private_span: Option<Span>,
+    /// The span of `session = …`'s value, when written and readable.
+    pub(crate) session_span: Option<Span>,
 }
 
 /// The metas of one list with their keys, in order. A meta whose key is not an identifier,

@@ -91,7 +91,8 @@ pub(super) fn read_oauth_kind(
     let mut scopes = None;
     let mut endpoints = OidcEndpoints::default();
     let mut params = Vec::new();
-    let mut refresh = false;
+    let mut refresh = None;
+    let mut refresh_skew = None;
     let mut required = false;
     let list = errors.take(attr::nested(meta, keyword, example))?;
     for (key, inner) in keyed(&list, errors) {
@@ -121,7 +122,12 @@ pub(super) fn read_oauth_kind(
             "token" => endpoints.token = url(errors, "token"),
             "userinfo" => endpoints.userinfo = url(errors, "userinfo"),
             "params" => params = read_params(inner, errors),
-            "refresh" => refresh = errors.take(attr::flag(inner, "refresh")).is_some(),
+            "refresh" => {
+                refresh = errors
+                    .take(attr::flag(inner, "refresh"))
+                    .map(|()| inner.path().span());
+            }
+            "refresh_skew" => refresh_skew = read_refresh_skew(inner, errors),
             "required" => required = errors.take(attr::flag(inner, "required")).is_some(),
             other => errors.push(inner.path().span(), unknown_key("key", other, keys)),
         }
@@ -161,6 +167,18 @@ pub(super) fn read_oauth_kind(
         );
         return None;
     };
+    if let (Some((_, span)), None) = (&refresh_skew, refresh) {
+        errors.push(
+            *span,
+            "`refresh_skew` is how long before expiry `refresh` refreshes the access token: \
+             add `refresh`",
+        );
+    }
+    let refresh_secs = refresh.map(|_| {
+        refresh_skew
+            .as_ref()
+            .map_or(DEFAULT_REFRESH_SKEW_SECS, |(secs, _)| *secs)
+    });
     let preset = match kind {
         Kind::Preset(preset) => Some(preset),
         Kind::Oidc | Kind::OAuth => None,
@@ -183,7 +201,7 @@ pub(super) fn read_oauth_kind(
             scopes: scopes.or_else(|| preset.is_none().then(|| "openid email profile".to_owned())),
             endpoints,
             params,
-            refresh,
+            refresh: refresh_secs,
             required,
             preset,
         }
@@ -193,7 +211,7 @@ pub(super) fn read_oauth_kind(
             scopes,
             endpoints,
             params,
-            refresh,
+            refresh: refresh_secs,
             required,
             preset,
         }
@@ -208,7 +226,43 @@ pub(super) fn read_oauth_kind(
         field: ident.clone(),
         id_span,
         id_is_field_name,
+        refresh_span: refresh,
     })
+}
+
+/// The default of `refresh_skew`: a minute.
+const DEFAULT_REFRESH_SKEW_SECS: u64 = 60;
+
+/// The longest `refresh_skew`: an hour (a longer one would refresh most access tokens as soon
+/// as they are issued).
+const LONGEST_REFRESH_SKEW_SECS: u64 = 3600;
+
+/// `refresh_skew = "60s"`: seconds, from 0 to an hour, with the span of the literal.
+fn read_refresh_skew(meta: &Meta, errors: &mut Errors) -> Option<(u64, proc_macro2::Span)> {
+    let skew = text(meta, "refresh_skew", "refresh_skew = \"60s\"", errors)?;
+    match auth_rules::parse_duration(&skew.value) {
+        Ok(duration) if duration.as_secs() <= LONGEST_REFRESH_SKEW_SECS => {
+            Some((duration.as_secs(), skew.span))
+        }
+        Ok(_) => {
+            errors.push(
+                skew.span,
+                format!(
+                    "`refresh_skew = \"{}\"` is longer than an hour: the access token would be \
+                     refreshed almost as soon as it is issued",
+                    skew.value
+                ),
+            );
+            None
+        }
+        Err(refusal) => {
+            errors.push(
+                skew.span,
+                format!("invalid `refresh_skew = \"{}\"`: {refusal}", skew.value),
+            );
+            None
+        }
+    }
 }
 
 /// `params(access_type = "offline", prompt = "consent")`: extra authorization parameters.

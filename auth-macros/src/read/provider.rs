@@ -110,6 +110,7 @@ fn read_credentials(
         field: ident.clone(),
         id_span,
         id_is_field_name,
+        refresh_span: None,
     })
 }
 

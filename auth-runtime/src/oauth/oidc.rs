@@ -13,7 +13,8 @@ use openidconnect::core::{
 use openidconnect::{
     AccessToken, AuthUrl, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
     CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, SignatureVerificationError, TokenResponse as _, TokenUrl, UserInfoUrl,
+    RedirectUrl, RefreshToken, Scope, SignatureVerificationError, TokenResponse as _, TokenUrl,
+    UserInfoUrl,
 };
 use serde_json::{Map, Value};
 
@@ -137,6 +138,17 @@ pub(crate) enum FlowFailure {
     MissingNonce,
 }
 
+/// What a refresh-token grant gave: a new access token, and a rotated refresh token when the
+/// provider issued one. An `id_token` in the answer is not kept (it is not verified here).
+pub(crate) struct Granted {
+    /// The new access token.
+    pub(crate) access_token: ProviderToken,
+    /// The rotated refresh token; `None`: the provider keeps the old one valid.
+    pub(crate) refresh_token: Option<ProviderToken>,
+    /// How long the new access token lasts.
+    pub(crate) expires_in: Option<Duration>,
+}
+
 impl fmt::Display for FlowFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -223,6 +235,11 @@ impl OidcProvider {
             last_jwks_refetch: RwLock::new(None),
             http,
         })
+    }
+
+    /// How long before its expiry an access token is refreshed; `None` without `refresh`.
+    pub(crate) fn refresh_skew(&self) -> Option<Duration> {
+        self.settings.refresh.then_some(self.settings.refresh_skew)
     }
 
     /// The provider id.
@@ -364,6 +381,26 @@ impl OidcProvider {
         account.token_type = Some(token_type_name(response.token_type()));
         account.profile = Some(profile);
         Ok(SignedInProfile { account })
+    }
+
+    /// The refresh-token grant at the token endpoint; `Err` says why it failed, never with
+    /// the provider's text.
+    pub(crate) async fn refresh_grant(&self, refresh_token: &str) -> Result<Granted, &'static str> {
+        let client = self.client(self.metadata())?;
+        let refresh_token = RefreshToken::new(refresh_token.to_owned());
+        let response = client
+            .exchange_refresh_token(&refresh_token)
+            .map_err(|_| "no token endpoint")?
+            .request_async(&self.http)
+            .await
+            .map_err(|error| refresh_error_kind(&error))?;
+        Ok(Granted {
+            access_token: ProviderToken::new(response.access_token().secret()),
+            refresh_token: response
+                .refresh_token()
+                .map(|token| ProviderToken::new(token.secret())),
+            expires_in: response.expires_in(),
+        })
     }
 
     fn verify(
@@ -561,6 +598,23 @@ pub(super) fn exchange_failure<E: std::error::Error + 'static, R: openidconnect:
             FlowFailure::Exchange("the response could not be read")
         }
         openidconnect::RequestTokenError::Other(_) => FlowFailure::Exchange("unexpected response"),
+    }
+}
+
+/// Why a refresh-token grant failed, in our words.
+pub(super) fn refresh_error_kind<
+    E: std::error::Error + 'static,
+    R: openidconnect::ErrorResponse,
+>(
+    error: &openidconnect::RequestTokenError<E, R>,
+) -> &'static str {
+    match error {
+        openidconnect::RequestTokenError::ServerResponse(_) => {
+            "the provider refused the refresh token"
+        }
+        openidconnect::RequestTokenError::Request(_) => "the refresh request failed or timed out",
+        openidconnect::RequestTokenError::Parse(..) => "the response could not be read",
+        openidconnect::RequestTokenError::Other(_) => "unexpected response",
     }
 }
 

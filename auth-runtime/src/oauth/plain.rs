@@ -3,19 +3,20 @@
 //! (code exchange, then the userinfo endpoint, and for GitHub its `/user/emails`).
 
 use std::fmt;
+use std::time::Duration;
 
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
-    TokenUrl,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, Scope,
+    TokenResponse as _, TokenUrl,
 };
 use serde_json::Value;
 
 use super::client::{ProviderHttp, is_acceptable_provider_url};
 use super::oidc::{
-    Authorization, FlowFailure, OidcClientCredentials, SignedInProfile, exchange_failure,
-    expires_at, token_type_name,
+    Authorization, FlowFailure, Granted, OidcClientCredentials, SignedInProfile, exchange_failure,
+    expires_at, refresh_error_kind, token_type_name,
 };
 use super::profile;
 use crate::error::AuthError;
@@ -100,6 +101,11 @@ impl OAuth2Provider {
             userinfo,
             http,
         })
+    }
+
+    /// How long before its expiry an access token is refreshed; `None` without `refresh`.
+    pub(crate) fn refresh_skew(&self) -> Option<Duration> {
+        self.settings.refresh.then_some(self.settings.refresh_skew)
     }
 
     /// The provider id.
@@ -193,5 +199,24 @@ impl OAuth2Provider {
         account.token_type = Some(token_type_name(response.token_type()));
         account.profile = Some(profile);
         Ok(SignedInProfile { account })
+    }
+
+    /// The refresh-token grant at the token endpoint; `Err` says why it failed, never with
+    /// the provider's text.
+    pub(crate) async fn refresh_grant(&self, refresh_token: &str) -> Result<Granted, &'static str> {
+        let refresh_token = RefreshToken::new(refresh_token.to_owned());
+        let response = self
+            .client
+            .exchange_refresh_token(&refresh_token)
+            .request_async(&self.http)
+            .await
+            .map_err(|error| refresh_error_kind(&error))?;
+        Ok(Granted {
+            access_token: ProviderToken::new(response.access_token().secret()),
+            refresh_token: response
+                .refresh_token()
+                .map(|token| ProviderToken::new(token.secret())),
+            expires_in: response.expires_in(),
+        })
     }
 }

@@ -33,6 +33,16 @@ impl OAuthProvider {
         }
     }
 
+    /// How long before its expiry an access token is refreshed, in seconds; `None` when the
+    /// provider is not declared with `refresh`.
+    pub(crate) fn refresh_skew(&self) -> Option<i64> {
+        let skew = match self {
+            Self::Oidc(provider) => provider.refresh_skew(),
+            Self::OAuth(provider) => provider.refresh_skew(),
+        }?;
+        Some(i64::try_from(skew.as_secs()).unwrap_or(i64::MAX))
+    }
+
     /// Whether its sign-in carries a `nonce` (OpenID Connect).
     pub(crate) fn uses_nonce(&self) -> bool {
         matches!(self, Self::Oidc(_))
@@ -83,15 +93,6 @@ pub(crate) struct OidcProviders {
 }
 
 impl OidcProviders {
-    /// The OpenID Connect provider `id`, when it is configured.
-    #[allow(dead_code, reason = "kept for the refresh-token grant, which reads it")]
-    pub(crate) fn get(&self, id: &str) -> Option<&Arc<OidcProvider>> {
-        self.providers.iter().find_map(|provider| match provider {
-            OAuthProvider::Oidc(oidc) if oidc.id() == id => Some(oidc),
-            _ => None,
-        })
-    }
-
     /// The provider `id` of either kind, when it is configured.
     pub(crate) fn get_any(&self, id: &str) -> Option<&OAuthProvider> {
         self.providers.iter().find(|provider| provider.id() == id)
@@ -248,6 +249,7 @@ mod tests {
         userinfo_endpoint: None,
         params: &[],
         refresh: false,
+        refresh_skew: OidcSettings::DEFAULT_REFRESH_SKEW,
         required: false,
     };
 
@@ -285,6 +287,7 @@ mod tests {
             profile: crate::schema::ProfileMapping::GitHub,
             params: &[],
             refresh: false,
+            refresh_skew: OidcSettings::DEFAULT_REFRESH_SKEW,
             required: true,
         };
         let wanted = Wanted::from(&github);

@@ -8,12 +8,14 @@ use poem::{Request, Response};
 
 use super::issue::write_token;
 use super::respond;
+use super::token_size::warn_when_large;
 use crate::auth::Auth;
 use crate::cookies::SetCookie;
 use crate::loaded_session::LoadedSession;
 use crate::pages::ErrorCode;
 use crate::schema::{
-    Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, SignIn, TokenAction,
+    Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, ProviderRefresh, SignIn, TokenAction,
+    TokenClaims as _,
 };
 
 /// Why [`complete_sign_in`] did not sign the user in.
@@ -66,6 +68,21 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
     }
 
     let mut token = C::new_token(user, account);
+    // A provider declared with `refresh`: its tokens kept for refreshing, whatever claims the
+    // configuration declares.
+    let refreshes = auth
+        .oauth_provider(&account.provider)
+        .is_some_and(|provider| provider.refresh_skew().is_some());
+    if refreshes {
+        let kept = ProviderRefresh::from_account(account);
+        if kept.is_none() {
+            tracing::info!(
+                provider = provider.id,
+                "the provider issued no refresh token or no expiry; nothing to refresh"
+            );
+        }
+        token.set_provider_refresh(kept);
+    }
     let trigger = JwtTrigger::SignIn { user, account };
     match C::jwt(&mut token, trigger, state).await {
         Ok(TokenAction::Keep) => {}
@@ -78,6 +95,7 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
     let previous = LoadedSession::of_request(req, auth).cookie_names();
     let written = write_token(auth, &token, previous)
         .map_err(|error| failed("the session token could not be written", &error))?;
+    warn_when_large::<C>(&token, written.encoded_len);
     C::on_event(
         AuthEvent::SignedIn {
             token: &token,

@@ -10,7 +10,7 @@ use crate::auth::Auth;
 use crate::cookies::{SessionCookieNames, SetCookie, session_set_cookies};
 use crate::error::AuthError;
 use crate::schema::{AuthSchema, TokenClaims};
-use crate::token::random_uuid;
+use crate::token::{Registered, random_uuid};
 
 /// A token encoded into session cookies.
 pub(super) struct WrittenToken {
@@ -18,6 +18,10 @@ pub(super) struct WrittenToken {
     pub(super) cookies: Vec<SetCookie>,
     /// The new `exp`, in seconds since the Unix epoch.
     pub(super) expires_at: i64,
+    /// The new `iat` and `exp`.
+    pub(super) registered: Registered,
+    /// The encoded token's length, in characters (before it is split into chunks).
+    pub(super) encoded_len: usize,
 }
 
 /// Encodes `token` for [`AuthSchema::MAX_AGE`] (fresh `iat`, `exp`, `jti`) into the session
@@ -55,5 +59,7 @@ pub(super) fn write_token<C: AuthSchema>(
     Ok(WrittenToken {
         cookies,
         expires_at,
+        registered,
+        encoded_len: encoded.len(),
     })
 }

@@ -18,7 +18,9 @@
 //! Each handler takes the [`Auth`](crate::Auth) and the request and answers every method
 //! itself, so a method it does not serve gets Auth.js's 400 rather than a 405. The pages'
 //! HTML is built by [`pages`](crate::pages); where pages and errors send the user is decided
-//! in one place, `respond`; a session is written into its cookies in `issue`.
+//! in one place, `respond`; a session is written into its cookies in `issue` (with a warning
+//! from `token_size` when it grows past 4 KB); a provider's access token is refreshed on the
+//! way by `refresh`, for `session` and for the middleware.
 
 mod callback;
 mod complete;
@@ -27,6 +29,7 @@ mod error;
 mod issue;
 mod oauth;
 mod providers;
+mod refresh;
 mod request;
 mod respond;
 mod router;
@@ -34,5 +37,7 @@ mod session;
 mod signin;
 mod signout;
 mod throttle;
+mod token_size;
 
+pub(crate) use refresh::refresh_request_session;
 pub use router::routes;

@@ -5,7 +5,8 @@
 //! included) expired. Signed in: the `jwt` callback runs, the token is re-encoded with a fresh
 //! `exp` (sliding expiry) and re-set, and the session JSON is the answer. With an
 //! [`AuthSchema::UPDATE_AGE`], no `jwt` callback and a token younger than that age under the
-//! newest secret, the answer comes from the token as it is, and no cookie is set.
+//! newest secret, the answer comes from the token as it is, and no cookie is set. A provider
+//! access token close to its expiry is refreshed first (`refresh`), and the token re-issued.
 //!
 //! An update is accepted only with the CSRF token, only with whitelisted fields (the generated
 //! update type refuses others: `400 null`), and only when every claim check allows it
@@ -16,6 +17,7 @@ use poem::{Request, Response};
 use serde_json::{Map, Value};
 
 use super::issue::write_token;
+use super::refresh::refreshed_token;
 use super::request::{self, CSRF_FIELD};
 use super::respond;
 use crate::auth::Auth;
@@ -47,14 +49,25 @@ async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     let newer = auth
         .updated_tokens()
         .newer_than(token.subject(), registered.issued_at, now);
-    if newer.is_none() && !C::JWT_CALLBACK && !due_for_reissue::<C>(registered, now) {
+    // The provider's access token refreshed when it is due (boxed: a large future most reads
+    // never build).
+    let refreshed = if auth.refreshes() {
+        Box::pin(refreshed_token(auth, newer.as_ref().unwrap_or(token))).await
+    } else {
+        None
+    };
+    if newer.is_none()
+        && refreshed.is_none()
+        && !C::JWT_CALLBACK
+        && !due_for_reissue::<C>(registered, now)
+    {
         // Nothing would change but `iat`, `exp` and `jti`: answered from the token as it is,
         // with no `Set-Cookie`.
         return answer(auth, token, registered.expires_at, &[], previous)
             .await
             .unwrap_or_else(|e| e);
     }
-    let mut token = newer.unwrap_or_else(|| token.clone());
+    let mut token = refreshed.or(newer).unwrap_or_else(|| token.clone());
     match C::jwt(&mut token, JwtTrigger::Refresh, auth.state()).await {
         Ok(TokenAction::Keep) => reissue(auth, &token, previous).await.unwrap_or_else(|e| e),
         Ok(TokenAction::SignOut) => signed_out(auth, previous),

@@ -14,6 +14,7 @@ use super::callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
 use super::form::FormFields;
 use super::pages::Pages;
 use super::provider::{Account, OAuthProfile, OAuthSettings, OidcSettings, ProviderInfo};
+use super::provider_refresh::ProviderRefresh;
 use super::token_claims::TokenClaims;
 use crate::rate_limit::RateLimit;
 
@@ -88,6 +89,14 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     /// The token for a user who just signed in: the standard claims, every `from_user` claim
     /// copied from the user, every `derive` claim computed.
     fn new_token(user: &Self::User, account: &Account) -> Self::Token;
+
+    /// Copies refreshed provider tokens into the claims declared `from_account` (the access
+    /// token, the refresh token, `expires_at`): after a refresh, and after a failed one (the
+    /// refresh token then gone). The default, for a configuration without such claims, does
+    /// nothing.
+    fn apply_provider_refresh(token: &mut Self::Token, refresh: &ProviderRefresh) {
+        let _ = (token, refresh);
+    }
 
     /// The user's stable id (`AuthUser::subject`): a credentials account's
     /// [`provider_account_id`](Account::provider_account_id).

@@ -12,6 +12,7 @@ mod events;
 mod form;
 mod pages;
 mod provider;
+mod provider_refresh;
 mod token_claims;
 mod user;
 
@@ -27,5 +28,6 @@ pub use provider::{
     OAuthProfile, OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings,
     ProfileMapping, ProviderInfo, ProviderKind, ProviderToken,
 };
+pub use provider_refresh::{PROVIDER_REFRESH_CLAIM, ProviderRefresh, SessionError};
 pub use token_claims::TokenClaims;
 pub use user::AuthUser;

@@ -2,6 +2,7 @@
 //! provider's field type, and the account a user signed in with.
 
 use std::fmt;
+use std::time::Duration;
 
 /// One configured provider, as `GET /providers` lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,8 @@ impl ProviderKind {
 }
 
 /// A token a provider issued. Printed as `[redacted]`; [`expose`](Self::expose) reads it.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct ProviderToken(String);
 
 impl ProviderToken {
@@ -162,6 +164,8 @@ pub struct OidcSettings {
     pub params: &'static [(&'static str, &'static str)],
     /// Whether the access token is refreshed with the refresh-token grant before it expires.
     pub refresh: bool,
+    /// How long before its expiry an access token is refreshed (`refresh_skew = "60s"`).
+    pub refresh_skew: Duration,
     /// Whether start-up fails when its variables are absent; otherwise the provider is left
     /// out (of `/providers`, the sign-in page and the routes) until they are set.
     pub required: bool,
@@ -170,6 +174,8 @@ pub struct OidcSettings {
 impl OidcSettings {
     /// The default scopes: `openid email profile`.
     pub const DEFAULT_SCOPES: &'static str = "openid email profile";
+    /// The default refresh skew: 60 seconds.
+    pub const DEFAULT_REFRESH_SKEW: Duration = Duration::from_secs(60);
 }
 
 /// The type of an OpenID Connect provider field in an `#[auth_config]` struct:
@@ -278,6 +284,8 @@ pub struct OAuthSettings {
     pub params: &'static [(&'static str, &'static str)],
     /// Whether the access token is refreshed with the refresh-token grant before it expires.
     pub refresh: bool,
+    /// How long before its expiry an access token is refreshed (`refresh_skew = "60s"`).
+    pub refresh_skew: Duration,
     /// Whether start-up fails when its variables are absent; otherwise the provider is left
     /// out until they are set.
     pub required: bool,

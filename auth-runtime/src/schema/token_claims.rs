@@ -5,6 +5,8 @@ use std::fmt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::provider_refresh::ProviderRefresh;
+
 /// The JWT claims type the macro generates.
 pub trait TokenClaims:
     Serialize + DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'static
@@ -27,5 +29,18 @@ pub trait TokenClaims:
     fn set_registered(&mut self, iat: i64, exp: i64, jti: String) -> bool {
         let _ = (iat, exp, jti);
         false
+    }
+
+    /// The provider tokens kept for refreshing them (the reserved `providerRefresh` claim),
+    /// when the configuration has a provider with `refresh` and the sign-in wrote them. The
+    /// default: none.
+    fn provider_refresh(&self) -> Option<&ProviderRefresh> {
+        None
+    }
+
+    /// Replaces the provider tokens kept for refreshing them. The default keeps nothing: a
+    /// token type without the claim never refreshes.
+    fn set_provider_refresh(&mut self, refresh: Option<ProviderRefresh>) {
+        let _ = refresh;
     }
 }

@@ -12,7 +12,8 @@ use auth_runtime::read_protected_header;
 use auth_runtime::{Keyring, Secrets, TokenCodec};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::demo::{SteppingClock, serve_demo, serve_demo_with};
+use support::clock::SteppingClock;
+use support::demo::{serve_demo, serve_demo_with};
 use support::http::{TestServer, browser, csrf_token, get_status, location, set_cookies};
 use support::node::authjs;
 

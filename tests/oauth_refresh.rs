@@ -13,16 +13,15 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+use auth_runtime::OidcClientCredentials;
 use auth_runtime::prelude::*;
-use auth_runtime::{Clock, OidcClientCredentials, SystemClock};
 use poem::web::Json;
 use poem::{EndpointExt as _, Route, get, handler};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use support::clock::ShiftedClock;
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::NodeServer;
 use support::oidc_op::{refresh_grants, revoke_grants, sign_in_as_alice, start_oidc_provider};
@@ -30,8 +29,8 @@ use support::oidc_op::{refresh_grants, revoke_grants, sign_in_as_alice, start_oi
 const SECRET: &str = "oauth-refresh-test-secret-5e2c8a1f4b7d9e3a6c0b";
 const CLIENT_ID: &str = "client-refresh";
 const CLIENT_SECRET: &str = "secret-refresh-0123456789";
-/// The provider's access token lifetime, in seconds.
-const ACCESS_TOKEN_TTL: i64 = 300;
+/// The provider's access token lifetime.
+const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(300);
 /// Every concurrency test's bound.
 const BOUND: Duration = Duration::from_secs(60);
 
@@ -75,16 +74,6 @@ pub struct RefreshAuth {
     refresh_token: Option<String>,
 }
 
-/// The system clock moved forward by a settable number of seconds.
-#[derive(Clone, Default)]
-struct ShiftedClock(Arc<AtomicI64>);
-
-impl Clock for ShiftedClock {
-    fn now(&self) -> i64 {
-        SystemClock.now() + self.0.load(Ordering::SeqCst)
-    }
-}
-
 /// An app route behind the middleware: the access token its handler sees.
 #[handler]
 fn provider_token(session: Session<RefreshAuth>) -> Json<Value> {
@@ -111,7 +100,7 @@ impl Harness {
             "client_secret": CLIENT_SECRET,
             "redirect_uris": [format!("{origin}/api/auth/callback/oidc")],
         }]);
-        let ttl = ACCESS_TOKEN_TTL.to_string();
+        let ttl = ACCESS_TOKEN_TTL.as_secs().to_string();
         let delay = token_delay_ms.to_string();
         let op = start_oidc_provider(
             &clients,
@@ -206,7 +195,7 @@ impl Harness {
 
     /// Moves our clock past the access token's expiry (its lifetime, from wherever it is).
     fn expire_access_token(&self) {
-        self.clock.0.fetch_add(ACCESS_TOKEN_TTL, Ordering::SeqCst);
+        self.clock.advance(ACCESS_TOKEN_TTL);
     }
 
     /// The provider's count of refresh-token grants.

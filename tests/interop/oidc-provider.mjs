@@ -2,9 +2,9 @@
 //
 // Environment: PORT (0 for a free one); CLIENTS, a JSON array of
 // {"client_id","client_secret","redirect_uris":[…]}; ID_TOKEN_TTL and ACCESS_TOKEN_TTL in
-// seconds (default 60). PKCE (S256) is required of every client. The one account is
-// `alice` (any password), whose login and consent the test completes through the provider's
-// development interaction pages. Prints `listening on <issuer>` on stderr when ready.
+// seconds (default 60). PKCE (S256) is required of every client. The accounts are `alice`,
+// `bob` and `carol` (any password), whose login and consent the test completes through the
+// provider's development interaction pages. Prints `listening on <issuer>` on stderr when ready.
 //
 // With REFRESH=1 (the refresh tests; without it nothing below changes): every client may use
 // the refresh_token grant and gets a refresh token at every code exchange, rotated at every
@@ -39,6 +39,9 @@ const accounts = {
     name: "Alice Example",
     picture: "https://acme.example/alice.png",
   },
+  // Two more, for the tests whose app decides by the account (active, unknown).
+  bob: { sub: "bob", email: "bob@acme.example", email_verified: true, name: "Bob Example" },
+  carol: { sub: "carol", email: "carol@acme.example", email_verified: true, name: "Carol Example" },
 };
 
 const server = http.createServer();

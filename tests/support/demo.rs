@@ -4,10 +4,6 @@
 #[path = "../../examples/demo/app.rs"]
 pub(crate) mod app;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
-
 use auth_runtime::{Auth, OidcClientCredentials, Secrets};
 use auth_runtime::{Clock, SystemClock};
 
@@ -53,26 +49,4 @@ pub(crate) async fn serve_demo_with_oidc(
     }
     let auth = builder.build_async().await.expect("discovery succeeds");
     port.serve(app::app(&auth))
-}
-
-/// A clock the test moves forward.
-#[derive(Clone, Default)]
-pub(crate) struct SteppingClock(Arc<AtomicI64>);
-
-impl SteppingClock {
-    /// The system time now, moving only when told.
-    pub(crate) fn starting_now() -> Self {
-        Self(Arc::new(AtomicI64::new(SystemClock.now())))
-    }
-
-    pub(crate) fn advance(&self, by: Duration) {
-        let by = i64::try_from(by.as_secs()).expect("a short step");
-        self.0.fetch_add(by, Ordering::SeqCst);
-    }
-}
-
-impl Clock for SteppingClock {
-    fn now(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
 }

@@ -94,6 +94,34 @@ pub(crate) fn browser() -> reqwest::Client {
         .expect("a client")
 }
 
+/// A [`browser`] whose cookie jar the test can read (see [`jar_cookie`]).
+pub(crate) fn browser_with_jar() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(std::sync::Arc::clone(&jar))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    (client, jar)
+}
+
+/// The value of the cookie `name` that `jar` would send to `server`.
+pub(crate) fn jar_cookie(
+    jar: &reqwest::cookie::Jar,
+    server: &TestServer,
+    name: &str,
+) -> Option<String> {
+    use reqwest::cookie::CookieStore as _;
+    let url = reqwest::Url::parse(&server.url("/")).expect("a URL");
+    let header = jar.cookies(&url)?;
+    header
+        .to_str()
+        .ok()?
+        .split("; ")
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
 /// The `Location` header of a redirect.
 pub(crate) fn location(headers: &HeaderMap) -> String {
     headers

@@ -7,8 +7,10 @@
 )]
 
 pub(crate) mod chromium;
+pub(crate) mod clock;
 pub(crate) mod demo;
 pub(crate) mod differential;
+pub(crate) mod github;
 pub(crate) mod http;
 pub(crate) mod node;
 pub(crate) mod oidc_op;

@@ -1,7 +1,8 @@
 //! The OpenID Providers the OIDC tests run against on loopback: the real `oidc-provider`
 //! (`tests/interop/oidc-provider.mjs`) and a lying one (`tests/interop/hostile-op.mjs`);
-//! signing in at the real one as `alice` through its development interaction pages, and
-//! (with `REFRESH=1`) reading its count of refresh-token grants and revoking its grants.
+//! signing in at the real one as one of its accounts through its development interaction
+//! pages, and (with `REFRESH=1`) reading its count of refresh-token grants and revoking its
+//! grants.
 
 use std::time::Duration;
 
@@ -68,6 +69,18 @@ pub(crate) async fn sign_in_as_alice(
     authorization_url: &str,
     callback_prefix: &str,
 ) -> String {
+    sign_in_at_provider(browser, "alice", authorization_url, callback_prefix).await
+}
+
+/// Follows `authorization_url` at the real provider with `browser`, logging in as `login`
+/// (`alice`, `bob` or `carol`) and consenting, until it redirects to a URL starting with
+/// `callback_prefix`: that URL.
+pub(crate) async fn sign_in_at_provider(
+    browser: &reqwest::Client,
+    login: &str,
+    authorization_url: &str,
+    callback_prefix: &str,
+) -> String {
     let mut next = authorization_url.to_owned();
     for _ in 0..12 {
         if next.starts_with(callback_prefix) {
@@ -86,7 +99,7 @@ pub(crate) async fn sign_in_as_alice(
         let action = between(&html, "action=\"", "\"").expect("a form");
         let prompt = between(&html, "name=\"prompt\" value=\"", "\"").expect("a prompt");
         let fields: Vec<(&str, &str)> = if prompt == "login" {
-            vec![("prompt", "login"), ("login", "alice"), ("password", "any")]
+            vec![("prompt", "login"), ("login", login), ("password", "any")]
         } else {
             vec![("prompt", prompt)]
         };

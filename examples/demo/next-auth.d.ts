@@ -28,7 +28,7 @@ permissions: Array<Permission>,
 tenantId?: TenantId, };
 
 /**
- * What `GET /api/auth/session` returns for [`DemoAuth`] and what handlers receive, in the Auth.js shape `{"user":{…},"expires":…}`. Private claims are not in it.
+ * What `GET /api/auth/session` returns for [`DemoAuth`] and what handlers receive, in the Auth.js shape `{"user":{…},"expires":…}`. Private claims are not in it. In TypeScript (`DemoAuthSessionTopLevel`) only its members beside `user` and `expires`, which next-auth's `Session` declares itself.
  */
 export type DemoAuthSessionTopLevel = {
 /**

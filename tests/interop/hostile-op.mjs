@@ -7,7 +7,8 @@
 //
 // Test endpoints (the test drives them; a real provider has none of these):
 //   POST /test/mode   a JSON object, the mode of every later token response (members below)
-//   GET  /test/stats  {"jwksFetches","tokenRequests","jkuFetches","authorizations"}
+//   GET  /test/stats  {"jwksFetches","tokenRequests","jkuFetches","authorizations",
+//                     "lastIdToken"}
 //   GET  /rogue-jwks  a key set holding the rogue key: the `jku` an attack names (counted)
 //
 // Mode members (all optional; `{}` is an honest provider):
@@ -27,6 +28,8 @@
 //   rotate            true: the key set publishes the rotated key too
 //   hang              true: the token endpoint never answers
 //   huge              true: the token response is padded past 2 MiB
+//   extra             an object of further claims for the id_token (a long `groups` list,
+//                     as Entra and Okta send, makes a large but honest token)
 //   error             an OAuth error for the authorization redirect (with an
 //                     error_description holding markup) instead of a code
 import http from "node:http";
@@ -47,7 +50,13 @@ for (const name of ["current", "rogue", "rotated"]) {
 }
 
 let mode = {};
-const stats = { jwksFetches: 0, tokenRequests: 0, jkuFetches: 0, authorizations: 0 };
+const stats = {
+  jwksFetches: 0,
+  tokenRequests: 0,
+  jkuFetches: 0,
+  authorizations: 0,
+  lastIdToken: null,
+};
 /** The nonce of each code handed out. */
 const codes = new Map();
 
@@ -75,6 +84,7 @@ async function idToken(issuer, nonce) {
     email: "mallory@hostile.example",
     email_verified: true,
     name: "Mallory",
+    ...(mode.extra ?? {}),
   };
   for (const claim of ["iss", "aud", "azp"]) {
     if (claim in mode) {
@@ -175,11 +185,12 @@ const server = http.createServer(async (req, res) => {
       }
       const nonce = codes.get(code);
       codes.delete(code);
+      stats.lastIdToken = await idToken(issuer, nonce);
       return json(res, 200, {
         access_token: randomBytes(16).toString("hex"),
         token_type: "Bearer",
         expires_in: 3600,
-        id_token: await idToken(issuer, nonce),
+        id_token: stats.lastIdToken,
         ...(mode.huge ? { padding: "x".repeat(2 * 1024 * 1024 + 1) } : {}),
       });
     }

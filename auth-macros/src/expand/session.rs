@@ -70,12 +70,14 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             pub error: #krate::__private::Option<#krate::__private::SessionError>,
         }
     });
+    let top_level_name = config.type_name("SessionTopLevel").to_string();
     let session_doc = format!(
         " What `GET {}/session` returns for [`{name}`] and what handlers receive, in the \
-         Auth.js shape `{{\"user\":{{…}},\"expires\":…}}`. Private claims are not in it.",
+         Auth.js shape `{{\"user\":{{…}},\"expires\":…}}`. Private claims are not in it. \
+         In TypeScript (`{top_level_name}`) only its members beside `user` and `expires`, \
+         which next-auth's `Session` declares itself.",
         config.base_path
     );
-    let top_level_name = config.type_name("SessionTopLevel").to_string();
     let session_ts = config.typescript.then(|| {
         quote! {
             #ts_derive

@@ -84,7 +84,7 @@ impl ::auth_runtime::__private::fmt::Debug for AppAuthToken {
         f.write_str("AppAuthToken([redacted])")
     }
 }
-/// What `GET /api/auth/session` returns for [`AppAuth`] and what handlers receive, in the Auth.js shape `{"user":{…},"expires":…}`. Private claims are not in it.
+/// What `GET /api/auth/session` returns for [`AppAuth`] and what handlers receive, in the Auth.js shape `{"user":{…},"expires":…}`. Private claims are not in it. In TypeScript (`AppAuthSessionTopLevel`) only its members beside `user` and `expires`, which next-auth's `Session` declares itself.
 #[derive(
     ::core::clone::Clone,
     ::auth_runtime::__private::serde::Serialize,

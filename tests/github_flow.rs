@@ -20,27 +20,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::github::{StandIn, authorize_as, start_stand_in};
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
+use support::oauth_user::User;
 
 const SECRET: &str = "github-flow-test-secret-4f2a9c7e1b3d5a6c8e0f";
-
-/// A user as the profile functions make it.
-pub struct User {
-    id: String,
-    name: Option<String>,
-    email: Option<String>,
-}
-
-impl AuthUser for User {
-    fn subject(&self) -> String {
-        self.id.clone()
-    }
-    fn name(&self) -> Option<String> {
-        self.name.clone()
-    }
-    fn email(&self) -> Option<String> {
-        self.email.clone()
-    }
-}
 
 /// Every profile the profile functions saw, by `sub`.
 static SEEN: Mutex<Vec<OAuthProfile>> = Mutex::new(Vec::new());
@@ -57,11 +39,10 @@ fn seen(sub: &str) -> OAuthProfile {
 /// Signs in with or without an email: only a verified one is ever given.
 async fn from_github(profile: &OAuthProfile, _state: &()) -> Result<Option<User>, CallbackError> {
     SEEN.lock().expect("the record").push(profile.clone());
-    Ok(Some(User {
-        id: format!("github:{}", profile.sub),
-        name: profile.name.clone(),
-        email: profile.verified_email().map(str::to_owned),
-    }))
+    Ok(Some(User::from_profile(
+        format!("github:{}", profile.sub),
+        profile,
+    )))
 }
 
 /// Refuses an account without a verified email.
@@ -74,7 +55,7 @@ async fn verified_only(profile: &OAuthProfile, _state: &()) -> Result<Option<Use
 }
 
 #[auth_config(user = User)]
-pub struct GitHubAuth {
+pub(crate) struct GitHubAuth {
     #[provider(github(profile = from_github))]
     github: GitHub,
     #[provider(github(id = "github-strict", name = "GitHub (verified email)", profile = verified_only))]

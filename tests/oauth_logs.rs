@@ -27,6 +27,7 @@ use support::http::{
     TestServer, begin_sign_in, browser_with_jar, jar_cookie, location, session_json,
 };
 use support::node::NodeServer;
+use support::oauth_user::User;
 use support::oidc_op::{
     client, refresh_grants, revoke_grants, sign_in_as_alice, start_hostile_op, start_oidc_provider,
 };
@@ -82,32 +83,14 @@ fn logs() -> &'static Captured {
     })
 }
 
-/// A user as the provider's profile makes it.
-pub struct User {
-    id: String,
-    name: Option<String>,
-}
-
-impl AuthUser for User {
-    fn subject(&self) -> String {
-        self.id.clone()
-    }
-    fn name(&self) -> Option<String> {
-        self.name.clone()
-    }
-}
-
 async fn from_oidc(profile: &OAuthProfile, _state: &()) -> Result<Option<User>, CallbackError> {
-    Ok(Some(User {
-        id: profile.sub.clone(),
-        name: profile.name.clone(),
-    }))
+    Ok(Some(User::from_profile(profile.sub.clone(), profile)))
 }
 
 /// Every provider token kept: the access token for the browser, the rest private, the
 /// `id_token` included (kept only because a claim asks for it).
 #[auth_config(user = User)]
-pub struct KeptTokensAuth {
+pub(crate) struct KeptTokensAuth {
     #[provider(oidc(profile = from_oidc, refresh, refresh_skew = "10s"))]
     oidc: Oidc,
     #[provider(oidc(id = "hostile", profile = from_oidc))]

@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use support::clock::ShiftedClock;
 use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::NodeServer;
+use support::oauth_user::User;
 use support::oidc_op::{refresh_grants, revoke_grants, sign_in_as_alice, start_oidc_provider};
 
 const SECRET: &str = "oauth-refresh-test-secret-5e2c8a1f4b7d9e3a6c0b";
@@ -34,33 +35,15 @@ const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(300);
 /// Every concurrency test's bound.
 const BOUND: Duration = Duration::from_secs(60);
 
-/// A user as the provider's profile makes it.
-pub struct User {
-    id: String,
-    name: Option<String>,
-}
-
-impl AuthUser for User {
-    fn subject(&self) -> String {
-        self.id.clone()
-    }
-    fn name(&self) -> Option<String> {
-        self.name.clone()
-    }
-}
-
 async fn from_oidc(profile: &OAuthProfile, _state: &()) -> Result<Option<User>, CallbackError> {
-    Ok(Some(User {
-        id: profile.sub.clone(),
-        name: profile.name.clone(),
-    }))
+    Ok(Some(User::from_profile(profile.sub.clone(), profile)))
 }
 
 /// The seed's configuration: the access token for the browser (`session.accessToken`), the
 /// rest of the provider's tokens kept private in the encrypted token, refreshed 10 s before
 /// the access token expires.
 #[auth_config(user = User, session(max_age = "1d"))]
-pub struct RefreshAuth {
+pub(crate) struct RefreshAuth {
     #[provider(oidc(profile = from_oidc, refresh, refresh_skew = "10s"))]
     oidc: Oidc,
     /// The provider's access token, for the browser's own API calls.

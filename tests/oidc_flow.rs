@@ -18,41 +18,22 @@ use support::http::{
     set_cookies, with_param,
 };
 use support::node::NodeServer;
+use support::oauth_user::User;
 use support::oidc_op::{client, sign_in_as_alice, start_oidc_provider};
 
 const SECRET: &str = "oidc-flow-test-secret-7c1e9a4b2d6f8e0a3c5b";
 
-/// A user as the OpenID Provider's profile makes it.
-pub struct User {
-    id: String,
-    name: Option<String>,
-    email: Option<String>,
-}
-
-impl AuthUser for User {
-    fn subject(&self) -> String {
-        self.id.clone()
-    }
-    fn name(&self) -> Option<String> {
-        self.name.clone()
-    }
-    fn email(&self) -> Option<String> {
-        self.email.clone()
-    }
-}
-
 /// The profile function: the email only when verified.
 async fn from_oidc(profile: &OAuthProfile, _state: &()) -> Result<Option<User>, CallbackError> {
-    Ok(Some(User {
-        id: format!("{}:{}", profile.provider, profile.sub),
-        name: profile.name.clone(),
-        email: profile.verified_email().map(str::to_owned),
-    }))
+    Ok(Some(User::from_profile(
+        format!("{}:{}", profile.provider, profile.sub),
+        profile,
+    )))
 }
 
 /// Two OpenID Connect providers on the same OpenID Provider, each its own client.
 #[auth_config(user = User)]
-pub struct OidcAuth {
+pub(crate) struct OidcAuth {
     #[provider(oidc(profile = from_oidc, name = "Test OP"))]
     oidc: Oidc,
     #[provider(oidc(profile = from_oidc, id = "other", name = "Other OP"))]

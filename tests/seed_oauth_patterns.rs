@@ -35,6 +35,7 @@ use support::http::{
     TestServer, begin_sign_in, browser_with_jar, jar_cookie, location, session_json,
 };
 use support::node::NodeServer;
+use support::oauth_user::User;
 use support::oidc_op::{
     client, refresh_grants, revoke_grants, sign_in_at_provider, start_oidc_provider,
 };
@@ -45,28 +46,9 @@ const GOOGLE_SECRET: &str = "GOCSPX-seed-secret-0123456789";
 /// The stand-in Google's access token lifetime.
 const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(3600);
 
-/// A user as the profile functions make it: the seeds' `user` (`id`, `name`, `email`).
-pub struct User {
-    id: String,
-    name: Option<String>,
-    email: Option<String>,
-}
-
-impl AuthUser for User {
-    fn subject(&self) -> String {
-        self.id.clone()
-    }
-    fn name(&self) -> Option<String> {
-        self.name.clone()
-    }
-    fn email(&self) -> Option<String> {
-        self.email.clone()
-    }
-}
-
 /// The app's store (the seeds' `db`): users by email with `isActive`, and where it runs.
 #[derive(Clone)]
-pub struct Db {
+pub(crate) struct Db {
     users: Arc<HashMap<&'static str, DbUser>>,
     /// `process.env.NODE_ENV === "production"`.
     production: bool,
@@ -91,19 +73,14 @@ impl Db {
 
 /// Profile functions: only a verified email is ever taken.
 async fn from_google(profile: &OAuthProfile, _db: &Db) -> Result<Option<User>, CallbackError> {
-    Ok(Some(User {
-        id: profile.sub.clone(),
-        name: profile.name.clone(),
-        email: profile.verified_email().map(str::to_owned),
-    }))
+    Ok(Some(User::from_profile(profile.sub.clone(), profile)))
 }
 
 async fn from_github(profile: &OAuthProfile, _db: &Db) -> Result<Option<User>, CallbackError> {
-    Ok(Some(User {
-        id: format!("github:{}", profile.sub),
-        name: profile.name.clone(),
-        email: profile.verified_email().map(str::to_owned),
-    }))
+    Ok(Some(User::from_profile(
+        format!("github:{}", profile.sub),
+        profile,
+    )))
 }
 
 /// The callbacks guide's `signIn`: "Account Verification" for Google, "OAuth Provider
@@ -132,7 +109,7 @@ async fn sign_in(user: &User, account: &Account, db: &Db) -> Result<SignIn, Call
 /// `session.accessToken = token.accessToken` is `session = top`, and the hand-written refresh
 /// is `refresh` on the provider.
 #[auth_config(user = User, state = Db, callbacks(sign_in = sign_in))]
-pub struct SeedAuth {
+pub(crate) struct SeedAuth {
     #[provider(google(
         profile = from_google,
         params(access_type = "offline", prompt = "consent"),

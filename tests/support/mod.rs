@@ -13,4 +13,5 @@ pub(crate) mod differential;
 pub(crate) mod github;
 pub(crate) mod http;
 pub(crate) mod node;
+pub(crate) mod oauth_user;
 pub(crate) mod oidc_op;

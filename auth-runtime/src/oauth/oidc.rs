@@ -149,6 +149,19 @@ pub(crate) struct Granted {
     pub(crate) expires_in: Option<Duration>,
 }
 
+impl Granted {
+    /// What a token `response` (of either crate's client) gave.
+    pub(super) fn from_response(response: &impl openidconnect::OAuth2TokenResponse) -> Self {
+        Self {
+            access_token: ProviderToken::new(response.access_token().secret()),
+            refresh_token: response
+                .refresh_token()
+                .map(|token| ProviderToken::new(token.secret())),
+            expires_in: response.expires_in(),
+        }
+    }
+}
+
 impl fmt::Display for FlowFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -394,13 +407,7 @@ impl OidcProvider {
             .request_async(&self.http)
             .await
             .map_err(|error| refresh_error_kind(&error))?;
-        Ok(Granted {
-            access_token: ProviderToken::new(response.access_token().secret()),
-            refresh_token: response
-                .refresh_token()
-                .map(|token| ProviderToken::new(token.secret())),
-            expires_in: response.expires_in(),
-        })
+        Ok(Granted::from_response(&response))
     }
 
     fn verify(

@@ -211,12 +211,6 @@ impl OAuth2Provider {
             .request_async(&self.http)
             .await
             .map_err(|error| refresh_error_kind(&error))?;
-        Ok(Granted {
-            access_token: ProviderToken::new(response.access_token().secret()),
-            refresh_token: response
-                .refresh_token()
-                .map(|token| ProviderToken::new(token.secret())),
-            expires_in: response.expires_in(),
-        })
+        Ok(Granted::from_response(&response))
     }
 }

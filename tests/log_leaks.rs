@@ -5,16 +5,13 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use auth_runtime::CookieNames;
 use auth_runtime::DerivedKey;
 use auth_runtime::Secret;
 use serde_json::{Value, json};
 use support::demo::serve_demo;
 use support::http::{browser, csrf_token, set_cookies};
-use tracing_subscriber::fmt::MakeWriter;
+use support::logs::captured_logs;
 
 const SECRET: &str = "log-leak-secret-5e2a8c1f7b3d9e4a6c0f";
 const PASSWORDS: [&str; 3] = [
@@ -23,36 +20,9 @@ const PASSWORDS: [&str; 3] = [
     "wrong-horse-battery",
 ];
 
-/// Every formatted log line, kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber here");
+    let captured = captured_logs();
 
     let server = serve_demo(SECRET).await;
     let client = browser();
@@ -121,7 +91,7 @@ async fn no_secret_token_csrf_value_or_password_reaches_the_logs() {
         .await
         .expect("sign out");
 
-    let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf-8");
+    let logs = captured.text();
     assert!(
         logs.contains("signed_in"),
         "the flow was logged at all:\n{logs}"

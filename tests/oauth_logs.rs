@@ -13,8 +13,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use auth_runtime::OidcClientCredentials;
@@ -26,12 +24,12 @@ use support::clock::ShiftedClock;
 use support::http::{
     TestServer, begin_sign_in, browser_with_jar, jar_cookie, location, session_json,
 };
+use support::logs::captured_logs;
 use support::node::NodeServer;
 use support::oauth_user::User;
 use support::oidc_op::{
     client, refresh_grants, revoke_grants, sign_in_as_alice, start_hostile_op, start_oidc_provider,
 };
-use tracing_subscriber::fmt::MakeWriter;
 
 const SECRET: &str = "oauth-logs-test-secret-8b3e1d6f0a4c7e2b9d5f";
 const CLIENT_ID: &str = "client-logs";
@@ -40,48 +38,6 @@ const HOSTILE_ID: &str = "hostile-logs";
 const HOSTILE_SECRET: &str = "hostile-logs-secret-0123456789abcdef";
 /// The provider's access token lifetime.
 const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(300);
-
-/// Every formatted log line of this test binary, kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().expect("log buffer").clone()).expect("utf-8")
-    }
-}
-
-/// The one subscriber of this binary, shared by its tests.
-fn logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let captured = Captured::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(captured.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber here");
-        captured
-    })
-}
 
 async fn from_oidc(profile: &OAuthProfile, _state: &()) -> Result<Option<User>, CallbackError> {
     Ok(Some(User::from_profile(profile.sub.clone(), profile)))
@@ -186,7 +142,7 @@ fn query_param(url: &str, name: &str) -> String {
 /// provider token, the code, the `state`, the client secret or a cookie value.
 #[tokio::test]
 async fn lg_01_oauth_sign_in_and_refresh_leave_no_provider_token_code_or_secret_in_the_logs() {
-    let logs = logs();
+    let logs = captured_logs();
     let harness = Harness::start().await;
     let (browser, jar) = browser_with_jar();
     let mut forbidden: Vec<String> = vec![SECRET.to_owned(), CLIENT_SECRET.to_owned()];
@@ -268,7 +224,7 @@ async fn lg_01_oauth_sign_in_and_refresh_leave_no_provider_token_code_or_secret_
 /// the sign-in logs a warning naming `idToken` as the largest claim, without its value.
 #[tokio::test]
 async fn a_token_over_4_kb_is_chunked_reads_back_whole_and_is_warned_about_at_sign_in() {
-    let logs = logs();
+    let logs = captured_logs();
     let harness = Harness::start().await;
     let groups: Vec<String> = (0..120)
         .map(|index| format!("7f3c2a1e-5b8d-4c6f-9e0a-{index:012}"))

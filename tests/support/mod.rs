@@ -12,6 +12,7 @@ pub(crate) mod demo;
 pub(crate) mod differential;
 pub(crate) mod github;
 pub(crate) mod http;
+pub(crate) mod logs;
 pub(crate) mod node;
 pub(crate) mod oauth_user;
 pub(crate) mod oidc_op;

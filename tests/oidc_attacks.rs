@@ -184,7 +184,7 @@ async fn an_honest_answer_of_the_test_provider_signs_in() {
     assert_eq!(harness.stats().await["tokenRequests"], 1);
 }
 
-/// OA-01, OA-02, OA-03, OA-04 (CBX): a callback without the state cookie, without `state`,
+/// OA-01, OA-02, OA-03, OA-04 (CBX), CF-05: a callback without the state cookie, without `state`,
 /// with a forged `state`, or without the PKCE verifier cookie is refused before the code is
 /// redeemed: the provider's token endpoint is never called. A good callback then redeems its
 /// code once, and the same browser replaying it (its check cookies used up) redeems nothing.

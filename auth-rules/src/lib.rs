@@ -18,6 +18,7 @@ mod claim_name;
 mod duration;
 mod page;
 mod provider_id;
+mod provider_url;
 mod rate_limit;
 mod refusal;
 mod site_path;
@@ -30,6 +31,7 @@ pub use duration::{
 };
 pub use page::check_page_path;
 pub use provider_id::check_provider_id;
+pub use provider_url::check_provider_url;
 pub use rate_limit::{RateLimitSpec, parse_rate_limit};
 pub use refusal::Refusal;
 pub use site_path::{is_plain_url_byte, is_safe_path_and_rest};

@@ -41,6 +41,8 @@ pub enum Refusal {
     RateLimitZero,
     /// A claim whose JSON name the token already uses.
     ReservedClaimName,
+    /// A provider URL that is neither https nor plain http on a loopback address.
+    ProviderUrl,
 }
 
 impl fmt::Display for Refusal {
@@ -78,6 +80,10 @@ impl fmt::Display for Refusal {
             Self::ReservedClaimName => {
                 "the token already has a claim of this name; rename the field or give it \
                  `rename = \"…\"`"
+            }
+            Self::ProviderUrl => {
+                "a provider URL is https, like \"https://id.example.com\"; plain http only \
+                 on a loopback address (127.0.0.1, [::1], localhost)"
             }
         })
     }

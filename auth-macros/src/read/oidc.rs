@@ -96,14 +96,20 @@ pub(super) fn read_oauth_kind(
     let mut required = false;
     let list = errors.take(attr::nested(meta, keyword, example))?;
     for (key, inner) in keyed(&list, errors) {
+        // A URL written here follows `auth_rules::check_provider_url`, as one given at
+        // start-up does: https, or plain http on a loopback address only.
         let url = |errors: &mut Errors, key: &str| {
-            text(
+            let text = text(
                 inner,
                 key,
                 &format!("{key} = \"https://id.example.com/…\""),
                 errors,
-            )
-            .map(|text| text.value)
+            )?;
+            if let Err(refusal) = auth_rules::check_provider_url(&text.value) {
+                errors.push(text.span, format!("`{key}`: {refusal}"));
+                return None;
+            }
+            Some(text.value)
         };
         match key.as_str() {
             "profile" => profile = errors.take(attr::path_value(inner, "profile", example)),
@@ -129,6 +135,12 @@ pub(super) fn read_oauth_kind(
             }
             "refresh_skew" => refresh_skew = read_refresh_skew(inner, errors),
             "required" => required = errors.take(attr::flag(inner, "required")).is_some(),
+            // Auth.js's `checks` (and the checks by name): ours cannot be turned off.
+            "checks" | "pkce" | "state" | "nonce" => errors.push(
+                inner.path().span(),
+                "PKCE (S256) and `state`, and `nonce` for OpenID Connect, are always sent and \
+                 checked; there is no key to turn them off",
+            ),
             other => errors.push(inner.path().span(), unknown_key("key", other, keys)),
         }
     }

@@ -144,13 +144,11 @@ impl<'c> AsyncHttpClient<'c> for ProviderHttp {
     }
 }
 
-/// Whether `url` may be a provider's URL: https, or plain http on a loopback address (tests
-/// and local providers only).
+/// Whether `url` may be a provider's URL: the rule the macro applies to URLs in the config
+/// (`auth_rules::check_provider_url`: https, or plain http on a loopback address), and a URL
+/// our origin parser reads.
 pub(crate) fn is_acceptable_provider_url(url: &str) -> bool {
-    match Origin::parse_with_path(url) {
-        Ok((origin, _)) => origin.is_https() || origin.is_loopback(),
-        Err(_) => false,
-    }
+    auth_rules::check_provider_url(url).is_ok() && Origin::parse_with_path(url).is_ok()
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //!
 //! - the callbacks guide (`002`): "Session Callbacks: Real-Time User Data" and "Advanced
 //!   Patterns: Feature Flags", with session-only fields (`#[session_field]`) the `session`
-//!   callback fills on each read and the token never holds.
+//!   callback fills on each read and the token never holds; the same callback's `isActive`
+//!   check, which ends a deactivated user's session (`SessionAction::SignOut`) on the next
+//!   read, in the `Session` extractor and in guards alike.
 //!
 //! `docs/coming-from-authjs.md` sets each seed's TypeScript beside the form tested here.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
@@ -15,11 +17,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use auth_runtime::prelude::*;
-use poem::{EndpointExt, Route};
+use poem::web::Json;
+use poem::{EndpointExt, Route, get, handler};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::http::{TestServer, browser_with_jar, csrf_token, jar_cookie, location};
+use support::http::{
+    TestServer, browser_with_jar, csrf_token, get_status, jar_cookie, location, set_cookies,
+};
 
 const SECRET: &str = "seed-patterns-secret-4c8e1a7f3b9d2e6a0f5c";
 const BASE: &str = "/api/auth";
@@ -62,11 +67,14 @@ struct DbUser {
     password: &'static str,
     role: Role,
     department: String,
+    is_active: bool,
 }
 
-/// The seeds' `db`: users by email, and `db.featureFlag` (per user, and global ones).
+/// The seeds' `db`: users by email, and `db.featureFlag` (per user, and global ones); and
+/// the audit log the events handler writes.
 #[derive(Clone, Default)]
 pub struct Db {
+    audit_log: Arc<Mutex<Vec<String>>>,
     users: Arc<Mutex<HashMap<&'static str, DbUser>>>,
     /// `(userId or None for a global flag, name, enabled)`.
     feature_flags: Arc<Mutex<Vec<(Option<&'static str>, &'static str, bool)>>>,
@@ -82,6 +90,7 @@ impl Db {
             password,
             role,
             department: department.to_owned(),
+            is_active: true,
         };
         db.users().extend([
             (
@@ -109,6 +118,10 @@ impl Db {
         &self,
     ) -> std::sync::MutexGuard<'_, Vec<(Option<&'static str>, &'static str, bool)>> {
         self.feature_flags.lock().expect("the store")
+    }
+
+    fn audit_log(&self) -> Vec<String> {
+        self.audit_log.lock().expect("the log").clone()
     }
 
     fn user_by_id(&self, id: &str) -> Option<DbUser> {
@@ -147,26 +160,71 @@ mod policy {
     /// - "Feature Flags": `session.features`, the user's flags and the global ones.
     ///
     /// Neither is written to the token: `department` and `features` are `#[session_field]`s,
-    /// and the fresh name replaces the token's only in the session.
+    /// and the fresh name replaces the token's only in the session. A user missing from the
+    /// store or deactivated (`!user.isActive`, where the seed throws "User inactive") ends the
+    /// session.
     pub(super) async fn session(
         session: &mut SeedAuthSession,
         db: &Db,
-    ) -> Result<(), CallbackError> {
-        if let Some(user) = db.user_by_id(&session.user.id) {
-            session.user.name = Some(user.name);
-            session.user.department = Some(user.department);
-        }
+    ) -> Result<SessionAction, CallbackError> {
+        let Some(user) = db
+            .user_by_id(&session.user.id)
+            .filter(|user| user.is_active)
+        else {
+            return Ok(SessionAction::SignOut);
+        };
+        session.user.name = Some(user.name);
+        session.user.department = Some(user.department);
         for (owner, name, enabled) in db.feature_flags().iter() {
             if owner.is_none_or(|owner| owner == session.user.id) {
                 session.features.insert((*name).to_owned(), *enabled);
             }
         }
+        Ok(SessionAction::Keep)
+    }
+}
+
+mod audit {
+    use super::*;
+
+    /// Every event, by name and user, into the store's audit log.
+    pub(super) async fn record(
+        event: &AuthEvent<'_, SeedAuth>,
+        db: &Db,
+    ) -> Result<(), CallbackError> {
+        let user = match event {
+            AuthEvent::SignedIn { token, .. }
+            | AuthEvent::SessionEnded { token }
+            | AuthEvent::SessionUpdated { token } => token.id.clone(),
+            _ => String::new(),
+        };
+        db.audit_log
+            .lock()
+            .expect("the log")
+            .push(format!("{} {user}", event.name()));
         Ok(())
     }
 }
 
+/// `GET /api/me`: the session, through the `Session` extractor.
+#[handler]
+async fn me(session: Session<SeedAuth>) -> Json<SeedAuthSession> {
+    Json(session.into_session())
+}
+
+/// `GET /admin/dashboard`: admins only, through the generated guard.
+#[handler]
+async fn admin_dashboard() -> &'static str {
+    "admin dashboard"
+}
+
 /// The seeds' configuration in the DSL.
-#[auth_config(user = User, state = Db, callbacks(session = policy::session))]
+#[auth_config(
+    user = User,
+    state = Db,
+    callbacks(session = policy::session),
+    events = audit::record
+)]
 pub struct SeedAuth {
     #[provider(credentials(authorize = users::authorize))]
     credentials: Credentials,
@@ -202,7 +260,15 @@ impl Harness {
             .public_url(&port.origin())
             .build()
             .expect("the configuration starts");
-        let server = port.serve(auth.mount(Route::new()).with(auth.middleware()));
+        let app = auth
+            .mount(Route::new())
+            .at("/api/me", get(me))
+            .at(
+                "/admin/dashboard",
+                get(admin_dashboard).with(SeedAuth::require_role(Role::Admin)),
+            )
+            .with(auth.middleware());
+        let server = port.serve(app);
         let (browser, jar) = browser_with_jar();
         Self {
             server,
@@ -235,6 +301,11 @@ impl Harness {
         let (status, _) = self.sign_in(email, password).await;
         assert_eq!(status, StatusCode::FOUND);
         assert!(self.cookie().is_some(), "signed in");
+    }
+
+    /// The status of `GET path`.
+    async fn status_of(&self, path: &str) -> StatusCode {
+        get_status(&self.browser, &self.server, path).await
     }
 
     /// `GET /session` as JSON.
@@ -322,4 +393,47 @@ async fn real_time_user_data_is_read_from_the_store_on_every_read() {
         "the token is not rewritten by a read"
     );
     assert!(!claims.contains_key("department"));
+}
+
+/// Callbacks guide, "Session Callbacks: Real-Time User Data", its `isActive` check: a user
+/// deactivated in the store after signing in is signed out on the next read. `GET /session`
+/// answers `null` and expires the session cookie; the `Session` extractor (`/api/me`) and the
+/// admin guard (`/admin/dashboard`) answer 401 though the token still says `admin`; the
+/// audit log records `session_ended`. Auth.js would have the seed throw, and answer a 500 or
+/// an empty session depending on the route.
+#[tokio::test]
+async fn a_deactivated_user_is_signed_out_on_the_next_read() {
+    let app = Harness::start().await;
+    app.signed_in_as("ada@acme.example", "ada-password-1").await;
+    assert_eq!(app.status_of("/api/me").await, StatusCode::OK);
+    assert_eq!(app.status_of("/admin/dashboard").await, StatusCode::OK);
+
+    if let Some(ada) = app.db.users().get_mut("ada@acme.example") {
+        ada.is_active = false;
+    }
+    // The cookie still opens, and still says admin: only the callback knows.
+    assert_eq!(app.claims()["role"], "admin");
+    assert_eq!(app.status_of("/api/me").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.status_of("/admin/dashboard").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let response = app
+        .browser
+        .get(app.server.url(&format!("{BASE}/session")))
+        .send()
+        .await
+        .expect("GET /session");
+    let cookies = set_cookies(response.headers());
+    assert_eq!(response.json::<Value>().await.expect("JSON"), Value::Null);
+    assert!(
+        cookies
+            .iter()
+            .any(|line| line.starts_with("authjs.session-token=;") && line.contains("Max-Age=0")),
+        "{cookies:?}"
+    );
+    assert_eq!(app.cookie(), None, "the browser dropped the cookie");
+    let log = app.db.audit_log();
+    assert!(log.contains(&"session_ended u-ada".to_owned()), "{log:?}");
 }

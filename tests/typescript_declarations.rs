@@ -449,10 +449,10 @@ mod session_fields {
     pub(crate) async fn session(
         session: &mut FlagsAuthSession,
         _state: &(),
-    ) -> Result<(), CallbackError> {
+    ) -> Result<SessionAction, CallbackError> {
         session.features.insert("beta".into(), true);
         session.user.department = Some("sales".into());
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 
     /// A claim and two session-only fields.

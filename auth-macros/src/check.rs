@@ -418,7 +418,7 @@ fn session_fields_are_filled_by_a_session_callback(draft: &Draft, errors: &mut E
             format!(
                 "session-only field `{}` is filled by the `session` callback, and none is \
                  configured: add `callbacks(session = …)` (an `async fn(&mut Session, &State) \
-                 -> Result<(), CallbackError>`)",
+                 -> Result<SessionAction, CallbackError>`)",
                 read.field.field
             ),
         );

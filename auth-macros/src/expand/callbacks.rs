@@ -146,12 +146,12 @@ pub(super) fn jwt(config: &Config) -> TokenStream {
 }
 
 /// `session`: the session built from the token's public claims, then shaped by the `session`
-/// callback if there is one.
+/// callback if there is one, which may end it (`SessionAction::SignOut`: `None`).
 pub(super) fn session(config: &Config) -> TokenStream {
     let p = private(config);
     let output = future(
         config,
-        &quote!(#p::Result<Self::Session, #p::CallbackError>),
+        &quote!(#p::Result<#p::Option<Self::Session>, #p::CallbackError>),
     );
     let session = config.type_name("Session");
     let user = config.type_name("SessionUser");
@@ -203,8 +203,10 @@ pub(super) fn session(config: &Config) -> TokenStream {
                 ) -> #output {
                     async move {
                         let mut __auth_session = #build;
-                        #call?;
-                        #p::Ok(__auth_session)
+                        match #call? {
+                            #p::SessionAction::Keep => #p::Ok(#p::Some(__auth_session)),
+                            #p::SessionAction::SignOut => #p::Ok(#p::None),
+                        }
                     }
                 }
             }
@@ -215,7 +217,7 @@ pub(super) fn session(config: &Config) -> TokenStream {
                 expires: #p::String,
                 _: &'a Self::State,
             ) -> #output {
-                ::core::future::ready(#p::Ok(#build))
+                ::core::future::ready(#p::Ok(#p::Some(#build)))
             }
         },
     }

@@ -305,7 +305,7 @@ fn schema(outline: &Outline) -> TokenStream {
     let authorize = future(quote!(#p::Result<#p::Option<Self::User>, #p::CallbackError>));
     let sign_in = future(quote!(#p::Result<#p::SignIn, #p::CallbackError>));
     let jwt = future(quote!(#p::Result<#p::TokenAction, #p::CallbackError>));
-    let session_fn = future(quote!(#p::Result<Self::Session, #p::CallbackError>));
+    let session_fn = future(quote!(#p::Result<#p::Option<Self::Session>, #p::CallbackError>));
     let apply_update = future(quote!(#p::Result<(), #p::UpdateError>));
     let on_event = future(quote!(()));
     quote! {

@@ -14,9 +14,9 @@ mod policy {
     use super::*;
 
     /// Fills the feature flags on each read, as it should.
-    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<(), CallbackError> {
+    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<SessionAction, CallbackError> {
         session.features.insert("beta".into(), true);
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 
     /// Tries to keep the flags in the token, where they would grow the cookie and go stale.

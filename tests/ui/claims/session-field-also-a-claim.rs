@@ -13,9 +13,9 @@ impl AuthUser for User {
 mod policy {
     use super::*;
 
-    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<(), CallbackError> {
+    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<SessionAction, CallbackError> {
         session.features = Some(BTreeMap::from([("beta".to_owned(), true)]));
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 }
 

@@ -29,10 +29,10 @@ mod users {
 mod policy {
     use super::*;
 
-    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<(), CallbackError> {
+    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<SessionAction, CallbackError> {
         session.features.insert("beta".into(), session.user.plan.is_some());
         session.user.is_active = Some(true);
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 }
 

@@ -428,3 +428,71 @@ fn two_types_of_one_typescript_name_are_an_error() {
     );
     assert!(error.to_string().contains("#[ts(rename"), "{error}");
 }
+
+/// A configuration with session-only fields (`#[session_field]`), one in the session's user
+/// and one at its top level.
+mod session_fields {
+    use std::collections::BTreeMap;
+
+    use auth_runtime::prelude::*;
+
+    /// A user.
+    pub(crate) struct User;
+
+    impl AuthUser for User {
+        fn subject(&self) -> String {
+            "user".into()
+        }
+    }
+
+    /// Fills both fields.
+    pub(crate) async fn session(
+        session: &mut FlagsAuthSession,
+        _state: &(),
+    ) -> Result<SessionAction, CallbackError> {
+        session.features.insert("beta".into(), true);
+        session.user.department = Some("sales".into());
+        Ok(SessionAction::Keep)
+    }
+
+    /// A claim and two session-only fields.
+    #[auth_config(user = User, typescript, callbacks(session = session))]
+    pub(crate) struct FlagsAuth {
+        /// A plan the `jwt` callback sets.
+        plan: Option<String>,
+        /// The department, read fresh on each session read.
+        #[session_field]
+        department: Option<String>,
+        /// The feature flags, at the session's top level.
+        #[session_field(top)]
+        features: BTreeMap<String, bool>,
+    }
+}
+
+/// Session-only fields are typed in the session (`Session["user"]`, and the top-level members
+/// `Session` extends), never in `JWT`: the front end reads them where `GET /session` puts
+/// them, and no server-side code expects them in the token.
+#[test]
+fn session_only_fields_are_declared_in_the_session_and_not_in_the_token() {
+    let text = render::<session_fields::FlagsAuth>().expect("declarations");
+    let between = |start: &str, end: &str| -> String {
+        let from = text
+            .find(start)
+            .unwrap_or_else(|| panic!("{start} in:\n{text}"));
+        let rest = &text[from..];
+        rest[..rest.find(end).unwrap_or(rest.len())].to_owned()
+    };
+    let user = between("export type FlagsAuthSessionUser", "};");
+    assert!(user.contains("department?: string"), "{user}");
+    let top = between("export type FlagsAuthSessionTopLevel", "};");
+    assert!(
+        top.contains("features: { [key in string]: boolean }"),
+        "{top}"
+    );
+    let token = between("export type FlagsAuthToken", "};");
+    assert!(token.contains("plan?: string"), "{token}");
+    assert!(
+        !token.contains("features") && !token.contains("department"),
+        "{token}"
+    );
+}

@@ -152,8 +152,12 @@ pub(crate) const ACCOUNT_FIELDS: &[&str] = &[
 pub(crate) const SESSION_PLACES: &[&str] = &["top", "user"];
 /// The session JSON's own top-level members, which a `session = top` claim cannot take.
 pub(crate) const SESSION_TOP_LEVEL_MEMBERS: &[&str] = &["user", "expires", "error"];
+/// The standard members of the session's `user`, which a session-only field cannot take.
+pub(crate) const SESSION_USER_MEMBERS: &[&str] = &["name", "email", "image"];
+/// Keys of `#[session_field(...)]`.
+pub(crate) const SESSION_FIELD_KEYS: &[&str] = &["top", "rename"];
 /// Field attributes we read.
-pub(crate) const FIELD_ATTRIBUTES: &[&str] = &["claim", "provider"];
+pub(crate) const FIELD_ATTRIBUTES: &[&str] = &["claim", "provider", "session_field"];
 
 /// The metas of an attribute's argument list, e.g. the `a, b = 1` of `x(a, b = 1)`.
 pub(crate) fn parse_list(tokens: proc_macro2::TokenStream) -> syn::Result<Vec<Meta>> {

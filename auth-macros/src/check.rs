@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 
-use crate::attr::SESSION_TOP_LEVEL_MEMBERS;
+use crate::attr::{SESSION_TOP_LEVEL_MEMBERS, SESSION_USER_MEMBERS};
 use crate::diag::{Errors, unknown_key};
 use crate::model::{AccountField, ClaimSource, ProviderKind};
 use crate::read::{Draft, ReadClaim};
@@ -38,6 +38,8 @@ pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
     top_level_claims_keep_clear_of_the_session_members(draft, errors);
     refresh_is_for_providers_that_issue_refresh_tokens(draft, errors);
     typescript_has_its_feature(draft, errors);
+    session_fields_are_filled_by_a_session_callback(draft, errors);
+    session_fields_keep_clear_of_the_session_members(draft, errors);
 }
 
 /// `user = …` is required: it is what providers produce at sign-in.
@@ -178,18 +180,24 @@ fn claim_names_are_not_reserved(draft: &Draft, errors: &mut Errors) {
     }
 }
 
-/// No two claims share a JSON name.
+/// No two claims or session-only fields share a JSON name.
 fn json_names_are_unique(draft: &Draft, errors: &mut Errors) {
     let mut seen = HashMap::new();
-    for read in &draft.claims {
-        let claim = &read.claim;
-        if let Some(first) = seen.insert(claim.json_name.as_str(), &claim.field) {
+    let claims = draft
+        .claims
+        .iter()
+        .map(|read| (&read.claim.field, &read.claim.json_name, read.name_span));
+    let session_fields = draft
+        .session_fields
+        .iter()
+        .map(|read| (&read.field.field, &read.field.json_name, read.name_span));
+    for (field, json_name, span) in claims.chain(session_fields) {
+        if let Some(first) = seen.insert(json_name.as_str(), field) {
             errors.push(
-                read.name_span,
+                span,
                 format!(
-                    "claims `{first}` and `{}` both have the JSON name `{}`: rename one with \
-                     `rename = \"…\"`",
-                    claim.field, claim.json_name
+                    "fields `{first}` and `{field}` both have the JSON name `{json_name}`: \
+                     rename one with `rename = \"…\"`"
                 ),
             );
         }
@@ -392,6 +400,48 @@ fn refresh_is_for_providers_that_issue_refresh_tokens(draft: &Draft, errors: &mu
                      expire and no refresh token; `refresh` is for OpenID Connect providers \
                      (`oidc(...)`, `google(...)`, …) and `oauth(...)`",
                     preset.keyword
+                ),
+            );
+        }
+    }
+}
+
+/// A session-only field is filled by the `session` callback: without one it would always be
+/// its type's default.
+fn session_fields_are_filled_by_a_session_callback(draft: &Draft, errors: &mut Errors) {
+    if draft.settings.callbacks.session.is_some() {
+        return;
+    }
+    for read in &draft.session_fields {
+        errors.push(
+            read.attribute_span,
+            format!(
+                "session-only field `{}` is filled by the `session` callback, and none is \
+                 configured: add `callbacks(session = …)` (an `async fn(&mut Session, &State) \
+                 -> Result<SessionAction, CallbackError>`)",
+                read.field.field
+            ),
+        );
+    }
+}
+
+/// A session-only field takes none of the members the session already has: `name`, `email`
+/// and `image` in `user`; `user`, `expires` and `error` at the top level.
+fn session_fields_keep_clear_of_the_session_members(draft: &Draft, errors: &mut Errors) {
+    for read in &draft.session_fields {
+        let field = &read.field;
+        let members = if field.top {
+            SESSION_TOP_LEVEL_MEMBERS
+        } else {
+            SESSION_USER_MEMBERS
+        };
+        if members.contains(&field.json_name.as_str()) {
+            errors.push(
+                read.name_span,
+                format!(
+                    "`{}` is the session's own member; give the field another JSON name with \
+                     `rename = \"…\"`",
+                    field.json_name
                 ),
             );
         }

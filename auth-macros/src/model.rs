@@ -26,6 +26,8 @@ pub(crate) struct Config {
     pub(crate) sign_in_rate_limit: Option<(u32, u64)>,
     pub(crate) providers: Vec<Provider>,
     pub(crate) claims: Vec<Claim>,
+    /// Fields of the session only (`#[session_field]`), filled by the `session` callback.
+    pub(crate) session_fields: Vec<SessionField>,
     /// `typescript`: the generated types derive ts-rs's `TS` and `TypeScriptSchema` is
     /// implemented.
     pub(crate) typescript: bool,
@@ -157,6 +159,21 @@ pub(crate) struct Claim {
     pub(crate) update_check: Option<Path>,
 }
 
+/// A session-only field (`#[session_field]`): in the session the `session` callback shapes,
+/// starting from its type's `Default` on every read, never in the token.
+pub(crate) struct SessionField {
+    /// The Rust field name, e.g. `features`.
+    pub(crate) field: Ident,
+    /// The JSON name, e.g. `features`.
+    pub(crate) json_name: String,
+    pub(crate) ty: Type,
+    /// Whether `ty` is `Option<_>`: left out of the JSON when `None`.
+    pub(crate) optional: bool,
+    pub(crate) docs: Vec<Attribute>,
+    /// At the top level of the session JSON (`#[session_field(top)]`), not in its `user`.
+    pub(crate) top: bool,
+}
+
 pub(crate) enum ClaimSource {
     /// Copied from this field of the user at sign-in.
     FromUser(Ident),
@@ -239,6 +256,16 @@ impl Config {
     /// The claims that go to the browser at the top level of the session (`session = top`).
     pub(crate) fn top_claims(&self) -> impl Iterator<Item = &Claim> {
         self.claims.iter().filter(|claim| claim.top)
+    }
+
+    /// The session-only fields in the session's `user`.
+    pub(crate) fn user_session_fields(&self) -> impl Iterator<Item = &SessionField> {
+        self.session_fields.iter().filter(|field| !field.top)
+    }
+
+    /// The session-only fields at the top level of the session (`#[session_field(top)]`).
+    pub(crate) fn top_session_fields(&self) -> impl Iterator<Item = &SessionField> {
+        self.session_fields.iter().filter(|field| field.top)
     }
 
     /// The claims copied from the account at sign-in.
@@ -349,6 +376,8 @@ pub(crate) struct Outline {
     pub(crate) claims: Vec<(Ident, Type)>,
     /// The claims written with `session = top`, as declared: also on the session itself.
     pub(crate) top_claims: Vec<(Ident, Type)>,
+    /// The session-only fields (`#[session_field]`), as declared, and whether each is `top`.
+    pub(crate) session_fields: Vec<(Ident, Type, bool)>,
     /// The form of every provider field, with its fields where they could be read.
     pub(crate) forms: Vec<(Ident, Vec<CredentialField>)>,
     /// Whether `typescript` is written.
@@ -368,6 +397,7 @@ impl Outline {
             base_path: None,
             claims: Vec::new(),
             top_claims: Vec::new(),
+            session_fields: Vec::new(),
             forms: Vec::new(),
             typescript: false,
         }

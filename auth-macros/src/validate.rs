@@ -16,11 +16,12 @@ use crate::read::{Draft, default_form_fields, form_name, read_config, read_field
 /// fallback emits.
 pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<Outline>> {
     let settings = read_config(&input.args, errors);
-    let (providers, claims) = read_fields(&input.name, &input.fields, errors);
+    let (providers, claims, session_fields) = read_fields(&input.name, &input.fields, errors);
     let draft = Draft {
         settings,
         providers,
         claims,
+        session_fields,
     };
     check(&draft, errors);
     let user = match &draft.settings.user {
@@ -31,6 +32,7 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<
         settings,
         providers,
         claims,
+        session_fields,
     } = draft;
     let page = |text: Option<crate::read::Text>| text.map(|text| text.value);
     Ok(Config {
@@ -60,6 +62,7 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<
         sign_in_rate_limit: settings.sign_in_rate_limit,
         providers: providers.into_iter().map(|read| read.provider).collect(),
         claims: claims.into_iter().map(|read| read.claim).collect(),
+        session_fields: session_fields.into_iter().map(|read| read.field).collect(),
         typescript: settings.typescript.is_some(),
     })
 }
@@ -70,6 +73,7 @@ fn outline(input: Input, draft: Draft) -> Outline {
         settings,
         providers,
         claims: read_claims,
+        session_fields: read_session_fields,
     } = draft;
     let top_claims = read_claims
         .iter()
@@ -82,10 +86,26 @@ fn outline(input: Input, draft: Draft) -> Outline {
             .iter()
             .any(|attribute| attribute.path().is_ident("provider"))
     };
+    let session_fields: Vec<_> = read_session_fields
+        .into_iter()
+        .map(|read| (read.field.field, read.field.ty, read.field.top))
+        .collect();
+    // A field written both as a claim and a session field is declared as both, so that code
+    // using it either way adds no error to the one already reported.
+    let is_session_field = |field: &syn::Field| {
+        let written_as_claim = field
+            .attrs
+            .iter()
+            .any(|attribute| attribute.path().is_ident("claim"));
+        !written_as_claim
+            && session_fields
+                .iter()
+                .any(|(name, _, _)| field.ident.as_ref() == Some(name))
+    };
     let claims = input
         .fields
         .iter()
-        .filter(|field| !is_provider(field))
+        .filter(|field| !is_provider(field) && !is_session_field(field))
         .filter_map(|field| Some((field.ident.clone()?, field.ty.clone())))
         .collect();
     let forms = input
@@ -117,6 +137,7 @@ fn outline(input: Input, draft: Draft) -> Outline {
         base_path: settings.base_path.map(|text| text.value),
         claims,
         top_claims,
+        session_fields,
         forms,
         typescript: settings.typescript.is_some(),
         ..Outline::bare(input.name, input.vis)

@@ -44,12 +44,14 @@ use crate::auth::Auth;
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
-use crate::schema::AuthSchema;
+use crate::schema::{AuthEvent, AuthSchema};
 
 /// The signed-in user's session, shaped by the schema's `session` callback.
 ///
 /// Dereferences to [`AuthSchema::Session`]; [`Session::token`] gives the full token for
-/// server-side code. Signed out: a `401` with `{"error":"unauthorized"}`.
+/// server-side code. Signed out, or a session the `session` callback ended
+/// ([`SessionAction::SignOut`](crate::SessionAction::SignOut)): a `401` with
+/// `{"error":"unauthorized"}`.
 pub struct Session<C: AuthSchema> {
     session: C::Session,
     /// Shared with the request's `LoadedSession`: extracting does not copy the token.
@@ -106,7 +108,12 @@ impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
             return Err(AuthRejection::Unauthorized.into());
         };
         match C::session(&token, iso8601(expires_at), auth.state()).await {
-            Ok(session) => Ok(Self { session, token }),
+            Ok(Some(session)) => Ok(Self { session, token }),
+            Ok(None) => {
+                tracing::info!("the session callback ended the session; treated as signed out");
+                C::on_event(AuthEvent::SessionEnded { token: &token }, auth.state()).await;
+                Err(AuthRejection::Unauthorized.into())
+            }
             Err(error) => {
                 tracing::warn!(%error, "the session callback failed; treated as signed out");
                 Err(AuthRejection::Unauthorized.into())

@@ -28,14 +28,16 @@ use std::sync::Arc;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::auth::Auth;
+use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
-use crate::schema::AuthSchema;
+use crate::schema::{AuthEvent, AuthSchema};
 
 type Check<C> = dyn Fn(&<C as AuthSchema>::Token) -> bool + Send + Sync + 'static;
 
 /// Lets a request through only when it is signed in (else `401 {"error":"unauthorized"}`) and
-/// `check` accepts its token (else `403 {"error":"forbidden"}`).
+/// `check` accepts its token (else `403 {"error":"forbidden"}`). A session the `session`
+/// callback ends is signed out (`401`).
 pub struct Guard<C: AuthSchema> {
     name: &'static str,
     check: Arc<Check<C>>,
@@ -58,19 +60,33 @@ impl<C: AuthSchema> Guard<C> {
         self.name
     }
 
-    /// Whether `req` may pass.
-    fn admit(&self, req: &Request) -> Result<(), AuthRejection> {
+    /// Whether `req` may pass. With a `session` callback, it runs too: a session it ends
+    /// (a deactivated user) is signed out here as everywhere, whatever the token's claims.
+    async fn admit(&self, req: &Request) -> Result<(), AuthRejection> {
         let auth = Auth::<C>::of_request(req)?;
         let loaded = LoadedSession::of_request(req, auth);
-        let Some(token) = loaded.token() else {
+        let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
             return Err(AuthRejection::Unauthorized);
         };
-        if (self.check)(token) {
-            Ok(())
-        } else {
+        if !(self.check)(token) {
             tracing::debug!(guard = self.name, "guard refused a signed-in request");
-            Err(AuthRejection::Forbidden)
+            return Err(AuthRejection::Forbidden);
         }
+        if C::SESSION_CALLBACK {
+            match C::session(token, iso8601(expires_at), auth.state()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    tracing::info!(guard = self.name, "the session callback ended the session");
+                    C::on_event(AuthEvent::SessionEnded { token }, auth.state()).await;
+                    return Err(AuthRejection::Unauthorized);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the session callback failed; treated as signed out");
+                    return Err(AuthRejection::Unauthorized);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -118,7 +134,7 @@ impl<C: AuthSchema, E: Endpoint> Endpoint for GuardEndpoint<C, E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Response> {
-        self.guard.admit(&req)?;
+        self.guard.admit(&req).await?;
         self.inner.call(req).await.map(IntoResponse::into_response)
     }
 }

@@ -108,7 +108,7 @@ pub use schema::{
     GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger, OAuth, OAuthProfile,
     OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, PROVIDER_REFRESH_CLAIM,
     Pages, ProfileMapping, ProviderInfo, ProviderKind, ProviderRefresh, ProviderToken,
-    SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
+    SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{
@@ -139,6 +139,6 @@ pub mod prelude {
     pub use crate::{
         Account, Auth, AuthError, AuthEvent, AuthUser, CallbackError, Credentials, Entra, GitHub,
         GitLab, Google, Guard, JwtTrigger, OAuth, OAuthProfile, Oidc, Password, ProviderKind,
-        Secrets, Session, SignIn, TokenAction,
+        Secrets, Session, SessionAction, SignIn, TokenAction,
     };
 }

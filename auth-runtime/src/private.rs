@@ -24,8 +24,8 @@ pub use crate::schema::{
     CredentialsProviderType, EntraProviderType, FormFields, GitHubProviderType, GitLabProviderType,
     GoogleProviderType, JwtTrigger, OAuthProfile, OAuthProviderType, OAuthSettings,
     OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo, ProviderKind,
-    ProviderRefresh, SessionError, SignIn, TokenAction, TokenClaims, UpdateError, log_event_error,
-    trace_event,
+    ProviderRefresh, SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
+    log_event_error, trace_event,
 };
 
 /// `skip_serializing_if` for a borrowed `Option` (the session written straight from the

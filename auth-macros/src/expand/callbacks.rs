@@ -146,12 +146,12 @@ pub(super) fn jwt(config: &Config) -> TokenStream {
 }
 
 /// `session`: the session built from the token's public claims, then shaped by the `session`
-/// callback if there is one.
+/// callback if there is one, which may end it (`SessionAction::SignOut`: `None`).
 pub(super) fn session(config: &Config) -> TokenStream {
     let p = private(config);
     let output = future(
         config,
-        &quote!(#p::Result<Self::Session, #p::CallbackError>),
+        &quote!(#p::Result<#p::Option<Self::Session>, #p::CallbackError>),
     );
     let session = config.type_name("Session");
     let user = config.type_name("SessionUser");
@@ -163,6 +163,16 @@ pub(super) fn session(config: &Config) -> TokenStream {
         let field = &claim.field;
         quote!(#field: ::core::clone::Clone::clone(&token.#field),)
     });
+    // Session-only fields start from their type's default on every read, spanned at the
+    // type so that a type without `Default` is reported there.
+    let default = |field: &crate::model::SessionField| {
+        let ident = &field.field;
+        let ty = &field.ty;
+        let value = quote_spanned! {ty.span()=> <#ty as ::core::default::Default>::default() };
+        quote!(#ident: #value,)
+    };
+    let user_session_fields = config.user_session_fields().map(default);
+    let top_session_fields = config.top_session_fields().map(default);
     let error = config
         .refreshes()
         .then(|| quote!(error: token.provider_refresh.as_ref().and_then(|refresh| refresh.error),));
@@ -173,15 +183,18 @@ pub(super) fn session(config: &Config) -> TokenStream {
                 email: ::core::clone::Clone::clone(&token.email),
                 image: ::core::clone::Clone::clone(&token.picture),
                 #(#fields)*
+                #(#user_session_fields)*
             },
             expires,
             #(#top_fields)*
+            #(#top_session_fields)*
             #error
         }
     };
     match &config.callbacks.session {
         Some(path) => {
-            let call = user_call(config, path, quote!(&mut session, state));
+            // `__auth_session`: a callback may be a function named `session`.
+            let call = user_call(config, path, quote!(&mut __auth_session, state));
             quote! {
                 fn session<'a>(
                     token: &'a Self::Token,
@@ -189,9 +202,11 @@ pub(super) fn session(config: &Config) -> TokenStream {
                     state: &'a Self::State,
                 ) -> #output {
                     async move {
-                        let mut session = #build;
-                        #call?;
-                        #p::Ok(session)
+                        let mut __auth_session = #build;
+                        match #call? {
+                            #p::SessionAction::Keep => #p::Ok(#p::Some(__auth_session)),
+                            #p::SessionAction::SignOut => #p::Ok(#p::None),
+                        }
                     }
                 }
             }
@@ -202,7 +217,7 @@ pub(super) fn session(config: &Config) -> TokenStream {
                 expires: #p::String,
                 _: &'a Self::State,
             ) -> #output {
-                ::core::future::ready(#p::Ok(#build))
+                ::core::future::ready(#p::Ok(#p::Some(#build)))
             }
         },
     }

@@ -171,9 +171,29 @@ fn session(outline: &Outline) -> TokenStream {
     let session = outline.type_name("Session");
     let user = outline.type_name("SessionUser");
     let claims = claim_fields(outline, &["name", "email", "image"]);
+    let user_session_fields = outline
+        .session_fields
+        .iter()
+        .filter(|(field, _, top)| {
+            !top && !["name", "email", "image"].iter().any(|name| field == name)
+                && !outline.claims.iter().any(|(claim, _)| claim == field)
+        })
+        .map(|(field, ty, _)| {
+            quote! {
+                /// A session-only field.
+                pub #field: #ty,
+            }
+        });
+    let top_session_fields = outline
+        .session_fields
+        .iter()
+        .filter(|(_, _, top)| *top)
+        .map(|(field, ty, _)| (field.clone(), ty.clone()))
+        .collect::<Vec<_>>();
     let top_claims = outline
         .top_claims
         .iter()
+        .chain(&top_session_fields)
         .filter(|(field, _)| {
             !["user", "expires", "error"]
                 .iter()
@@ -212,6 +232,7 @@ fn session(outline: &Outline) -> TokenStream {
             /// The user's avatar URL.
             pub image: #p::Option<#p::String>,
             #(#claims)*
+            #(#user_session_fields)*
         }
 
         #user_serde
@@ -284,7 +305,7 @@ fn schema(outline: &Outline) -> TokenStream {
     let authorize = future(quote!(#p::Result<#p::Option<Self::User>, #p::CallbackError>));
     let sign_in = future(quote!(#p::Result<#p::SignIn, #p::CallbackError>));
     let jwt = future(quote!(#p::Result<#p::TokenAction, #p::CallbackError>));
-    let session_fn = future(quote!(#p::Result<Self::Session, #p::CallbackError>));
+    let session_fn = future(quote!(#p::Result<#p::Option<Self::Session>, #p::CallbackError>));
     let apply_update = future(quote!(#p::Result<(), #p::UpdateError>));
     let on_event = future(quote!(()));
     quote! {

@@ -28,6 +28,11 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             const JWT_CALLBACK: ::core::primitive::bool = false;
         )
     });
+    let session_callback = config.callbacks.session.is_none().then(|| {
+        quote!(
+            const SESSION_CALLBACK: ::core::primitive::bool = false;
+        )
+    });
     let providers = provider_infos(config);
     let pages = (!config.pages.is_built_in()).then(|| {
         let page = |value: &Option<String>| match value {
@@ -81,6 +86,7 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             const MAX_AGE: #p::Duration = #p::Duration::from_secs(#max_age);
             #update_age
             #jwt_callback
+            #session_callback
             const PROVIDERS: &'static [#p::ProviderInfo] = &[#(#providers),*];
             #pages
             #rate_limit

@@ -1,11 +1,12 @@
-//! `<Name>Session` and `<Name>SessionUser`: what the browser sees, without private claims.
+//! `<Name>Session` and `<Name>SessionUser`: what the browser sees, without private claims,
+//! with the session-only fields (`#[session_field]`) the `session` callback fills.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::private_path_string;
 use super::typescript;
-use crate::model::{Claim, Config};
+use crate::model::{Claim, Config, SessionField};
 
 /// The session structs and their redacted `Debug`.
 pub(crate) fn session_types(config: &Config) -> TokenStream {
@@ -59,6 +60,12 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             pub #field: #ty,
         }
     });
+    let user_session_fields = config
+        .user_session_fields()
+        .map(|field| session_field(config, field));
+    let top_session_fields = config
+        .top_session_fields()
+        .map(|field| session_field(config, field));
     let ts_optional = typescript::optional(config, true);
     let error_field = config.refreshes().then(|| {
         quote! {
@@ -100,6 +107,7 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             #ts_skip
             pub expires: #krate::__private::String,
             #(#top_fields)*
+            #(#top_session_fields)*
             #error_field
         }
 
@@ -121,6 +129,7 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
             #ts_skip
             pub image: #krate::__private::Option<#krate::__private::String>,
             #(#fields)*
+            #(#user_session_fields)*
         }
 
         /// Redacted: a session carries personal data.
@@ -136,6 +145,35 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
                 f.write_str(#user_redacted)
             }
         }
+    }
+}
+
+/// A session-only field: the type's default when absent from JSON, left out when `None`.
+fn session_field(config: &Config, field: &SessionField) -> TokenStream {
+    let SessionField {
+        field: ident,
+        json_name,
+        ty,
+        optional,
+        docs,
+        ..
+    } = field;
+    let default_doc = format!(
+        " `{json_name}`: filled by the `session` callback on each read, never in the token."
+    );
+    let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
+    let rename = (*ident != *json_name).then(|| quote!(#[serde(rename = #json_name)]));
+    let skip =
+        optional.then(|| quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")]));
+    let ts_optional = typescript::optional(config, *optional);
+    quote! {
+        #(#docs)*
+        #doc
+        #rename
+        #[serde(default)]
+        #skip
+        #ts_optional
+        pub #ident: #ty,
     }
 }
 

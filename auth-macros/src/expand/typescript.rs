@@ -66,7 +66,9 @@ pub(crate) fn typescript_schema_impl(config: &Config) -> Option<TokenStream> {
     let token = config.type_name("Token");
     let update = config.type_name("Update");
     let session = config.type_name("Session");
-    let top_level = config.top_claims().next().is_some() || config.refreshes();
+    let top_level = config.top_claims().next().is_some()
+        || config.top_session_fields().next().is_some()
+        || config.refreshes();
     config.typescript.then(|| {
         quote! {
             impl #p::TypeScriptSchema for #name {

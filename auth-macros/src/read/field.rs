@@ -1,5 +1,6 @@
-//! The fields of the config struct: each is a provider (`#[provider(...)]`) or a claim
-//! (`#[claim(...)]`, or no attribute at all), and may carry docs.
+//! The fields of the config struct: each is a provider (`#[provider(...)]`), a session-only
+//! field (`#[session_field]`) or a claim (`#[claim(...)]`, or no attribute at all), and may
+//! carry docs.
 
 use proc_macro2::Ident;
 use syn::spanned::Spanned as _;
@@ -7,23 +8,52 @@ use syn::{Attribute, Field};
 
 use super::claim::read_claim;
 use super::provider::read_provider;
-use super::{ReadClaim, ReadProvider};
+use super::session_field::read_session_field;
+use super::{ReadClaim, ReadProvider, ReadSessionField};
 use crate::attr::FIELD_ATTRIBUTES;
 use crate::diag::{Errors, unknown_key};
 
-/// The providers and claims of `fields`, in declaration order.
+/// The providers, claims and session-only fields of `fields`, in declaration order.
 pub(crate) fn read_fields(
     config: &Ident,
     fields: &[Field],
     errors: &mut Errors,
-) -> (Vec<ReadProvider>, Vec<ReadClaim>) {
+) -> (Vec<ReadProvider>, Vec<ReadClaim>, Vec<ReadSessionField>) {
     let mut providers = Vec::new();
     let mut claims = Vec::new();
+    let mut session_fields = Vec::new();
     for field in fields {
         let Some(ident) = &field.ident else {
             continue;
         };
         let attributes = FieldAttributes::read(field, errors);
+        if let Some(session_field) = attributes.session_field {
+            let other = match (attributes.provider, attributes.claim) {
+                (Some(_), _) => Some(("a provider", "`#[provider(...)]`")),
+                (None, Some(_)) => Some(("a claim", "`#[claim(...)]`")),
+                (None, None) => None,
+            };
+            if let Some((what, attribute)) = other {
+                errors.push(
+                    session_field.path().span(),
+                    format!(
+                        "field `{ident}` cannot be both {what} and a session-only field: a \
+                         `#[session_field]` is filled by the `session` callback on each read \
+                         and never written to the token; remove {attribute}, or move the \
+                         session field to a field of its own"
+                    ),
+                );
+            }
+            // Read even when refused, so that the fallback declares it where code uses it.
+            session_fields.extend(read_session_field(
+                field,
+                ident,
+                session_field,
+                attributes.docs,
+                errors,
+            ));
+            continue;
+        }
         match (attributes.provider, attributes.claim) {
             (Some(_), Some(claim)) => errors.push(
                 claim.path().span(),
@@ -40,13 +70,14 @@ pub(crate) fn read_fields(
             }
         }
     }
-    (providers, claims)
+    (providers, claims, session_fields)
 }
 
 /// The attributes of one field, sorted by what they are.
 struct FieldAttributes<'a> {
     provider: Option<&'a Attribute>,
     claim: Option<&'a Attribute>,
+    session_field: Option<&'a Attribute>,
     docs: Vec<Attribute>,
 }
 
@@ -55,6 +86,7 @@ impl<'a> FieldAttributes<'a> {
         let mut attributes = Self {
             provider: None,
             claim: None,
+            session_field: None,
             docs: Vec::new(),
         };
         for attribute in &field.attrs {
@@ -65,6 +97,8 @@ impl<'a> FieldAttributes<'a> {
                 attributes.provider = Some(attribute);
             } else if path.is_ident("claim") {
                 attributes.claim = Some(attribute);
+            } else if path.is_ident("session_field") {
+                attributes.session_field = Some(attribute);
             } else {
                 let name = path
                     .get_ident()
@@ -72,7 +106,7 @@ impl<'a> FieldAttributes<'a> {
                 errors.push(
                     path.span(),
                     format!(
-                        "{}; fields of an auth config take `#[claim(...)]` or `#[provider(...)]`",
+                        "{}; fields of an auth config take `#[claim(...)]`, `#[provider(...)]` or `#[session_field]`",
                         unknown_key("field attribute", &name, FIELD_ATTRIBUTES)
                     ),
                 );

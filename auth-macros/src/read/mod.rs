@@ -1,5 +1,6 @@
 //! Readers, one per attribute family: the keys of `#[auth_config(...)]` (`config`, with its
-//! nested lists in `settings`), `#[provider(...)]` (`provider`) and `#[claim(...)]` (`claim`).
+//! nested lists in `settings`), `#[provider(...)]` (`provider`), `#[claim(...)]` (`claim`) and
+//! `#[session_field(...)]` (`session_field`).
 //!
 //! A reader never returns early: it records each problem and keeps reading, so one build
 //! reports every mistake. It checks the shape of what is written (a known key, a string where
@@ -10,6 +11,7 @@ mod config;
 mod field;
 mod oidc;
 mod provider;
+mod session_field;
 mod settings;
 
 use std::time::Duration;
@@ -20,7 +22,7 @@ use syn::spanned::Spanned as _;
 
 use crate::attr;
 use crate::diag::Errors;
-use crate::model::{Claim, Provider};
+use crate::model::{Claim, Provider, SessionField};
 
 pub(crate) use config::{Settings, read_config};
 pub(crate) use field::read_fields;
@@ -31,6 +33,7 @@ pub(crate) struct Draft {
     pub(crate) settings: Settings,
     pub(crate) providers: Vec<ReadProvider>,
     pub(crate) claims: Vec<ReadClaim>,
+    pub(crate) session_fields: Vec<ReadSessionField>,
 }
 
 /// A string value and the span of its literal, e.g. `base_path = "/api/auth"`.
@@ -71,6 +74,15 @@ pub(crate) struct ReadClaim {
     pub(crate) private_span: Option<Span>,
     /// The span of `session = …`'s value, when written and readable.
     pub(crate) session_span: Option<Span>,
+}
+
+/// A session-only field as read.
+pub(crate) struct ReadSessionField {
+    pub(crate) field: SessionField,
+    /// The span of `rename = "…"`, or of the field's name when the JSON name comes from it.
+    pub(crate) name_span: Span,
+    /// The span of `session_field` in the attribute.
+    pub(crate) attribute_span: Span,
 }
 
 /// The metas of one list with their keys, in order. A meta whose key is not an identifier,

@@ -262,7 +262,7 @@ fn each_rule_reports_its_mistake_once() {
                     tenant: String,
                 }
             ),
-            "claims `tenant_id` and `tenant` both have the JSON name `tenantId`",
+            "fields `tenant_id` and `tenant` both have the JSON name `tenantId`",
         ),
         (
             quote!(user = User),

@@ -206,6 +206,7 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
     const UPDATE_AGE: ::auth_runtime::__private::Duration = ::auth_runtime::__private::Duration::from_secs(
         3600u64,
     );
+    const SESSION_CALLBACK: ::core::primitive::bool = false;
     const PROVIDERS: &'static [::auth_runtime::__private::ProviderInfo] = &[
         ::auth_runtime::__private::ProviderInfo {
             id: "credentials",
@@ -370,22 +371,24 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
         _: &'a Self::State,
     ) -> impl ::auth_runtime::__private::Future<
         Output = ::auth_runtime::__private::Result<
-            Self::Session,
+            ::auth_runtime::__private::Option<Self::Session>,
             ::auth_runtime::__private::CallbackError,
         >,
     > + ::core::marker::Send + 'a {
         ::core::future::ready(
-            ::auth_runtime::__private::Ok(AppAuthSession {
-                user: AppAuthSessionUser {
-                    name: ::core::clone::Clone::clone(&token.name),
-                    email: ::core::clone::Clone::clone(&token.email),
-                    image: ::core::clone::Clone::clone(&token.picture),
-                    role: ::core::clone::Clone::clone(&token.role),
-                    permissions: ::core::clone::Clone::clone(&token.permissions),
-                    tenant_id: ::core::clone::Clone::clone(&token.tenant_id),
-                },
-                expires,
-            }),
+            ::auth_runtime::__private::Ok(
+                ::auth_runtime::__private::Some(AppAuthSession {
+                    user: AppAuthSessionUser {
+                        name: ::core::clone::Clone::clone(&token.name),
+                        email: ::core::clone::Clone::clone(&token.email),
+                        image: ::core::clone::Clone::clone(&token.picture),
+                        role: ::core::clone::Clone::clone(&token.role),
+                        permissions: ::core::clone::Clone::clone(&token.permissions),
+                        tenant_id: ::core::clone::Clone::clone(&token.tenant_id),
+                    },
+                    expires,
+                }),
+            ),
         )
     }
     fn apply_update<'a>(

@@ -1,8 +1,8 @@
 //! `GET /session` (read and re-issue) and `POST /session` (the client's `update(data)`).
 //!
-//! Every answer is uncached (`Cache-Control: private, no-cache, no-store`). Signed out, or a
-//! token that does not open: `200 null` and every session cookie the request carried (chunks
-//! included) expired. Signed in: the `jwt` callback runs, the token is re-encoded with a fresh
+//! Every answer is uncached (`Cache-Control: private, no-cache, no-store`). Signed out, a
+//! token that does not open, or a session the `session` callback ended: `200 null` and every
+//! session cookie the request carried (chunks included) expired. Signed in: the `jwt` callback runs, the token is re-encoded with a fresh
 //! `exp` (sliding expiry) and re-set, and the session JSON is the answer. With an
 //! [`AuthSchema::UPDATE_AGE`], no `jwt` callback and a token younger than that age under the
 //! newest secret, the answer comes from the token as it is, and no cookie is set. A provider
@@ -197,8 +197,8 @@ async fn reissue<C: AuthSchema>(
 }
 
 /// The session JSON for `token`, which expires at `expires_at`, with `cookies` set; `Err`
-/// holds the answer when the session callback fails (signed out, every session cookie the
-/// request carried expired).
+/// holds the answer when the session callback fails or ends the session (signed out, every
+/// session cookie the request carried expired).
 async fn answer<C: AuthSchema>(
     auth: &Auth<C>,
     token: &C::Token,
@@ -218,6 +218,11 @@ async fn answer<C: AuthSchema>(
                     tracing::warn!(%error, "the session callback failed; signing out");
                     signed_out(auth, previous)
                 })?;
+            let Some(session) = session else {
+                tracing::info!("the session callback ended the session");
+                C::on_event(AuthEvent::SessionEnded { token }, auth.state()).await;
+                return Err(signed_out(auth, previous));
+            };
             serde_json::to_string(&session).map_err(|error| {
                 tracing::error!(%error, "the session could not be serialised; signing out");
                 signed_out(auth, previous)

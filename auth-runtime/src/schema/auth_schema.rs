@@ -47,6 +47,9 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     /// Whether a `jwt` callback is configured (`callbacks(jwt = …)`). It runs on every read
     /// and may change the token, so a read then always re-issues it.
     const JWT_CALLBACK: bool = true;
+    /// Whether a `session` callback is configured (`callbacks(session = …)`). It may end the
+    /// session, so guards run it too.
+    const SESSION_CALLBACK: bool = true;
     /// The configured providers, in declaration order.
     const PROVIDERS: &'static [ProviderInfo];
     /// Custom pages (`pages(...)`) replacing the built-in sign-in, sign-out and error pages.
@@ -119,12 +122,13 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     }
 
     /// The session for a token (public claims only), shaped by the `session` callback.
-    /// `expires` is the ISO 8601 instant the session ends.
+    /// `expires` is the ISO 8601 instant the session ends. `None` when the callback ended the
+    /// session ([`SessionAction::SignOut`](super::callbacks::SessionAction::SignOut)).
     fn session<'a>(
         token: &'a Self::Token,
         expires: String,
         state: &'a Self::State,
-    ) -> impl Future<Output = Result<Self::Session, CallbackError>> + Send + 'a;
+    ) -> impl Future<Output = Result<Option<Self::Session>, CallbackError>> + Send + 'a;
 
     /// Applies a client's update: every field present is checked by its claim's check, then
     /// set, then derived claims are recomputed. Nothing changes unless every check allows.
@@ -207,6 +211,12 @@ pub enum AuthEvent<'a, C: AuthSchema> {
         /// The token, if the session was still valid.
         token: Option<&'a C::Token>,
     },
+    /// The `session` callback ended a session (`SessionAction::SignOut`): the request was
+    /// answered as signed out.
+    SessionEnded {
+        /// The token the session was read from.
+        token: &'a C::Token,
+    },
     /// A client's update was applied.
     SessionUpdated {
         /// The token after the update.
@@ -229,6 +239,7 @@ impl<C: AuthSchema> AuthEvent<'_, C> {
             Self::SignInDenied { .. } => "sign_in_denied",
             Self::RateLimited { .. } => "rate_limited",
             Self::SignedOut { .. } => "signed_out",
+            Self::SessionEnded { .. } => "session_ended",
             Self::SessionUpdated { .. } => "session_updated",
             Self::UpdateRefused { .. } => "update_refused",
         }

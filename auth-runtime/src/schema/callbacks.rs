@@ -1,5 +1,5 @@
-//! What the user's callbacks answer (`sign_in`, `jwt`, update checks) and the error any
-//! callback may return.
+//! What the user's callbacks answer (`sign_in`, `jwt`, `session`, update checks) and the
+//! error any callback may return.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -21,6 +21,17 @@ pub enum TokenAction {
     /// Keep (and re-issue) the token.
     Keep,
     /// Sign the user out: every session cookie is cleared.
+    SignOut,
+}
+
+/// What a `session` callback decides about the session it shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionAction {
+    /// Answer the session.
+    Keep,
+    /// End it (a deactivated user, say): `GET /session` answers `null` and expires every
+    /// session cookie, the `Session` extractor and guards treat the request as signed out,
+    /// and the events handler receives `AuthEvent::SessionEnded`.
     SignOut,
 }
 

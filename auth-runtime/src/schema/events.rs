@@ -23,7 +23,7 @@ pub fn trace_event<C: AuthSchema>(event: &AuthEvent<'_, C>) {
             event = event.name(),
             sub = token.map(TokenClaims::subject),
         ),
-        AuthEvent::SessionUpdated { token } => tracing::info!(
+        AuthEvent::SessionUpdated { token } | AuthEvent::SessionEnded { token } => tracing::info!(
             target: "auth",
             event = event.name(),
             sub = TokenClaims::subject(*token),

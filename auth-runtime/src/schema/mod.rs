@@ -17,7 +17,7 @@ mod token_claims;
 mod user;
 
 pub use auth_schema::{AuthEvent, AuthSchema, JwtTrigger};
-pub use callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
+pub use callbacks::{CallbackError, SessionAction, SignIn, TokenAction, UpdateError};
 pub(crate) use check::check_schema;
 pub use events::{log_event_error, trace_event};
 pub use form::FormFields;

@@ -12,9 +12,9 @@ mod policy {
     use super::*;
 
     /// Tries to expose the OAuth access token to the browser, as Auth.js allows.
-    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<(), CallbackError> {
+    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<SessionAction, CallbackError> {
         session.user.access_token = Some("leaked".into());
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 }
 

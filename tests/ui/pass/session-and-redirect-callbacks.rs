@@ -27,9 +27,9 @@ mod users {
 mod policy {
     use super::*;
 
-    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<(), CallbackError> {
+    pub async fn session(session: &mut AppAuthSession, _state: &()) -> Result<SessionAction, CallbackError> {
         session.user.name.get_or_insert_with(|| "anonymous".into());
-        Ok(())
+        Ok(SessionAction::Keep)
     }
 
     pub async fn redirect(url: &str, base_url: &str, _state: &()) -> Result<String, CallbackError> {

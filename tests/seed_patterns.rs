@@ -1,0 +1,439 @@
+//! The callback patterns of `../shared/seeds/` that are not OAuth's (those are
+//! `tests/seed_oauth_patterns.rs`), written in the DSL, each a test named after the seed
+//! section it comes from, through a real loopback server with a cookie-keeping client:
+//!
+//! - the callbacks guide (`002`): "Session Callbacks: Real-Time User Data" and "Advanced
+//!   Patterns: Feature Flags", with session-only fields (`#[session_field]`) the `session`
+//!   callback fills on each read and the token never holds; the same callback's `isActive`
+//!   check, which ends a deactivated user's session (`SessionAction::SignOut`) on the next
+//!   read, in the `Session` extractor and in guards alike.
+//!
+//! `docs/coming-from-authjs.md` sets each seed's TypeScript beside the form tested here.
+#![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use auth_runtime::prelude::*;
+use poem::web::Json;
+use poem::{EndpointExt, Route, get, handler};
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use support::http::{
+    TestServer, browser_with_jar, csrf_token, get_status, jar_cookie, location, set_cookies,
+};
+
+const SECRET: &str = "seed-patterns-secret-4c8e1a7f3b9d2e6a0f5c";
+const BASE: &str = "/api/auth";
+
+/// The seeds' `user.role`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everything.
+    Admin,
+    /// Reads only.
+    Viewer,
+}
+
+/// A user as `authorize` finds it in the store.
+pub struct User {
+    id: String,
+    name: String,
+    email: String,
+    role: Role,
+}
+
+impl AuthUser for User {
+    fn subject(&self) -> String {
+        self.id.clone()
+    }
+    fn name(&self) -> Option<String> {
+        Some(self.name.clone())
+    }
+    fn email(&self) -> Option<String> {
+        Some(self.email.clone())
+    }
+}
+
+/// One row of the seeds' `db.user`.
+#[derive(Clone)]
+struct DbUser {
+    id: &'static str,
+    name: String,
+    password: &'static str,
+    role: Role,
+    department: String,
+    is_active: bool,
+}
+
+/// The seeds' `db`: users by email, and `db.featureFlag` (per user, and global ones); and
+/// the audit log the events handler writes.
+#[derive(Clone, Default)]
+pub struct Db {
+    audit_log: Arc<Mutex<Vec<String>>>,
+    users: Arc<Mutex<HashMap<&'static str, DbUser>>>,
+    /// `(userId or None for a global flag, name, enabled)`.
+    feature_flags: Arc<Mutex<Vec<(Option<&'static str>, &'static str, bool)>>>,
+}
+
+impl Db {
+    /// An admin and a viewer; a global flag and one flag for the admin.
+    fn seeded() -> Self {
+        let db = Self::default();
+        let row = |id, name: &str, password, role, department: &str| DbUser {
+            id,
+            name: name.to_owned(),
+            password,
+            role,
+            department: department.to_owned(),
+            is_active: true,
+        };
+        db.users().extend([
+            (
+                "ada@acme.example",
+                row("u-ada", "Ada", "ada-password-1", Role::Admin, "platform"),
+            ),
+            (
+                "vic@acme.example",
+                row("u-vic", "Vic", "vic-password-1", Role::Viewer, "sales"),
+            ),
+        ]);
+        db.feature_flags().extend([
+            (None, "newEditor", true),
+            (Some("u-ada"), "betaReports", true),
+            (Some("u-vic"), "betaReports", false),
+        ]);
+        db
+    }
+
+    fn users(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, DbUser>> {
+        self.users.lock().expect("the store")
+    }
+
+    fn feature_flags(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Vec<(Option<&'static str>, &'static str, bool)>> {
+        self.feature_flags.lock().expect("the store")
+    }
+
+    fn audit_log(&self) -> Vec<String> {
+        self.audit_log.lock().expect("the log").clone()
+    }
+
+    fn user_by_id(&self, id: &str) -> Option<DbUser> {
+        self.users().values().find(|user| user.id == id).cloned()
+    }
+}
+
+mod users {
+    use super::*;
+
+    /// Email and password against the store (plain text: a test store, not a pattern).
+    pub(super) async fn authorize(
+        form: &SeedAuthCredentialsForm,
+        db: &Db,
+    ) -> Result<Option<User>, CallbackError> {
+        let users = db.users();
+        let Some(found) = users.get(form.email.trim()) else {
+            return Ok(None);
+        };
+        Ok(form.password.expose().eq(found.password).then(|| User {
+            id: found.id.to_owned(),
+            name: found.name.clone(),
+            email: form.email.trim().to_owned(),
+            role: found.role,
+        }))
+    }
+}
+
+mod policy {
+    use super::*;
+
+    /// The callbacks guide's `session` callback, two of its patterns at once:
+    ///
+    /// - "Real-Time User Data": fresh user data from the store on every read (the name and the
+    ///   department; the seed's `select`);
+    /// - "Feature Flags": `session.features`, the user's flags and the global ones.
+    ///
+    /// Neither is written to the token: `department` and `features` are `#[session_field]`s,
+    /// and the fresh name replaces the token's only in the session. A user missing from the
+    /// store or deactivated (`!user.isActive`, where the seed throws "User inactive") ends the
+    /// session.
+    pub(super) async fn session(
+        session: &mut SeedAuthSession,
+        db: &Db,
+    ) -> Result<SessionAction, CallbackError> {
+        let Some(user) = db
+            .user_by_id(&session.user.id)
+            .filter(|user| user.is_active)
+        else {
+            return Ok(SessionAction::SignOut);
+        };
+        session.user.name = Some(user.name);
+        session.user.department = Some(user.department);
+        for (owner, name, enabled) in db.feature_flags().iter() {
+            if owner.is_none_or(|owner| owner == session.user.id) {
+                session.features.insert((*name).to_owned(), *enabled);
+            }
+        }
+        Ok(SessionAction::Keep)
+    }
+}
+
+mod audit {
+    use super::*;
+
+    /// Every event, by name and user, into the store's audit log.
+    pub(super) async fn record(
+        event: &AuthEvent<'_, SeedAuth>,
+        db: &Db,
+    ) -> Result<(), CallbackError> {
+        let user = match event {
+            AuthEvent::SignedIn { token, .. }
+            | AuthEvent::SessionEnded { token }
+            | AuthEvent::SessionUpdated { token } => token.id.clone(),
+            _ => String::new(),
+        };
+        db.audit_log
+            .lock()
+            .expect("the log")
+            .push(format!("{} {user}", event.name()));
+        Ok(())
+    }
+}
+
+/// `GET /api/me`: the session, through the `Session` extractor.
+#[handler]
+async fn me(session: Session<SeedAuth>) -> Json<SeedAuthSession> {
+    Json(session.into_session())
+}
+
+/// `GET /admin/dashboard`: admins only, through the generated guard.
+#[handler]
+async fn admin_dashboard() -> &'static str {
+    "admin dashboard"
+}
+
+/// The seeds' configuration in the DSL.
+#[auth_config(
+    user = User,
+    state = Db,
+    callbacks(session = policy::session),
+    events = audit::record
+)]
+pub struct SeedAuth {
+    #[provider(credentials(authorize = users::authorize))]
+    credentials: Credentials,
+    /// `token.id = user.id`.
+    #[claim(from_user)]
+    id: String,
+    /// `token.role = user.role`.
+    #[claim(from_user)]
+    role: Role,
+    /// "Real-Time User Data": the department as the store says now, in `session.user`.
+    #[session_field]
+    department: Option<String>,
+    /// "Feature Flags": `session.features`.
+    #[session_field(top)]
+    features: BTreeMap<String, bool>,
+}
+
+/// Our server and a browser.
+struct Harness {
+    server: TestServer,
+    auth: Auth<SeedAuth>,
+    db: Db,
+    browser: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+}
+
+impl Harness {
+    async fn start() -> Self {
+        let port = TestServer::bind().await;
+        let db = Db::seeded();
+        let auth = Auth::<SeedAuth>::builder(db.clone())
+            .secrets(Secrets::new([SECRET]).expect("a strong secret"))
+            .public_url(&port.origin())
+            .build()
+            .expect("the configuration starts");
+        let app = auth
+            .mount(Route::new())
+            .at("/api/me", get(me))
+            .at(
+                "/admin/dashboard",
+                get(admin_dashboard).with(SeedAuth::require_role(Role::Admin)),
+            )
+            .with(auth.middleware());
+        let server = port.serve(app);
+        let (browser, jar) = browser_with_jar();
+        Self {
+            server,
+            auth,
+            db,
+            browser,
+            jar,
+        }
+    }
+
+    /// The credentials form posted; the status and the `Location`.
+    async fn sign_in(&self, email: &str, password: &str) -> (StatusCode, String) {
+        let csrf = csrf_token(&self.browser, &self.server, BASE).await;
+        let response = self
+            .browser
+            .post(self.server.url(&format!("{BASE}/callback/credentials")))
+            .form(&[
+                ("csrfToken", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+                ("callbackUrl", "/"),
+            ])
+            .send()
+            .await
+            .expect("POST /callback/credentials");
+        (response.status(), location(response.headers()))
+    }
+
+    async fn signed_in_as(&self, email: &str, password: &str) {
+        let (status, _) = self.sign_in(email, password).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert!(self.cookie().is_some(), "signed in");
+    }
+
+    /// The status of `GET path`.
+    async fn status_of(&self, path: &str) -> StatusCode {
+        get_status(&self.browser, &self.server, path).await
+    }
+
+    /// `GET /session` as JSON.
+    async fn session(&self) -> Value {
+        self.browser
+            .get(self.server.url(&format!("{BASE}/session")))
+            .send()
+            .await
+            .expect("GET /session")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    /// The session cookie the browser holds.
+    fn cookie(&self) -> Option<String> {
+        jar_cookie(&self.jar, &self.server, "authjs.session-token")
+    }
+
+    /// The claims of the browser's session cookie, decrypted with the server's secret.
+    fn claims(&self) -> serde_json::Map<String, Value> {
+        let cookie = self.cookie().expect("a session cookie");
+        self.auth.codec().decode(&cookie).expect("the cookie opens")
+    }
+}
+
+/// Callbacks guide, "Advanced Patterns: Feature Flags": `session.features` holds the user's
+/// own flags and the global ones, read from the store on each read, typed in the session; the
+/// token (the cookie, decrypted) has no `features`, so the flags neither grow the cookie nor
+/// go stale in it: a flag turned on in the store is in the next read.
+#[tokio::test]
+async fn feature_flags_are_in_the_session_json_and_absent_from_the_token() {
+    let app = Harness::start().await;
+    app.signed_in_as("ada@acme.example", "ada-password-1").await;
+
+    let session = app.session().await;
+    assert_eq!(
+        session["features"],
+        json!({ "newEditor": true, "betaReports": true })
+    );
+    assert_eq!(session["user"]["role"], "admin");
+    let claims = app.claims();
+    assert!(!claims.contains_key("features"), "{:?}", claims.keys());
+    assert!(!claims.contains_key("department"));
+
+    app.db
+        .feature_flags()
+        .push((Some("u-ada"), "darkLaunch", true));
+    let session = app.session().await;
+    assert_eq!(session["features"]["darkLaunch"], true, "read fresh");
+    assert!(!app.claims().contains_key("features"));
+
+    // Another user's flags are theirs.
+    let viewer = Harness::start().await;
+    viewer
+        .signed_in_as("vic@acme.example", "vic-password-1")
+        .await;
+    assert_eq!(
+        viewer.session().await["features"],
+        json!({ "newEditor": true, "betaReports": false })
+    );
+}
+
+/// Callbacks guide, "Session Callbacks: Real-Time User Data": the name and department come
+/// from the store on every read. A rename in the store shows in the next `GET /session`
+/// without signing in again, while the token keeps what it was issued with.
+#[tokio::test]
+async fn real_time_user_data_is_read_from_the_store_on_every_read() {
+    let app = Harness::start().await;
+    app.signed_in_as("vic@acme.example", "vic-password-1").await;
+    let session = app.session().await;
+    assert_eq!(session["user"]["name"], "Vic");
+    assert_eq!(session["user"]["department"], "sales");
+
+    if let Some(vic) = app.db.users().get_mut("vic@acme.example") {
+        vic.name = "Victoria".to_owned();
+        vic.department = "marketing".to_owned();
+    }
+    let session = app.session().await;
+    assert_eq!(session["user"]["name"], "Victoria");
+    assert_eq!(session["user"]["department"], "marketing");
+    let claims = app.claims();
+    assert_eq!(
+        claims["name"], "Vic",
+        "the token is not rewritten by a read"
+    );
+    assert!(!claims.contains_key("department"));
+}
+
+/// Callbacks guide, "Session Callbacks: Real-Time User Data", its `isActive` check: a user
+/// deactivated in the store after signing in is signed out on the next read. `GET /session`
+/// answers `null` and expires the session cookie; the `Session` extractor (`/api/me`) and the
+/// admin guard (`/admin/dashboard`) answer 401 though the token still says `admin`; the
+/// audit log records `session_ended`. Auth.js would have the seed throw, and answer a 500 or
+/// an empty session depending on the route.
+#[tokio::test]
+async fn a_deactivated_user_is_signed_out_on_the_next_read() {
+    let app = Harness::start().await;
+    app.signed_in_as("ada@acme.example", "ada-password-1").await;
+    assert_eq!(app.status_of("/api/me").await, StatusCode::OK);
+    assert_eq!(app.status_of("/admin/dashboard").await, StatusCode::OK);
+
+    if let Some(ada) = app.db.users().get_mut("ada@acme.example") {
+        ada.is_active = false;
+    }
+    // The cookie still opens, and still says admin: only the callback knows.
+    assert_eq!(app.claims()["role"], "admin");
+    assert_eq!(app.status_of("/api/me").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.status_of("/admin/dashboard").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let response = app
+        .browser
+        .get(app.server.url(&format!("{BASE}/session")))
+        .send()
+        .await
+        .expect("GET /session");
+    let cookies = set_cookies(response.headers());
+    assert_eq!(response.json::<Value>().await.expect("JSON"), Value::Null);
+    assert!(
+        cookies
+            .iter()
+            .any(|line| line.starts_with("authjs.session-token=;") && line.contains("Max-Age=0")),
+        "{cookies:?}"
+    );
+    assert_eq!(app.cookie(), None, "the browser dropped the cookie");
+    let log = app.db.audit_log();
+    assert!(log.contains(&"session_ended u-ada".to_owned()), "{log:?}");
+}

@@ -76,9 +76,11 @@ struct DbUser {
 pub struct Db {
     audit_log: Arc<Mutex<Vec<String>>>,
     users: Arc<Mutex<HashMap<&'static str, DbUser>>>,
-    /// `(userId or None for a global flag, name, enabled)`.
-    feature_flags: Arc<Mutex<Vec<(Option<&'static str>, &'static str, bool)>>>,
+    feature_flags: Arc<Mutex<Vec<FeatureFlag>>>,
 }
+
+/// `(userId or None for a global flag, name, enabled)`.
+type FeatureFlag = (Option<&'static str>, &'static str, bool);
 
 impl Db {
     /// An admin and a viewer; a global flag and one flag for the admin.
@@ -114,9 +116,7 @@ impl Db {
         self.users.lock().expect("the store")
     }
 
-    fn feature_flags(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Vec<(Option<&'static str>, &'static str, bool)>> {
+    fn feature_flags(&self) -> std::sync::MutexGuard<'_, Vec<FeatureFlag>> {
         self.feature_flags.lock().expect("the store")
     }
 

@@ -214,3 +214,23 @@ impl OAuth2Provider {
         Ok(Granted::from_response(&response))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
+
+    /// RFC 7636 App. B: the `S256` challenge of the RFC's verifier, made as both provider
+    /// kinds make theirs (`oauth2`'s `PkceCodeChallenge`, the SHA-256 of the verifier in
+    /// base64url without padding).
+    #[test]
+    fn rfc7636_appendix_b_s256_challenge() {
+        let verifier =
+            PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned());
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+        assert_eq!(
+            challenge.as_str(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        assert_eq!(challenge.method().as_str(), "S256");
+    }
+}

@@ -6,7 +6,10 @@
 //!   Patterns: Feature Flags", with session-only fields (`#[session_field]`) the `session`
 //!   callback fills on each read and the token never holds; the same callback's `isActive`
 //!   check, which ends a deactivated user's session (`SessionAction::SignOut`) on the next
-//!   read, in the `Session` extractor and in guards alike.
+//!   read, in the `Session` extractor and in guards alike;
+//! - the callbacks guide's "Redirect Callbacks: Role-Based Redirects": the `redirect` callback
+//!   sees the token of the user who just signed in, where the seed had to call
+//!   `getServerSession` (which, during the sign-in, has no session yet).
 //!
 //! `docs/coming-from-authjs.md` sets each seed's TypeScript beside the form tested here.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
@@ -184,6 +187,25 @@ mod policy {
     }
 }
 
+mod redirects {
+    use super::*;
+
+    /// "Role-Based Redirects": admins to `/admin/dashboard`, anyone else to the home page; a
+    /// sign-out (no token) goes where it asked. The answer still passes the redirect check.
+    pub(super) async fn redirect(
+        url: &str,
+        base_url: &str,
+        signed_in: Option<&SeedAuthToken>,
+        _db: &Db,
+    ) -> Result<String, CallbackError> {
+        Ok(match signed_in.map(|token| token.role) {
+            Some(Role::Admin) => format!("{base_url}/admin/dashboard"),
+            Some(Role::Viewer) => base_url.to_owned(),
+            None => url.to_owned(),
+        })
+    }
+}
+
 mod audit {
     use super::*;
 
@@ -222,7 +244,7 @@ async fn admin_dashboard() -> &'static str {
 #[auth_config(
     user = User,
     state = Db,
-    callbacks(session = policy::session),
+    callbacks(session = policy::session, redirect = redirects::redirect),
     events = audit::record
 )]
 pub struct SeedAuth {
@@ -436,4 +458,35 @@ async fn a_deactivated_user_is_signed_out_on_the_next_read() {
     assert_eq!(app.cookie(), None, "the browser dropped the cookie");
     let log = app.db.audit_log();
     assert!(log.contains(&"session_ended u-ada".to_owned()), "{log:?}");
+}
+
+/// Callbacks guide, "Redirect Callbacks: Role-Based Redirects": after signing in, an admin
+/// lands on `/admin/dashboard` and a viewer on the home page, whatever `callbackUrl` asked;
+/// after signing out (no token), the requested page.
+#[tokio::test]
+async fn role_based_redirects_send_an_admin_to_the_admin_page_and_a_viewer_home() {
+    let admin = Harness::start().await;
+    let (status, landing) = admin.sign_in("ada@acme.example", "ada-password-1").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(landing, admin.server.url("/admin/dashboard"));
+    assert_eq!(admin.status_of("/admin/dashboard").await, StatusCode::OK);
+
+    let viewer = Harness::start().await;
+    let (status, landing) = viewer.sign_in("vic@acme.example", "vic-password-1").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(landing, viewer.server.url("/"));
+    assert_eq!(
+        viewer.status_of("/admin/dashboard").await,
+        StatusCode::FORBIDDEN
+    );
+
+    let csrf = csrf_token(&viewer.browser, &viewer.server, BASE).await;
+    let response = viewer
+        .browser
+        .post(viewer.server.url(&format!("{BASE}/signout")))
+        .form(&[("csrfToken", csrf.as_str()), ("callbackUrl", "/goodbye")])
+        .send()
+        .await
+        .expect("POST /signout");
+    assert_eq!(location(response.headers()), viewer.server.url("/goodbye"));
 }

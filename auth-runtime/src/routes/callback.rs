@@ -105,12 +105,12 @@ async fn sign_in_with_credentials<C: AuthSchema>(
         Err(error) => return Err(failed("authorize failed", &error)),
     };
     let account = Account::new(provider.id, provider.kind, C::user_subject(&user));
-    let cookies = match complete_sign_in(auth, req, provider, &user, &account).await {
-        Ok(cookies) => cookies,
+    let signed_in = match complete_sign_in(auth, req, provider, &user, &account).await {
+        Ok(signed_in) => signed_in,
         Err(Refusal::Code(code)) => return Err(code),
         Err(Refusal::Redirect(response)) => return Ok(response),
     };
     throttle.record_success().await;
-    let location = request::callback_url(auth, req, Some(fields)).await;
-    Ok(respond::redirect(req, &location, &cookies))
+    let location = request::callback_url(auth, req, Some(fields), Some(&signed_in.token)).await;
+    Ok(respond::redirect(req, &location, &signed_in.cookies))
 }

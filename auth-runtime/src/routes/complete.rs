@@ -18,6 +18,12 @@ use crate::schema::{
     TokenClaims as _,
 };
 
+/// A user [`complete_sign_in`] signed in: the token issued and its `Set-Cookie`s.
+pub(super) struct SignedIn<C: AuthSchema> {
+    pub(super) token: C::Token,
+    pub(super) cookies: Vec<SetCookie>,
+}
+
 /// Why [`complete_sign_in`] did not sign the user in.
 pub(super) enum Refusal {
     /// Go to the error page (or the sign-in page) with this code.
@@ -27,15 +33,15 @@ pub(super) enum Refusal {
 }
 
 /// The end of every sign-in, whatever the provider: the `sign_in` callback, the new token and
-/// the `jwt` callback, the session cookies, the `SignedIn` event. Returns the session's
-/// `Set-Cookie`s.
+/// the `jwt` callback, the session cookies, the `SignedIn` event. Returns the token and the
+/// session's `Set-Cookie`s.
 pub(super) async fn complete_sign_in<C: AuthSchema>(
     auth: &Auth<C>,
     req: &Request,
     provider: &ProviderInfo,
     user: &C::User,
     account: &Account,
-) -> Result<Vec<SetCookie>, Refusal> {
+) -> Result<SignedIn<C>, Refusal> {
     let state = auth.state();
     let denied = |why: &'static str, code: ErrorCode| async move {
         tracing::info!(provider = provider.id, "{why}");
@@ -104,5 +110,8 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
         state,
     )
     .await;
-    Ok(written.cookies)
+    Ok(SignedIn {
+        token,
+        cookies: written.cookies,
+    })
 }

@@ -62,6 +62,6 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         auth.state(),
     )
     .await;
-    let location = request::callback_url(auth, req, Some(&fields)).await;
+    let location = request::callback_url(auth, req, Some(&fields), None).await;
     respond::redirect(req, &location, &cookies)
 }

@@ -139,15 +139,17 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), UpdateError>> + Send + 'a;
 
     /// The `redirect` callback: where to send the user after sign-in or sign-out, given the
-    /// requested `url` and the site's `base_url`. Whatever it answers still passes the
-    /// runtime's redirect check (same origin or an allowed origin), so it cannot open a
-    /// redirect. The default keeps the requested URL.
+    /// requested `url`, the site's `base_url` and, after a sign-in, the token of the user who
+    /// just signed in (`None` after a sign-out), so that a role decides the page. Whatever it
+    /// answers still passes the runtime's redirect check (same origin or an allowed origin),
+    /// so it cannot open a redirect. The default keeps the requested URL.
     fn redirect<'a>(
         url: &'a str,
         base_url: &'a str,
+        signed_in: Option<&'a Self::Token>,
         state: &'a Self::State,
     ) -> impl Future<Output = Result<String, CallbackError>> + Send + 'a {
-        let _ = (base_url, state);
+        let _ = (base_url, signed_in, state);
         async move { Ok(url.to_owned()) }
     }
 

@@ -9,7 +9,10 @@
 //!   read, in the `Session` extractor and in guards alike;
 //! - the callbacks guide's "Redirect Callbacks: Role-Based Redirects": the `redirect` callback
 //!   sees the token of the user who just signed in, where the seed had to call
-//!   `getServerSession` (which, during the sign-in, has no session yet).
+//!   `getServerSession` (which, during the sign-in, has no session yet);
+//! - the session-update article (`001`), scenario 1: a user changes their first name through
+//!   the app's own endpoint, which re-issues the session with `Auth::reissue`
+//!   (next-auth#7342).
 //!
 //! `docs/coming-from-authjs.md` sets each seed's TypeScript beside the form tested here.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
@@ -18,13 +21,16 @@ mod support;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use auth_runtime::prelude::*;
-use poem::web::Json;
-use poem::{EndpointExt, Route, get, handler};
+use poem::http::StatusCode as PoemStatus;
+use poem::web::{Data, Json};
+use poem::{EndpointExt, IntoResponse, Request, Response, Route, get, handler, post};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use support::clock::ShiftedClock;
 use support::http::{
     TestServer, browser_with_jar, csrf_token, get_status, jar_cookie, location, set_cookies,
 };
@@ -158,12 +164,12 @@ mod policy {
 
     /// The callbacks guide's `session` callback, two of its patterns at once:
     ///
-    /// - "Real-Time User Data": fresh user data from the store on every read (the name and the
-    ///   department; the seed's `select`);
+    /// - "Real-Time User Data": fresh user data from the store on every read (the department;
+    ///   the name is the token's, which the profile endpoint re-issues);
     /// - "Feature Flags": `session.features`, the user's flags and the global ones.
     ///
     /// Neither is written to the token: `department` and `features` are `#[session_field]`s,
-    /// and the fresh name replaces the token's only in the session. A user missing from the
+    /// A user missing from the
     /// store or deactivated (`!user.isActive`, where the seed throws "User inactive") ends the
     /// session.
     pub(super) async fn session(
@@ -176,7 +182,6 @@ mod policy {
         else {
             return Ok(SessionAction::SignOut);
         };
-        session.user.name = Some(user.name);
         session.user.department = Some(user.department);
         for (owner, name, enabled) in db.feature_flags().iter() {
             if owner.is_none_or(|owner| owner == session.user.id) {
@@ -234,6 +239,42 @@ async fn me(session: Session<SeedAuth>) -> Json<SeedAuthSession> {
     Json(session.into_session())
 }
 
+/// The body of `POST /api/profile`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Profile {
+    first_name: String,
+}
+
+/// `POST /api/profile` `{"firstName": …}`: the session-update article's scenario 1, the
+/// app's own endpoint. It validates the name, writes the store, then re-issues the session
+/// with the new `name`: a claim no client `update()` may send (it has no `update = check`),
+/// which the server may change because it is the server.
+#[handler]
+async fn update_profile(
+    req: &Request,
+    auth: Data<&Auth<SeedAuth>>,
+    session: Session<SeedAuth>,
+    Json(profile): Json<Profile>,
+) -> poem::Result<Response> {
+    let first_name = profile.first_name.trim().to_owned();
+    if first_name.is_empty() || first_name.chars().count() > 100 {
+        return Ok(PoemStatus::BAD_REQUEST.into_response());
+    }
+    if let Some(user) = auth
+        .state()
+        .users()
+        .values_mut()
+        .find(|user| user.id == session.user.id)
+    {
+        user.name.clone_from(&first_name);
+    }
+    let reissued = auth
+        .reissue(req, |token| token.name = Some(first_name))
+        .await?;
+    Ok(reissued.attach(Json(json!({ "saved": true }))))
+}
+
 /// `GET /admin/dashboard`: admins only, through the generated guard.
 #[handler]
 async fn admin_dashboard() -> &'static str {
@@ -269,6 +310,7 @@ struct Harness {
     server: TestServer,
     auth: Auth<SeedAuth>,
     db: Db,
+    clock: ShiftedClock,
     browser: reqwest::Client,
     jar: Arc<reqwest::cookie::Jar>,
 }
@@ -277,9 +319,11 @@ impl Harness {
     async fn start() -> Self {
         let port = TestServer::bind().await;
         let db = Db::seeded();
+        let clock = ShiftedClock::default();
         let auth = Auth::<SeedAuth>::builder(db.clone())
             .secrets(Secrets::new([SECRET]).expect("a strong secret"))
             .public_url(&port.origin())
+            .clock(clock.clone())
             .build()
             .expect("the configuration starts");
         let app = auth
@@ -289,6 +333,8 @@ impl Harness {
                 "/admin/dashboard",
                 get(admin_dashboard).with(SeedAuth::require_role(Role::Admin)),
             )
+            .at("/api/profile", post(update_profile))
+            .data(auth.clone())
             .with(auth.middleware());
         let server = port.serve(app);
         let (browser, jar) = browser_with_jar();
@@ -296,6 +342,7 @@ impl Harness {
             server,
             auth,
             db,
+            clock,
             browser,
             jar,
         }
@@ -391,30 +438,20 @@ async fn feature_flags_are_in_the_session_json_and_absent_from_the_token() {
     );
 }
 
-/// Callbacks guide, "Session Callbacks: Real-Time User Data": the name and department come
-/// from the store on every read. A rename in the store shows in the next `GET /session`
-/// without signing in again, while the token keeps what it was issued with.
+/// Callbacks guide, "Session Callbacks: Real-Time User Data": the department comes from the
+/// store on every read. A move in the store shows in the next `GET /session` without signing
+/// in again, and the token never holds it.
 #[tokio::test]
 async fn real_time_user_data_is_read_from_the_store_on_every_read() {
     let app = Harness::start().await;
     app.signed_in_as("vic@acme.example", "vic-password-1").await;
-    let session = app.session().await;
-    assert_eq!(session["user"]["name"], "Vic");
-    assert_eq!(session["user"]["department"], "sales");
+    assert_eq!(app.session().await["user"]["department"], "sales");
 
     if let Some(vic) = app.db.users().get_mut("vic@acme.example") {
-        vic.name = "Victoria".to_owned();
         vic.department = "marketing".to_owned();
     }
-    let session = app.session().await;
-    assert_eq!(session["user"]["name"], "Victoria");
-    assert_eq!(session["user"]["department"], "marketing");
-    let claims = app.claims();
-    assert_eq!(
-        claims["name"], "Vic",
-        "the token is not rewritten by a read"
-    );
-    assert!(!claims.contains_key("department"));
+    assert_eq!(app.session().await["user"]["department"], "marketing");
+    assert!(!app.claims().contains_key("department"));
 }
 
 /// Callbacks guide, "Session Callbacks: Real-Time User Data", its `isActive` check: a user
@@ -489,4 +526,75 @@ async fn role_based_redirects_send_an_admin_to_the_admin_page_and_a_viewer_home(
         .await
         .expect("POST /signout");
     assert_eq!(location(response.headers()), viewer.server.url("/goodbye"));
+}
+
+/// SU-08, for a server-side update. Session-update article, scenario 1 ("authenticated users
+/// update their personal info, e.g. first name"; next-auth#7342): the name changed through the app's own endpoint is in the
+/// response's new cookie and in the next `GET /session`, with no client `update()` and no
+/// sign-in. The client could not have done it (`name` has no `update = check`: `400 null`).
+/// The server update is recorded against the update race: a read still carrying the cookie
+/// from before it is answered with the new name, not the old one written back.
+#[tokio::test]
+async fn a_name_changed_through_the_app_endpoint_is_in_the_next_session() {
+    let app = Harness::start().await;
+    app.signed_in_as("vic@acme.example", "vic-password-1").await;
+    let before = app.cookie().expect("a session cookie");
+    assert_eq!(app.session().await["user"]["name"], "Vic");
+    // The update lands a few seconds after the old cookie was issued.
+    app.clock.advance(Duration::from_secs(5));
+
+    // The client's `update({ name })` is refused: `name` is not updatable by a client.
+    let csrf = csrf_token(&app.browser, &app.server, BASE).await;
+    let refused = app
+        .browser
+        .post(app.server.url(&format!("{BASE}/session")))
+        .json(&json!({ "csrfToken": csrf, "data": { "name": "Mallory" } }))
+        .send()
+        .await
+        .expect("POST /session");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    let response = app
+        .browser
+        .post(app.server.url("/api/profile"))
+        .json(&json!({ "firstName": "Victoria" }))
+        .send()
+        .await
+        .expect("POST /api/profile");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        set_cookies(response.headers())
+            .iter()
+            .any(|line| line.starts_with("authjs.session-token=") && !line.contains("Max-Age=0")),
+        "the handler's response carries the new cookie"
+    );
+    assert_eq!(app.claims()["name"], "Victoria");
+    assert_eq!(app.session().await["user"]["name"], "Victoria");
+
+    // A read sent with the cookie from before the update (one in flight when it landed).
+    let stale = support::http::browser_with(&[("authjs.session-token", before.as_str())]);
+    let session: Value = stale
+        .get(app.server.url(&format!("{BASE}/session")))
+        .send()
+        .await
+        .expect("GET /session")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(session["user"]["name"], "Victoria", "not the old name");
+    assert!(
+        app.db
+            .audit_log()
+            .contains(&"session_updated u-vic".to_owned())
+    );
+
+    // Signed out, the endpoint refuses: there is no session to re-issue.
+    let stranger = support::http::browser();
+    let response = stranger
+        .post(app.server.url("/api/profile"))
+        .json(&json!({ "firstName": "Eve" }))
+        .send()
+        .await
+        .expect("POST /api/profile");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }

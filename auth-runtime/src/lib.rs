@@ -102,6 +102,7 @@ pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
 pub use rate_limit::{LimitFuture, MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
 pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
+pub use routes::ReissuedSession;
 pub use schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
     CredentialsProviderType, Entra, EntraProviderType, FormFields, GitHub, GitHubProviderType,

@@ -130,6 +130,13 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
         state: &'a Self::State,
     ) -> impl Future<Output = Result<Option<Self::Session>, CallbackError>> + Send + 'a;
 
+    /// Recomputes every `derive` claim from the claims it reads, in declaration order: after
+    /// a server-side update. The default, for a configuration without derived claims, does
+    /// nothing.
+    fn derive_claims(token: &mut Self::Token) {
+        let _ = token;
+    }
+
     /// Applies a client's update: every field present is checked by its claim's check, then
     /// set, then derived claims are recomputed. Nothing changes unless every check allows.
     fn apply_update<'a>(
@@ -176,6 +183,9 @@ pub enum JwtTrigger<'a, C: AuthSchema> {
     },
     /// The session was read (`GET`/`POST /session`) and is being re-issued.
     Refresh,
+    /// The server changed the token from an app's handler
+    /// ([`Auth::reissue`](crate::Auth::reissue)), derived claims already recomputed.
+    ServerUpdate,
 }
 
 impl<C: AuthSchema> fmt::Debug for JwtTrigger<'_, C> {
@@ -184,6 +194,7 @@ impl<C: AuthSchema> fmt::Debug for JwtTrigger<'_, C> {
             Self::SignIn { .. } => "SignIn",
             Self::Update { .. } => "Update",
             Self::Refresh => "Refresh",
+            Self::ServerUpdate => "ServerUpdate",
         })
     }
 }

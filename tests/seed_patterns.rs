@@ -12,7 +12,10 @@
 //!   `getServerSession` (which, during the sign-in, has no session yet);
 //! - the session-update article (`001`), scenario 1: a user changes their first name through
 //!   the app's own endpoint, which re-issues the session with `Auth::reissue`
-//!   (next-auth#7342).
+//!   (next-auth#7342);
+//! - the callbacks guide's "Advanced Patterns: Audit Logging": events carry the client's
+//!   address through the trusted-proxy rule (not a raw `x-forwarded-for`), the user agent,
+//!   and on refused and rate-limited sign-ins the identifier tried.
 //!
 //! `docs/coming-from-authjs.md` sets each seed's TypeScript beside the form tested here.
 #![allow(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
@@ -84,6 +87,8 @@ struct DbUser {
 #[derive(Clone, Default)]
 pub struct Db {
     audit_log: Arc<Mutex<Vec<String>>>,
+    /// Each event with its request context: `<event> id=<identifier> ip=<addr> ua=<agent>`.
+    audit_trail: Arc<Mutex<Vec<String>>>,
     users: Arc<Mutex<HashMap<&'static str, DbUser>>>,
     /// `(userId or None for a global flag, name, enabled)`.
     feature_flags: Arc<Mutex<Vec<(Option<&'static str>, &'static str, bool)>>>,
@@ -131,6 +136,10 @@ impl Db {
 
     fn audit_log(&self) -> Vec<String> {
         self.audit_log.lock().expect("the log").clone()
+    }
+
+    fn audit_trail(&self) -> Vec<String> {
+        self.audit_trail.lock().expect("the trail").clone()
     }
 
     fn user_by_id(&self, id: &str) -> Option<DbUser> {
@@ -221,14 +230,32 @@ mod audit {
     ) -> Result<(), CallbackError> {
         let user = match event {
             AuthEvent::SignedIn { token, .. }
-            | AuthEvent::SessionEnded { token }
-            | AuthEvent::SessionUpdated { token } => token.id.clone(),
+            | AuthEvent::SessionEnded { token, .. }
+            | AuthEvent::SessionUpdated { token, .. } => token.id.clone(),
             _ => String::new(),
         };
+        // The seed's `metadata`: the client's address (resolved through the trusted proxies,
+        // never a raw `x-forwarded-for`), the user agent, and for refused or limited sign-ins
+        // the identifier tried.
+        let identifier = match event {
+            AuthEvent::SignInDenied { identifier, .. }
+            | AuthEvent::RateLimited { identifier, .. } => identifier.unwrap_or_default(),
+            _ => "",
+        };
+        let request = event.request();
+        let client = request
+            .client_addr
+            .map(|addr| addr.to_string())
+            .unwrap_or_default();
+        let agent = request.user_agent.as_deref().unwrap_or_default();
         db.audit_log
             .lock()
             .expect("the log")
             .push(format!("{} {user}", event.name()));
+        db.audit_trail.lock().expect("the trail").push(format!(
+            "{} id={identifier} ip={client} ua={agent}",
+            event.name()
+        ));
         Ok(())
     }
 }
@@ -286,7 +313,8 @@ async fn admin_dashboard() -> &'static str {
     user = User,
     state = Db,
     callbacks(session = policy::session, redirect = redirects::redirect),
-    events = audit::record
+    events = audit::record,
+    rate_limit(sign_in = "2 per 15m")
 )]
 pub struct SeedAuth {
     #[provider(credentials(authorize = users::authorize))]
@@ -317,6 +345,11 @@ struct Harness {
 
 impl Harness {
     async fn start() -> Self {
+        Self::start_behind(&[]).await
+    }
+
+    /// Our server, trusting `proxies` to forward the client's address.
+    async fn start_behind(proxies: &[std::net::IpAddr]) -> Self {
         let port = TestServer::bind().await;
         let db = Db::seeded();
         let clock = ShiftedClock::default();
@@ -324,6 +357,7 @@ impl Harness {
             .secrets(Secrets::new([SECRET]).expect("a strong secret"))
             .public_url(&port.origin())
             .clock(clock.clone())
+            .trusted_proxies(proxies.iter().copied())
             .build()
             .expect("the configuration starts");
         let app = auth
@@ -350,10 +384,24 @@ impl Harness {
 
     /// The credentials form posted; the status and the `Location`.
     async fn sign_in(&self, email: &str, password: &str) -> (StatusCode, String) {
+        self.sign_in_with_headers(email, password, &[]).await
+    }
+
+    /// [`sign_in`](Self::sign_in) with extra request headers.
+    async fn sign_in_with_headers(
+        &self,
+        email: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let csrf = csrf_token(&self.browser, &self.server, BASE).await;
-        let response = self
+        let mut request = self
             .browser
-            .post(self.server.url(&format!("{BASE}/callback/credentials")))
+            .post(self.server.url(&format!("{BASE}/callback/credentials")));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request
             .form(&[
                 ("csrfToken", csrf.as_str()),
                 ("email", email),
@@ -597,4 +645,71 @@ async fn a_name_changed_through_the_app_endpoint_is_in_the_next_session() {
         .await
         .expect("POST /api/profile");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Callbacks guide, "Advanced Patterns: Audit Logging": the seed logs each sign-in attempt with
+/// `request.headers.get('x-forwarded-for')`, which any client can forge. Here the events
+/// handler reads the event's request context: behind a trusted proxy (loopback here), the
+/// address the proxy forwarded; the user agent; and, on a refused or rate-limited sign-in, the
+/// identifier tried, normalised (`  ADA@Acme.Example ` is `ada@acme.example`). Never the
+/// password. From a peer that is not a trusted proxy, a forged `X-Forwarded-For` is ignored.
+#[tokio::test]
+async fn audit_events_carry_the_client_address_from_a_trusted_proxy_and_the_tried_identifier() {
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().expect("an address");
+    let app = Harness::start_behind(&[loopback]).await;
+    let from_proxy = [
+        ("x-forwarded-for", "203.0.113.9"),
+        ("user-agent", "SeedBrowser/1.0"),
+    ];
+    for _ in 0..2 {
+        let (status, landing) = app
+            .sign_in_with_headers("  ADA@Acme.Example ", "wrong-password", &from_proxy)
+            .await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert!(landing.contains("error=CredentialsSignin"), "{landing}");
+    }
+    let (_, landing) = app
+        .sign_in_with_headers("ada@acme.example", "ada-password-1", &from_proxy)
+        .await;
+    assert!(landing.contains("error=RateLimited"), "{landing}");
+
+    let trail = app.db.audit_trail();
+    let denied = "sign_in_denied id=ada@acme.example ip=203.0.113.9 ua=SeedBrowser/1.0";
+    assert_eq!(
+        trail.iter().filter(|line| *line == denied).count(),
+        2,
+        "{trail:?}"
+    );
+    assert!(
+        trail.contains(
+            &"rate_limited id=ada@acme.example ip=203.0.113.9 ua=SeedBrowser/1.0".to_owned()
+        ),
+        "{trail:?}"
+    );
+    assert!(
+        trail.iter().all(|line| !line.contains("password")),
+        "{trail:?}"
+    );
+
+    // Signed in from the proxy, the event carries the forwarded address too.
+    let other = Harness::start_behind(&[loopback]).await;
+    other
+        .sign_in_with_headers("vic@acme.example", "vic-password-1", &from_proxy)
+        .await;
+    assert!(
+        other
+            .db
+            .audit_trail()
+            .contains(&"signed_in id= ip=203.0.113.9 ua=SeedBrowser/1.0".to_owned())
+    );
+
+    // No trusted proxy: the forged header changes nothing; the peer's address is reported.
+    let direct = Harness::start().await;
+    direct
+        .sign_in_with_headers("vic@acme.example", "nope", &from_proxy)
+        .await;
+    assert_eq!(
+        direct.db.audit_trail(),
+        ["sign_in_denied id=vic@acme.example ip=127.0.0.1 ua=SeedBrowser/1.0"]
+    );
 }

@@ -33,7 +33,8 @@ pub(super) enum Refusal {
 }
 
 /// The end of every sign-in, whatever the provider: the `sign_in` callback, the new token and
-/// the `jwt` callback, the session cookies, the `SignedIn` event. Returns the token and the
+/// the `jwt` callback, the session cookies, the `SignedIn` event. `identifier` is what a
+/// credentials form tried (normalised), for the `SignInDenied` event. Returns the token and the
 /// session's `Set-Cookie`s.
 pub(super) async fn complete_sign_in<C: AuthSchema>(
     auth: &Auth<C>,
@@ -41,18 +42,25 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
     provider: &ProviderInfo,
     user: &C::User,
     account: &Account,
+    identifier: Option<&str>,
 ) -> Result<SignedIn<C>, Refusal> {
     let state = auth.state();
-    let denied = |why: &'static str, code: ErrorCode| async move {
-        tracing::info!(provider = provider.id, "{why}");
-        C::on_event(
-            AuthEvent::SignInDenied {
-                provider: provider.id,
-            },
-            state,
-        )
-        .await;
-        Refusal::Code(code)
+    let request = auth.request_context(req);
+    let denied = |why: &'static str, code: ErrorCode| {
+        let request = &request;
+        async move {
+            tracing::info!(provider = provider.id, "{why}");
+            C::on_event(
+                AuthEvent::SignInDenied {
+                    provider: provider.id,
+                    identifier,
+                    request,
+                },
+                state,
+            )
+            .await;
+            Refusal::Code(code)
+        }
     };
     let failed = |step: &'static str, error: &dyn fmt::Display| {
         tracing::error!(provider = provider.id, %error, "{step}");
@@ -106,6 +114,7 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
         AuthEvent::SignedIn {
             token: &token,
             account,
+            request: &request,
         },
         state,
     )

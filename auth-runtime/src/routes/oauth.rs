@@ -153,6 +153,8 @@ async fn finish<C: AuthSchema>(
             C::on_event(
                 AuthEvent::SignInDenied {
                     provider: provider.id,
+                    identifier: None,
+                    request: &auth.request_context(req),
                 },
                 state,
             )
@@ -164,7 +166,7 @@ async fn finish<C: AuthSchema>(
             return Err(ErrorCode::Configuration);
         }
     };
-    let signed_in = match complete_sign_in(auth, req, provider, &user, &account).await {
+    let signed_in = match complete_sign_in(auth, req, provider, &user, &account, None).await {
         Ok(signed_in) => signed_in,
         Err(Refusal::Code(code)) => return Err(code),
         Err(Refusal::Redirect(response)) => return Ok(response),

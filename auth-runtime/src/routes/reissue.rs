@@ -91,7 +91,15 @@ impl<C: AuthSchema> Auth<C> {
         })?;
         self.updated_tokens()
             .record(token.subject(), token.clone(), self.codec().now());
-        C::on_event(AuthEvent::SessionUpdated { token: &token }, self.state()).await;
+        let request = &self.request_context(req);
+        C::on_event(
+            AuthEvent::SessionUpdated {
+                token: &token,
+                request,
+            },
+            self.state(),
+        )
+        .await;
         Ok(ReissuedSession {
             token: Some(token),
             cookies: written.cookies,

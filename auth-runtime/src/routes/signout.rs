@@ -58,6 +58,7 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
     C::on_event(
         AuthEvent::SignedOut {
             token: loaded.token(),
+            request: &auth.request_context(req),
         },
         auth.state(),
     )

@@ -237,8 +237,8 @@ macro_rules! test_schema {
                     token: &'a TestToken,
                     expires: String,
                     _state: &'a TestState,
-                ) -> Result<TestSession, CallbackError> {
-                    Ok(TestSession {
+                ) -> Result<Option<TestSession>, CallbackError> {
+                    Ok(Some(TestSession {
                         user: SessionUser {
                             name: token.name.clone(),
                             email: token.email.clone(),
@@ -246,7 +246,7 @@ macro_rules! test_schema {
                         },
                         tenant_id: token.tenant_id.clone(),
                         expires,
-                    })
+                    }))
                 }
 
                 async fn apply_update<'a>(

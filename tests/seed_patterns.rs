@@ -82,6 +82,9 @@ struct DbUser {
     is_active: bool,
 }
 
+/// One row of `db.featureFlag`: `(userId, or None for a global flag; name; enabled)`.
+type FeatureFlag = (Option<&'static str>, &'static str, bool);
+
 /// The seeds' `db`: users by email, and `db.featureFlag` (per user, and global ones); and
 /// the audit log the events handler writes.
 #[derive(Clone, Default)]
@@ -91,7 +94,7 @@ pub struct Db {
     audit_trail: Arc<Mutex<Vec<String>>>,
     users: Arc<Mutex<HashMap<&'static str, DbUser>>>,
     /// `(userId or None for a global flag, name, enabled)`.
-    feature_flags: Arc<Mutex<Vec<(Option<&'static str>, &'static str, bool)>>>,
+    feature_flags: Arc<Mutex<Vec<FeatureFlag>>>,
 }
 
 impl Db {
@@ -128,9 +131,7 @@ impl Db {
         self.users.lock().expect("the store")
     }
 
-    fn feature_flags(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Vec<(Option<&'static str>, &'static str, bool)>> {
+    fn feature_flags(&self) -> std::sync::MutexGuard<'_, Vec<FeatureFlag>> {
         self.feature_flags.lock().expect("the store")
     }
 

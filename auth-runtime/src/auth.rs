@@ -25,7 +25,7 @@ use crate::oauth::{
 use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::RedirectPolicy;
-use crate::schema::{AuthSchema, ProviderInfo, ProviderKind, check_schema};
+use crate::schema::{AuthSchema, ProviderInfo, ProviderKind, RequestContext, check_schema};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
 use crate::token::TokenCodec;
@@ -200,6 +200,16 @@ impl<C: AuthSchema> Auth<C> {
     /// `None` when the peer is not an IP socket.
     pub fn client_ip(&self, req: &Request) -> Option<IpAddr> {
         client_ip(req, &self.inner.trusted_proxies)
+    }
+
+    /// The context an [`AuthEvent`](crate::AuthEvent) reports for `req`: the client's address
+    /// ([`client_ip`](Self::client_ip)) and its user agent.
+    pub fn request_context(&self, req: &Request) -> RequestContext {
+        let user_agent = req
+            .headers()
+            .get(poem::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok());
+        RequestContext::new(self.client_ip(req), user_agent)
     }
 
     /// The tokens recent updates issued, so that a session read that started before an update

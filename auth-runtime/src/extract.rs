@@ -111,7 +111,15 @@ impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
             Ok(Some(session)) => Ok(Self { session, token }),
             Ok(None) => {
                 tracing::info!("the session callback ended the session; treated as signed out");
-                C::on_event(AuthEvent::SessionEnded { token: &token }, auth.state()).await;
+                let request = &auth.request_context(req);
+                C::on_event(
+                    AuthEvent::SessionEnded {
+                        token: &token,
+                        request,
+                    },
+                    auth.state(),
+                )
+                .await;
                 Err(AuthRejection::Unauthorized.into())
             }
             Err(error) => {

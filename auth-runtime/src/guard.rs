@@ -77,7 +77,8 @@ impl<C: AuthSchema> Guard<C> {
                 Ok(Some(_)) => {}
                 Ok(None) => {
                     tracing::info!(guard = self.name, "the session callback ended the session");
-                    C::on_event(AuthEvent::SessionEnded { token }, auth.state()).await;
+                    let request = &auth.request_context(req);
+                    C::on_event(AuthEvent::SessionEnded { token, request }, auth.state()).await;
                     return Err(AuthRejection::Unauthorized);
                 }
                 Err(error) => {

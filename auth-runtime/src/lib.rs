@@ -102,13 +102,15 @@ pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
 pub use rate_limit::{LimitFuture, MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
 pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
+pub use routes::ReissuedSession;
+pub use schema::MAX_USER_AGENT_LEN;
 pub use schema::{
     Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
     CredentialsProviderType, Entra, EntraProviderType, FormFields, GitHub, GitHubProviderType,
     GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger, OAuth, OAuthProfile,
     OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, PROVIDER_REFRESH_CLAIM,
     Pages, ProfileMapping, ProviderInfo, ProviderKind, ProviderRefresh, ProviderToken,
-    SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
+    RequestContext, SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{

@@ -18,6 +18,9 @@ pub enum AuthRejection {
     /// A programming error: the session was asked for on a route that `auth.middleware()`
     /// does not wrap (and no `Auth` was given as data). `500`.
     MiddlewareMissing,
+    /// A server-side update ([`Auth::reissue`](crate::Auth::reissue)) could not write the new
+    /// token (logged); the old cookie is kept. `500`.
+    NotReissued,
 }
 
 impl AuthRejection {
@@ -26,6 +29,7 @@ impl AuthRejection {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::MiddlewareMissing => "server_misconfigured",
+            Self::NotReissued => "session_not_reissued",
         }
     }
 }
@@ -38,6 +42,7 @@ impl fmt::Display for AuthRejection {
             Self::MiddlewareMissing => {
                 "the session was requested on a route not wrapped by `auth.middleware()`"
             }
+            Self::NotReissued => "the session could not be re-issued",
         })
     }
 }
@@ -49,7 +54,7 @@ impl ResponseError for AuthRejection {
         match self {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::MiddlewareMissing => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::MiddlewareMissing | Self::NotReissued => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -275,10 +275,10 @@ mod audit {
         _state: &AppState,
     ) -> Result<(), CallbackError> {
         match event {
-            AuthEvent::SignedIn { token, account } => {
+            AuthEvent::SignedIn { token, account, .. } => {
                 tracing::info!(target: "audit", event = event.name(), sub = %token.sub, provider = %account.provider);
             }
-            AuthEvent::SessionUpdated { token } | AuthEvent::UpdateRefused { token, .. } => {
+            AuthEvent::SessionUpdated { token, .. } | AuthEvent::UpdateRefused { token, .. } => {
                 tracing::info!(target: "audit", event = event.name(), sub = %token.sub);
             }
             _ => tracing::info!(target: "audit", event = event.name()),

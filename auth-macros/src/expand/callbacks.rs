@@ -229,11 +229,12 @@ pub(super) fn redirect(config: &Config) -> Option<TokenStream> {
     let p = private(config);
     let path = config.callbacks.redirect.as_ref()?;
     let output = future(config, &quote!(#p::Result<#p::String, #p::CallbackError>));
-    let call = user_call(config, path, quote!(url, base_url, state));
+    let call = user_call(config, path, quote!(url, base_url, signed_in, state));
     Some(quote! {
         fn redirect<'a>(
             url: &'a ::core::primitive::str,
             base_url: &'a ::core::primitive::str,
+            signed_in: #p::Option<&'a Self::Token>,
             state: &'a Self::State,
         ) -> #output {
             async move { #call }

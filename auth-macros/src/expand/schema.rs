@@ -71,6 +71,19 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
     let session_json = session_json_fn(config);
     let session_fn = callbacks::session(config);
     let apply_update = apply_update_body(config);
+    // Only with derived claims: the trait's default does nothing.
+    let derive_claims = config
+        .claims
+        .iter()
+        .any(|claim| matches!(claim.source, ClaimSource::Derived { .. }))
+        .then(|| {
+            let derived = derived_assignments(config, &quote!(token.));
+            quote! {
+                fn derive_claims(token: &mut Self::Token) {
+                    #derived
+                }
+            }
+        });
     let redirect = callbacks::redirect(config);
     let on_event = callbacks::on_event(config);
 
@@ -112,6 +125,8 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             #session_json
 
             #session_fn
+
+            #derive_claims
 
             fn apply_update<'a>(
                 token: &'a mut Self::Token,

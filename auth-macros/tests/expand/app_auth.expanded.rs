@@ -391,6 +391,12 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             ),
         )
     }
+    fn derive_claims(token: &mut Self::Token) {
+        token.permissions = {
+            let derived: Vec<Permission> = Role::permissions(&token.role);
+            derived
+        };
+    }
     fn apply_update<'a>(
         token: &'a mut Self::Token,
         update: Self::Update,

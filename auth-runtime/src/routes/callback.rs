@@ -20,7 +20,7 @@ use super::complete::{Refusal, complete_sign_in};
 use super::oauth;
 use super::request;
 use super::respond;
-use super::throttle::SignInThrottle;
+use super::throttle::{SignInThrottle, attempted_identifier};
 use crate::auth::Auth;
 use crate::pages::ErrorCode;
 use crate::schema::{Account, AuthEvent, AuthSchema, FormFields, ProviderInfo, ProviderKind};
@@ -58,6 +58,8 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
         C::on_event(
             AuthEvent::RateLimited {
                 provider: provider.id,
+                identifier: attempted_identifier(provider, &fields).as_deref(),
+                request: &auth.request_context(req),
             },
             auth.state(),
         )
@@ -78,17 +80,24 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     throttle: &SignInThrottle<'_>,
 ) -> Result<Response, ErrorCode> {
     let state = auth.state();
+    let identifier = attempted_identifier(provider, fields);
+    let request = auth.request_context(req);
     // A refusal: logged, reported to the events handler, the user sent on with `code`.
-    let denied = |why: &'static str, code: ErrorCode| async move {
-        tracing::info!(provider = provider.id, "{why}");
-        C::on_event(
-            AuthEvent::SignInDenied {
-                provider: provider.id,
-            },
-            state,
-        )
-        .await;
-        code
+    let denied = |why: &'static str, code: ErrorCode| {
+        let (identifier, request) = (identifier.as_deref(), &request);
+        async move {
+            tracing::info!(provider = provider.id, "{why}");
+            C::on_event(
+                AuthEvent::SignInDenied {
+                    provider: provider.id,
+                    identifier,
+                    request,
+                },
+                state,
+            )
+            .await;
+            code
+        }
     };
     // A step that failed with an error: logged, the user sent to the error page.
     let failed = |step: &'static str, error: &dyn fmt::Display| {
@@ -105,12 +114,13 @@ async fn sign_in_with_credentials<C: AuthSchema>(
         Err(error) => return Err(failed("authorize failed", &error)),
     };
     let account = Account::new(provider.id, provider.kind, C::user_subject(&user));
-    let cookies = match complete_sign_in(auth, req, provider, &user, &account).await {
-        Ok(cookies) => cookies,
-        Err(Refusal::Code(code)) => return Err(code),
-        Err(Refusal::Redirect(response)) => return Ok(response),
-    };
+    let signed_in =
+        match complete_sign_in(auth, req, provider, &user, &account, identifier.as_deref()).await {
+            Ok(signed_in) => signed_in,
+            Err(Refusal::Code(code)) => return Err(code),
+            Err(Refusal::Redirect(response)) => return Ok(response),
+        };
     throttle.record_success().await;
-    let location = request::callback_url(auth, req, Some(fields)).await;
-    Ok(respond::redirect(req, &location, &cookies))
+    let location = request::callback_url(auth, req, Some(fields), Some(&signed_in.token)).await;
+    Ok(respond::redirect(req, &location, &signed_in.cookies))
 }

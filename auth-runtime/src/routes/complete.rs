@@ -18,6 +18,12 @@ use crate::schema::{
     TokenClaims as _,
 };
 
+/// A user [`complete_sign_in`] signed in: the token issued and its `Set-Cookie`s.
+pub(super) struct SignedIn<C: AuthSchema> {
+    pub(super) token: C::Token,
+    pub(super) cookies: Vec<SetCookie>,
+}
+
 /// Why [`complete_sign_in`] did not sign the user in.
 pub(super) enum Refusal {
     /// Go to the error page (or the sign-in page) with this code.
@@ -27,26 +33,34 @@ pub(super) enum Refusal {
 }
 
 /// The end of every sign-in, whatever the provider: the `sign_in` callback, the new token and
-/// the `jwt` callback, the session cookies, the `SignedIn` event. Returns the session's
-/// `Set-Cookie`s.
+/// the `jwt` callback, the session cookies, the `SignedIn` event. `identifier` is what a
+/// credentials form tried (normalised), for the `SignInDenied` event. Returns the token and the
+/// session's `Set-Cookie`s.
 pub(super) async fn complete_sign_in<C: AuthSchema>(
     auth: &Auth<C>,
     req: &Request,
     provider: &ProviderInfo,
     user: &C::User,
     account: &Account,
-) -> Result<Vec<SetCookie>, Refusal> {
+    identifier: Option<&str>,
+) -> Result<SignedIn<C>, Refusal> {
     let state = auth.state();
-    let denied = |why: &'static str, code: ErrorCode| async move {
-        tracing::info!(provider = provider.id, "{why}");
-        C::on_event(
-            AuthEvent::SignInDenied {
-                provider: provider.id,
-            },
-            state,
-        )
-        .await;
-        Refusal::Code(code)
+    let request = auth.request_context(req);
+    let denied = |why: &'static str, code: ErrorCode| {
+        let request = &request;
+        async move {
+            tracing::info!(provider = provider.id, "{why}");
+            C::on_event(
+                AuthEvent::SignInDenied {
+                    provider: provider.id,
+                    identifier,
+                    request,
+                },
+                state,
+            )
+            .await;
+            Refusal::Code(code)
+        }
     };
     let failed = |step: &'static str, error: &dyn fmt::Display| {
         tracing::error!(provider = provider.id, %error, "{step}");
@@ -100,9 +114,13 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
         AuthEvent::SignedIn {
             token: &token,
             account,
+            request: &request,
         },
         state,
     )
     .await;
-    Ok(written.cookies)
+    Ok(SignedIn {
+        token,
+        cookies: written.cookies,
+    })
 }

@@ -20,7 +20,8 @@
 //! HTML is built by [`pages`](crate::pages); where pages and errors send the user is decided
 //! in one place, `respond`; a session is written into its cookies in `issue` (with a warning
 //! from `token_size` when it grows past 4 KB); a provider's access token is refreshed on the
-//! way by `refresh`, for `session` and for the middleware.
+//! way by `refresh`, for `session` and for the middleware. `reissue` is the server-side
+//! update an app's handler makes ([`Auth::reissue`](crate::Auth::reissue)).
 
 mod callback;
 mod complete;
@@ -30,6 +31,7 @@ mod issue;
 mod oauth;
 mod providers;
 mod refresh;
+mod reissue;
 mod request;
 mod respond;
 mod router;
@@ -40,4 +42,5 @@ mod throttle;
 mod token_size;
 
 pub(crate) use refresh::refresh_request_session;
+pub use reissue::ReissuedSession;
 pub use router::routes;

@@ -153,6 +153,8 @@ async fn finish<C: AuthSchema>(
             C::on_event(
                 AuthEvent::SignInDenied {
                     provider: provider.id,
+                    identifier: None,
+                    request: &auth.request_context(req),
                 },
                 state,
             )
@@ -164,13 +166,14 @@ async fn finish<C: AuthSchema>(
             return Err(ErrorCode::Configuration);
         }
     };
-    let cookies = match complete_sign_in(auth, req, provider, &user, &account).await {
-        Ok(cookies) => cookies,
+    let signed_in = match complete_sign_in(auth, req, provider, &user, &account, None).await {
+        Ok(signed_in) => signed_in,
         Err(Refusal::Code(code)) => return Err(code),
         Err(Refusal::Redirect(response)) => return Ok(response),
     };
-    let location = auth.redirect_policy().check(&checks.callback_url);
-    Ok(respond::redirect(req, &location, &cookies))
+    let location =
+        request::redirect_after(auth, &checks.callback_url, Some(&signed_in.token)).await;
+    Ok(respond::redirect(req, &location, &signed_in.cookies))
 }
 
 /// The code of a failed flow, as Auth.js v5 answers: the provider's own refusal (an error

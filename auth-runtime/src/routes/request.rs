@@ -163,22 +163,42 @@ pub(super) fn query_param(req: &Request, name: &str) -> Option<String> {
     values.next().is_none().then_some(first)
 }
 
-/// Where to go after sign-in or sign-out: the body's `callbackUrl`, else the query's, else the
-/// callback-url cookie, else the home page; passed through the schema's `redirect` callback,
-/// then through the redirect check, so the answer is always on the origin or an allowed
-/// origin whatever the callback says.
-pub(super) async fn callback_url<C: AuthSchema>(
+/// The URL the request asks to go to after sign-in or sign-out: the body's `callbackUrl`,
+/// else the query's, else the callback-url cookie, else the home page. Unchecked.
+pub(super) fn requested_callback_url<C: AuthSchema>(
     auth: &Auth<C>,
     req: &Request,
     fields: Option<&FormFields>,
 ) -> String {
-    let requested = fields
+    fields
         .and_then(|fields| fields.get(CALLBACK_URL_FIELD))
         .map(str::to_owned)
         .or_else(|| query_param(req, CALLBACK_URL_FIELD))
         .or_else(|| single_cookie(req, auth.names().callback_url))
-        .unwrap_or_else(|| auth.origin().home());
-    match C::redirect(&requested, auth.origin().as_str(), auth.state()).await {
+        .unwrap_or_else(|| auth.origin().home())
+}
+
+/// Where to go after sign-in or sign-out: the request's callback URL
+/// ([`requested_callback_url`]), chosen by [`redirect_after`].
+pub(super) async fn callback_url<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &Request,
+    fields: Option<&FormFields>,
+    signed_in: Option<&C::Token>,
+) -> String {
+    let requested = requested_callback_url(auth, req, fields);
+    redirect_after(auth, &requested, signed_in).await
+}
+
+/// `requested` passed through the schema's `redirect` callback, which sees the token of the
+/// user who just signed in (`None` after a sign-out), then through the redirect check, so the
+/// answer is always on the origin or an allowed origin whatever the callback says.
+pub(super) async fn redirect_after<C: AuthSchema>(
+    auth: &Auth<C>,
+    requested: &str,
+    signed_in: Option<&C::Token>,
+) -> String {
+    match C::redirect(requested, auth.origin().as_str(), signed_in, auth.state()).await {
         Ok(chosen) => auth.redirect_policy().check(&chosen),
         Err(error) => {
             tracing::warn!(%error, "the redirect callback failed; redirecting home");

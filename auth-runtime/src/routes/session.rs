@@ -63,13 +63,15 @@ async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     {
         // Nothing would change but `iat`, `exp` and `jti`: answered from the token as it is,
         // with no `Set-Cookie`.
-        return answer(auth, token, registered.expires_at, &[], previous)
+        return answer(auth, req, token, registered.expires_at, &[], previous)
             .await
             .unwrap_or_else(|e| e);
     }
     let mut token = refreshed.or(newer).unwrap_or_else(|| token.clone());
     match C::jwt(&mut token, JwtTrigger::Refresh, auth.state()).await {
-        Ok(TokenAction::Keep) => reissue(auth, &token, previous).await.unwrap_or_else(|e| e),
+        Ok(TokenAction::Keep) => reissue(auth, req, &token, previous)
+            .await
+            .unwrap_or_else(|e| e),
         Ok(TokenAction::SignOut) => signed_out(auth, previous),
         Err(error) => {
             tracing::warn!(%error, "the jwt callback failed on refresh; signing out");
@@ -139,6 +141,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
             AuthEvent::UpdateRefused {
                 token: &current,
                 claim,
+                request: &auth.request_context(req),
             },
             auth.state(),
         )
@@ -160,11 +163,19 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
             return signed_out(auth, previous);
         }
     }
-    match reissue(auth, &token, previous).await {
+    match reissue(auth, req, &token, previous).await {
         Ok(response) => {
             auth.updated_tokens()
                 .record(token.subject(), token.clone(), auth.codec().now());
-            C::on_event(AuthEvent::SessionUpdated { token: &token }, auth.state()).await;
+            let request = &auth.request_context(req);
+            C::on_event(
+                AuthEvent::SessionUpdated {
+                    token: &token,
+                    request,
+                },
+                auth.state(),
+            )
+            .await;
             response
         }
         Err(response) => response,
@@ -186,6 +197,7 @@ fn due_for_reissue<C: AuthSchema>(registered: Registered, now: i64) -> bool {
 /// session callback fails (signed out) or the token cannot be written (500, old cookie kept).
 async fn reissue<C: AuthSchema>(
     auth: &Auth<C>,
+    req: &Request,
     token: &C::Token,
     previous: SessionCookieNames,
 ) -> Result<Response, Response> {
@@ -193,7 +205,15 @@ async fn reissue<C: AuthSchema>(
         tracing::error!(%error, "the session token could not be written; old cookie kept");
         respond::null(StatusCode::INTERNAL_SERVER_ERROR, &[])
     })?;
-    answer(auth, token, written.expires_at, &written.cookies, previous).await
+    answer(
+        auth,
+        req,
+        token,
+        written.expires_at,
+        &written.cookies,
+        previous,
+    )
+    .await
 }
 
 /// The session JSON for `token`, which expires at `expires_at`, with `cookies` set; `Err`
@@ -201,6 +221,7 @@ async fn reissue<C: AuthSchema>(
 /// session cookie the request carried expired).
 async fn answer<C: AuthSchema>(
     auth: &Auth<C>,
+    req: &Request,
     token: &C::Token,
     expires_at: i64,
     cookies: &[SetCookie],
@@ -220,7 +241,8 @@ async fn answer<C: AuthSchema>(
                 })?;
             let Some(session) = session else {
                 tracing::info!("the session callback ended the session");
-                C::on_event(AuthEvent::SessionEnded { token }, auth.state()).await;
+                let request = &auth.request_context(req);
+                C::on_event(AuthEvent::SessionEnded { token, request }, auth.state()).await;
                 return Err(signed_out(auth, previous));
             };
             serde_json::to_string(&session).map_err(|error| {

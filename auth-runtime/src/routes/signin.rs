@@ -71,7 +71,9 @@ pub(super) async fn handle_provider<C: AuthSchema>(auth: Auth<C>, mut req: Reque
     let provider = auth.provider(id);
     match provider.map(|provider| provider.kind) {
         Some(ProviderKind::Oidc | ProviderKind::OAuth) => {
-            let callback_url = request::callback_url(&auth, &req, Some(&fields)).await;
+            // Checked now; the `redirect` callback runs at the callback, with the new token.
+            let requested = request::requested_callback_url(&auth, &req, Some(&fields));
+            let callback_url = auth.redirect_policy().check(&requested);
             oauth::start(&auth, &req, id, callback_url)
         }
         Some(ProviderKind::Credentials) => {

@@ -58,10 +58,11 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
     C::on_event(
         AuthEvent::SignedOut {
             token: loaded.token(),
+            request: &auth.request_context(req),
         },
         auth.state(),
     )
     .await;
-    let location = request::callback_url(auth, req, Some(&fields)).await;
+    let location = request::callback_url(auth, req, Some(&fields), None).await;
     respond::redirect(req, &location, &cookies)
 }

@@ -44,13 +44,7 @@ impl<'a> SignInThrottle<'a> {
                 now: 0,
             };
         };
-        let identifier_key = provider
-            .fields
-            .iter()
-            .find(|field| !field.secret)
-            .and_then(|field| fields.get(field.name))
-            .map(fold_identifier)
-            .filter(|identifier| !identifier.is_empty())
+        let identifier_key = attempted_identifier(provider, fields)
             .map(|identifier| format!("id:{}:{identifier}", provider.id));
         let address_key = auth.client_ip(req).map(address_key);
         if address_key.is_none() {
@@ -102,6 +96,18 @@ impl<'a> SignInThrottle<'a> {
         let address = self.address_key.as_deref().map(|key| ("address", key));
         identifier.into_iter().chain(address)
     }
+}
+
+/// The identifier an attempt at `provider` tried: its form's first field that is not secret,
+/// folded as keyed ([`fold_identifier`]); `None` when empty or absent. Never the password.
+pub(super) fn attempted_identifier(provider: &ProviderInfo, fields: &FormFields) -> Option<String> {
+    provider
+        .fields
+        .iter()
+        .find(|field| !field.secret)
+        .and_then(|field| fields.get(field.name))
+        .map(fold_identifier)
+        .filter(|identifier| !identifier.is_empty())
 }
 
 /// The identifier as keyed: folded, then cut to [`MAX_IDENTIFIER_LEN`] bytes (before folding

@@ -15,6 +15,7 @@ use super::form::FormFields;
 use super::pages::Pages;
 use super::provider::{Account, OAuthProfile, OAuthSettings, OidcSettings, ProviderInfo};
 use super::provider_refresh::ProviderRefresh;
+use super::request_context::RequestContext;
 use super::token_claims::TokenClaims;
 use crate::rate_limit::RateLimit;
 
@@ -130,6 +131,13 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
         state: &'a Self::State,
     ) -> impl Future<Output = Result<Option<Self::Session>, CallbackError>> + Send + 'a;
 
+    /// Recomputes every `derive` claim from the claims it reads, in declaration order: after
+    /// a server-side update. The default, for a configuration without derived claims, does
+    /// nothing.
+    fn derive_claims(token: &mut Self::Token) {
+        let _ = token;
+    }
+
     /// Applies a client's update: every field present is checked by its claim's check, then
     /// set, then derived claims are recomputed. Nothing changes unless every check allows.
     fn apply_update<'a>(
@@ -139,15 +147,17 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), UpdateError>> + Send + 'a;
 
     /// The `redirect` callback: where to send the user after sign-in or sign-out, given the
-    /// requested `url` and the site's `base_url`. Whatever it answers still passes the
-    /// runtime's redirect check (same origin or an allowed origin), so it cannot open a
-    /// redirect. The default keeps the requested URL.
+    /// requested `url`, the site's `base_url` and, after a sign-in, the token of the user who
+    /// just signed in (`None` after a sign-out), so that a role decides the page. Whatever it
+    /// answers still passes the runtime's redirect check (same origin or an allowed origin),
+    /// so it cannot open a redirect. The default keeps the requested URL.
     fn redirect<'a>(
         url: &'a str,
         base_url: &'a str,
+        signed_in: Option<&'a Self::Token>,
         state: &'a Self::State,
     ) -> impl Future<Output = Result<String, CallbackError>> + Send + 'a {
-        let _ = (base_url, state);
+        let _ = (base_url, signed_in, state);
         async move { Ok(url.to_owned()) }
     }
 
@@ -174,6 +184,9 @@ pub enum JwtTrigger<'a, C: AuthSchema> {
     },
     /// The session was read (`GET`/`POST /session`) and is being re-issued.
     Refresh,
+    /// The server changed the token from an app's handler
+    /// ([`Auth::reissue`](crate::Auth::reissue)), derived claims already recomputed.
+    ServerUpdate,
 }
 
 impl<C: AuthSchema> fmt::Debug for JwtTrigger<'_, C> {
@@ -182,11 +195,15 @@ impl<C: AuthSchema> fmt::Debug for JwtTrigger<'_, C> {
             Self::SignIn { .. } => "SignIn",
             Self::Update { .. } => "Update",
             Self::Refresh => "Refresh",
+            Self::ServerUpdate => "ServerUpdate",
         })
     }
 }
 
-/// Something that happened, for audit logs, analytics and feature flags.
+/// Something that happened, for audit logs, analytics and feature flags. Every event carries
+/// the [`RequestContext`] of the request it happened in (the client's address through the
+/// trusted-proxy rule, the user agent); a refused or rate-limited sign-in also the identifier
+/// tried, normalised. Never a password or a token's text.
 #[non_exhaustive]
 pub enum AuthEvent<'a, C: AuthSchema> {
     /// A user signed in.
@@ -195,32 +212,52 @@ pub enum AuthEvent<'a, C: AuthSchema> {
         token: &'a C::Token,
         /// The account used.
         account: &'a Account,
+        /// The request.
+        request: &'a RequestContext,
     },
-    /// A sign-in was refused by the provider or the `sign_in` callback.
+    /// A sign-in was refused: wrong credentials, or a refusal by the provider, the profile
+    /// function or the `sign_in` callback.
     SignInDenied {
         /// The provider tried.
         provider: &'a str,
+        /// The identifier tried (a credentials form's first field that is not secret, the
+        /// email by default), trimmed, NFKC-folded and lower-cased as the rate limit keys it;
+        /// `None` for OAuth providers.
+        identifier: Option<&'a str>,
+        /// The request.
+        request: &'a RequestContext,
     },
     /// A sign-in attempt was rate limited.
     RateLimited {
         /// The provider tried.
         provider: &'a str,
+        /// The identifier tried, normalised as for `SignInDenied`.
+        identifier: Option<&'a str>,
+        /// The request.
+        request: &'a RequestContext,
     },
     /// A user signed out.
     SignedOut {
         /// The token, if the session was still valid.
         token: Option<&'a C::Token>,
+        /// The request.
+        request: &'a RequestContext,
     },
     /// The `session` callback ended a session (`SessionAction::SignOut`): the request was
     /// answered as signed out.
     SessionEnded {
         /// The token the session was read from.
         token: &'a C::Token,
+        /// The request.
+        request: &'a RequestContext,
     },
-    /// A client's update was applied.
+    /// An update was applied: a client's (`POST /session`) or the server's
+    /// ([`Auth::reissue`](crate::Auth::reissue)).
     SessionUpdated {
         /// The token after the update.
         token: &'a C::Token,
+        /// The request.
+        request: &'a RequestContext,
     },
     /// A client's update was refused.
     UpdateRefused {
@@ -228,6 +265,8 @@ pub enum AuthEvent<'a, C: AuthSchema> {
         token: &'a C::Token,
         /// The claim whose check refused.
         claim: &'static str,
+        /// The request.
+        request: &'a RequestContext,
     },
 }
 
@@ -242,6 +281,19 @@ impl<C: AuthSchema> AuthEvent<'_, C> {
             Self::SessionEnded { .. } => "session_ended",
             Self::SessionUpdated { .. } => "session_updated",
             Self::UpdateRefused { .. } => "update_refused",
+        }
+    }
+
+    /// The request the event happened in.
+    pub fn request(&self) -> &RequestContext {
+        match self {
+            Self::SignedIn { request, .. }
+            | Self::SignInDenied { request, .. }
+            | Self::RateLimited { request, .. }
+            | Self::SignedOut { request, .. }
+            | Self::SessionEnded { request, .. }
+            | Self::SessionUpdated { request, .. }
+            | Self::UpdateRefused { request, .. } => request,
         }
     }
 }

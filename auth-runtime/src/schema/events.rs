@@ -9,26 +9,28 @@ use super::token_claims::TokenClaims;
 /// the provider and the user's `sub` where they apply, and never a token, secret or password.
 pub fn trace_event<C: AuthSchema>(event: &AuthEvent<'_, C>) {
     match event {
-        AuthEvent::SignedIn { token, account } => tracing::info!(
+        AuthEvent::SignedIn { token, account, .. } => tracing::info!(
             target: "auth",
             event = event.name(),
             sub = TokenClaims::subject(*token),
             provider = %account.provider,
         ),
-        AuthEvent::SignInDenied { provider } | AuthEvent::RateLimited { provider } => {
+        AuthEvent::SignInDenied { provider, .. } | AuthEvent::RateLimited { provider, .. } => {
             tracing::warn!(target: "auth", event = event.name(), provider = %provider);
         }
-        AuthEvent::SignedOut { token } => tracing::info!(
+        AuthEvent::SignedOut { token, .. } => tracing::info!(
             target: "auth",
             event = event.name(),
             sub = token.map(TokenClaims::subject),
         ),
-        AuthEvent::SessionUpdated { token } | AuthEvent::SessionEnded { token } => tracing::info!(
-            target: "auth",
-            event = event.name(),
-            sub = TokenClaims::subject(*token),
-        ),
-        AuthEvent::UpdateRefused { token, claim } => tracing::warn!(
+        AuthEvent::SessionUpdated { token, .. } | AuthEvent::SessionEnded { token, .. } => {
+            tracing::info!(
+                target: "auth",
+                event = event.name(),
+                sub = TokenClaims::subject(*token),
+            )
+        }
+        AuthEvent::UpdateRefused { token, claim, .. } => tracing::warn!(
             target: "auth",
             event = event.name(),
             sub = TokenClaims::subject(*token),

@@ -13,6 +13,7 @@ mod form;
 mod pages;
 mod provider;
 mod provider_refresh;
+mod request_context;
 mod token_claims;
 mod user;
 
@@ -29,5 +30,6 @@ pub use provider::{
     ProfileMapping, ProviderInfo, ProviderKind, ProviderToken,
 };
 pub use provider_refresh::{PROVIDER_REFRESH_CLAIM, ProviderRefresh, SessionError};
+pub use request_context::{MAX_USER_AGENT_LEN, RequestContext};
 pub use token_claims::TokenClaims;
 pub use user::AuthUser;

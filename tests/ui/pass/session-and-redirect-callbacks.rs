@@ -32,7 +32,7 @@ mod policy {
         Ok(SessionAction::Keep)
     }
 
-    pub async fn redirect(url: &str, base_url: &str, _state: &()) -> Result<String, CallbackError> {
+    pub async fn redirect(url: &str, base_url: &str, _signed_in: Option<&AppAuthToken>, _state: &()) -> Result<String, CallbackError> {
         Ok(if url.starts_with('/') { format!("{base_url}{url}") } else { base_url.to_owned() })
     }
 }

@@ -301,6 +301,7 @@ mod tests {
         );
     }
 
+    /// TF-22, TF-23: `exp` with 15 s of leeway and `iat` ahead, on the configured clock.
     #[test]
     fn times_are_checked_on_the_configured_clock_with_fifteen_seconds_of_leeway() {
         let now = SystemClock.now();

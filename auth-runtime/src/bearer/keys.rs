@@ -178,6 +178,14 @@ impl BearerKey {
         }
     }
 
+    /// A new random Ed25519 key: a throwaway for a demo or one test run, whose tokens no
+    /// longer verify after a restart. Keys that must last come from `AUTH_BEARER_KEYS`.
+    pub fn generate_ed25519() -> Result<Self, KeyRefusal> {
+        let seed = Zeroizing::new(rand::random::<[u8; 32]>());
+        let der = ed25519_pkcs8(&*seed).ok_or("an Ed25519 seed of 32 bytes")?;
+        Self::from_private(EncodingKey::from_ed_der(&der), BearerAlgorithm::EdDsa, None)
+    }
+
     /// An HS256 key: a shared secret of at least [`MIN_HMAC_SECRET_LEN`] bytes, not one
     /// repeated byte. It signs and verifies and is never published; its `kid` is the RFC 7638
     /// thumbprint of `{"k":…,"kty":"oct"}`.
@@ -578,6 +586,16 @@ mod tests {
             BearerKeys::parse(&format!("{ED1}\n{RSA1}"), "X"),
             Err(AuthError::InvalidBearerKey { index: 1, .. })
         ));
+    }
+
+    #[test]
+    fn generated_keys_sign_and_differ() {
+        let (a, b) = (
+            BearerKey::generate_ed25519().unwrap(),
+            BearerKey::generate_ed25519().unwrap(),
+        );
+        assert!(a.can_sign() && b.can_sign());
+        assert_ne!(a.kid(), b.kid());
     }
 
     /// LG-02: a key's `Debug` shows its algorithm and kid, never its material.

@@ -63,3 +63,40 @@ pub(crate) fn check_bearer_settings(settings: &BearerSettings) -> Result<(), Aut
     }
     Ok(())
 }
+
+/// The runtime half of the agreement with the macro on bearer settings: the shared corpus's
+/// `ttl` and `audience` are refused here exactly when the macro refuses them.
+#[cfg(test)]
+mod tests {
+    use auth_rules::agreement::BEARER_SETTINGS;
+    use auth_rules::parse_duration;
+
+    use super::*;
+
+    #[test]
+    fn bearer_settings_agree_with_the_macro() {
+        for (ttl, audience, expected) in BEARER_SETTINGS {
+            let settings = BearerSettings {
+                algorithm: BearerAlgorithm::EdDsa,
+                ttl: parse_duration(ttl).expect("the corpus's durations parse"),
+                audience,
+                accept: BearerAccept::Both,
+            };
+            assert_eq!(
+                check_bearer_settings(&settings).is_ok(),
+                *expected,
+                "{ttl:?} {audience:?}"
+            );
+        }
+        let rs256 = BearerSettings {
+            algorithm: BearerAlgorithm::Rs256,
+            ttl: parse_duration("15m").expect("a duration"),
+            audience: "api",
+            accept: BearerAccept::Both,
+        };
+        assert!(matches!(
+            check_bearer_settings(&rs256),
+            Err(AuthError::BearerSigningKey { .. })
+        ));
+    }
+}

@@ -344,6 +344,81 @@ async fn guards_answer_401_signed_out_and_403_without_role_or_permission() {
     assert_eq!(status, StatusCode::FORBIDDEN, "a viewer may not write");
 }
 
+/// The demo issues bearer tokens (`POST /api/auth/token`); `/api/me` and the guarded routes
+/// take them without any cookie, judged as the cookie is: a viewer's token reads posts and is
+/// 403 at `/api/admin`, an admin's is 200 there and may write.
+#[tokio::test]
+async fn bearer_tokens_open_api_me_and_the_guarded_routes_as_the_cookie_does() {
+    let server = start().await;
+    let mut tokens = Vec::new();
+    for (email, password) in [
+        ("viewer@example.com", "correct-horse-viewer"),
+        ("admin@example.com", "correct-horse-admin"),
+    ] {
+        let client = browser();
+        sign_in(&client, &server, email, password).await;
+        let csrf = csrf_token(&client, &server, BASE).await;
+        let answer: Value = client
+            .post(server.url("/api/auth/token"))
+            .json(&json!({ "csrfToken": csrf }))
+            .send()
+            .await
+            .expect("POST /token")
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(answer["token_type"], "Bearer");
+        assert_eq!(answer["expires_in"], 900);
+        tokens.push(answer["access_token"].as_str().expect("a token").to_owned());
+    }
+    let api = reqwest::Client::new();
+    let status = |path: &'static str, token: String| {
+        let request = api.get(server.url(path)).bearer_auth(token);
+        async move { request.send().await.expect("GET").status() }
+    };
+    let me: Value = api
+        .get(server.url("/api/me"))
+        .bearer_auth(&tokens[0])
+        .send()
+        .await
+        .expect("GET /api/me")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["user"]["role"], "viewer");
+    assert_eq!(me["user"]["tenantId"], "acme");
+    assert_eq!(
+        status("/api/posts", tokens[0].clone()).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status("/api/admin", tokens[0].clone()).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        status("/api/admin", tokens[1].clone()).await,
+        StatusCode::OK
+    );
+    let written = api
+        .post(server.url("/api/posts"))
+        .bearer_auth(&tokens[1])
+        .json(&json!({"title": "By bearer", "body": "from an API client"}))
+        .send()
+        .await
+        .expect("POST /api/posts")
+        .status();
+    assert!(written.is_success(), "{written}");
+    let jwks: Value = api
+        .get(server.url("/api/auth/jwks"))
+        .send()
+        .await
+        .expect("GET /jwks")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(jwks["keys"][0]["alg"], "EdDSA");
+}
+
 #[tokio::test]
 async fn posts_are_kept_per_tenant() {
     let server = start().await;

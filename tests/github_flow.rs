@@ -360,6 +360,7 @@ async fn the_demo_signs_an_unknown_github_user_in_as_an_acme_viewer() {
     let auth = Auth::<app::DemoAuth>::builder(app::AppState::with_demo_users().expect("users"))
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))
         .public_url(&port.origin())
+        .bearer_keys(app::bearer_keys().expect("bearer keys"))
         .oidc_client("github", credentials)
         .build_async()
         .await

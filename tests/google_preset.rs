@@ -32,6 +32,7 @@ async fn the_demo_google_preset_sends_offline_consent_and_signs_in_an_acme_viewe
     let auth = Auth::<app::DemoAuth>::builder(app::AppState::with_demo_users().expect("users"))
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))
         .public_url(&origin)
+        .bearer_keys(app::bearer_keys().expect("bearer keys"))
         .oidc_client(
             "google",
             OidcClientCredentials::new(

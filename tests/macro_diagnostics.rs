@@ -12,6 +12,7 @@
 //! | `claims` | `#[claim(...)]` fields |
 //! | `callbacks` | `callbacks(...)` functions and what they may read |
 //! | `updates` | `update = check` and the update type |
+//! | `tokens` | `tokens(bearer(...))`: algorithm, ttl, audience, accept, and the claims bearer tokens leave out |
 //! | `fallback` | code using the generated types of a config with a mistake: one error |
 //!
 //! `TRYBUILD=overwrite cargo test --test macro_diagnostics` rewrites the `.stderr` files after
@@ -27,6 +28,7 @@ const FAIL_CATEGORIES: &[&str] = &[
     "claims",
     "callbacks",
     "updates",
+    "tokens",
     "fallback",
 ];
 

@@ -451,6 +451,7 @@ async fn the_demo_oidc_provider_keeps_provider_tokens_out_of_the_session() {
     let auth = Auth::<app::DemoAuth>::builder(app::AppState::with_demo_users().expect("users"))
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))
         .public_url(&origin)
+        .bearer_keys(app::bearer_keys().expect("bearer keys"))
         .oidc_client(
             "oidc",
             OidcClientCredentials::new(

@@ -503,6 +503,7 @@ async fn ck02_check_cookies_over_https_are_secure_prefixed() {
     let auth = Auth::<app::DemoAuth>::builder(state)
         .secrets(Secrets::new([SECRET]).expect("a strong secret"))
         .public_url("https://app.example")
+        .bearer_keys(app::bearer_keys().expect("bearer keys"))
         .oidc_client("oidc", credentials(&op))
         .build_async()
         .await

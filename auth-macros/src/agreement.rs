@@ -3,7 +3,9 @@
 //! refused. The runtime's tests feed the same corpus to its start-up check, so a configuration
 //! compiles exactly when it also starts.
 
-use auth_rules::agreement::{BASE_PATHS, PAGES, PROVIDER_IDS, RATE_LIMITS, SESSION_AGES};
+use auth_rules::agreement::{
+    BASE_PATHS, BEARER_SETTINGS, PAGES, PROVIDER_IDS, RATE_LIMITS, SESSION_AGES,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -87,6 +89,22 @@ fn session_ages_agree_with_the_corpus() {
         assert_verdict(
             "session ages",
             &format!("{max_age}, {update_age}"),
+            accepted,
+            &messages,
+        );
+    }
+}
+
+#[test]
+fn bearer_settings_agree_with_the_corpus() {
+    for &(ttl, audience, accepted) in BEARER_SETTINGS {
+        let messages = messages(
+            quote!(tokens(bearer(ttl = #ttl, audience = #audience))),
+            TokenStream::new(),
+        );
+        assert_verdict(
+            "bearer settings",
+            &format!("{ttl}, {audience}"),
             accepted,
             &messages,
         );

@@ -20,8 +20,19 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "pages",
     "rate_limit",
     "typescript",
+    "tokens",
     "crate",
 ];
+/// Keys of `tokens(...)`: the kinds of token besides the session cookie.
+pub(crate) const TOKENS_KEYS: &[&str] = &["bearer"];
+/// Keys of `tokens(bearer(...))`.
+pub(crate) const BEARER_KEYS: &[&str] = &["alg", "ttl", "audience", "accept"];
+/// The algorithms bearer tokens are signed with, with the runtime's variant of each.
+pub(crate) const BEARER_ALGORITHMS: &[(&str, &str)] =
+    &[("EdDSA", "EdDsa"), ("ES256", "Es256"), ("HS256", "Hs256")];
+/// The values of `tokens(bearer(accept = …))`, with the runtime's variant of each.
+pub(crate) const BEARER_ACCEPT: &[(&str, &str)] =
+    &[("both", "Both"), ("bearer", "Bearer"), ("cookie", "Cookie")];
 /// Keys of `session(...)`.
 pub(crate) const SESSION_KEYS: &[&str] = &["max_age", "update_age"];
 /// Keys of `pages(...)`.

@@ -40,6 +40,9 @@ pub(crate) fn check(draft: &Draft, errors: &mut Errors) {
     typescript_has_its_feature(draft, errors);
     session_fields_are_filled_by_a_session_callback(draft, errors);
     session_fields_keep_clear_of_the_session_members(draft, errors);
+    bearer_tokens_name_their_audience(draft, errors);
+    bearer_ttl_is_in_range(draft, errors);
+    claims_left_out_of_bearer_tokens_are_options(draft, errors);
 }
 
 /// `user = …` is required: it is what providers produce at sign-in.
@@ -467,5 +470,69 @@ fn typescript_has_its_feature(draft: &Draft, errors: &mut Errors) {
             "`typescript` needs the `typescript` feature of auth-runtime: \
              `auth-runtime = { version = \"…\", features = [\"typescript\"] }`",
         );
+    }
+}
+
+/// Bearer tokens name the API they are for (`audience = "…"`), by
+/// `auth_rules::check_bearer_audience`.
+fn bearer_tokens_name_their_audience(draft: &Draft, errors: &mut Errors) {
+    let Some(bearer) = &draft.settings.bearer else {
+        return;
+    };
+    match &bearer.audience {
+        None => errors.push(
+            bearer.span,
+            "bearer tokens need an `audience`: the API they are for, e.g. \
+             `bearer(audience = \"https://api.example\")`; tokens without one would be accepted \
+             by any service trusting these keys",
+        ),
+        Some(audience) => {
+            if let Err(refusal) = auth_rules::check_bearer_audience(&audience.value) {
+                errors.push(
+                    audience.span,
+                    format!("invalid audience `{}`: {refusal}", audience.value),
+                );
+            }
+        }
+    }
+}
+
+/// A bearer token's `ttl` follows `auth_rules::check_bearer_ttl`.
+fn bearer_ttl_is_in_range(draft: &Draft, errors: &mut Errors) {
+    let Some(ttl) = draft
+        .settings
+        .bearer
+        .as_ref()
+        .and_then(|bearer| bearer.ttl.as_ref())
+    else {
+        return;
+    };
+    if let Err(refusal) = auth_rules::check_bearer_ttl(ttl.duration) {
+        errors.push(
+            ttl.span,
+            format!("invalid bearer ttl `{}`: {refusal}", ttl.text),
+        );
+    }
+}
+
+/// With bearer tokens, a claim they leave out (`private`) is an `Option`: a session read from
+/// a bearer token has it as `None`.
+fn claims_left_out_of_bearer_tokens_are_options(draft: &Draft, errors: &mut Errors) {
+    if draft.settings.bearer.is_none() {
+        return;
+    }
+    for read in &draft.claims {
+        let claim = &read.claim;
+        if claim.private && !claim.optional {
+            errors.push(
+                claim.ty.span(),
+                format!(
+                    "claim `{}` is `private`, so bearer tokens leave it out and a session read \
+                     from one has no value for it: declare it `Option<_>` (handlers then see \
+                     `None` on bearer requests)",
+                    claim.field
+                ),
+            );
+        }
     }
 }

@@ -31,6 +31,18 @@ pub(crate) struct Config {
     /// `typescript`: the generated types derive ts-rs's `TS` and `TypeScriptSchema` is
     /// implemented.
     pub(crate) typescript: bool,
+    /// `tokens(bearer(...))`: signed bearer tokens, if declared.
+    pub(crate) bearer: Option<Bearer>,
+}
+
+/// `tokens(bearer(...))`, with its defaults filled in.
+pub(crate) struct Bearer {
+    /// The runtime's `BearerAlgorithm` variant, e.g. `EdDsa`.
+    pub(crate) algorithm: &'static str,
+    pub(crate) ttl_secs: u64,
+    pub(crate) audience: String,
+    /// The runtime's `BearerAccept` variant, e.g. `Both`.
+    pub(crate) accept: &'static str,
 }
 
 /// Custom page paths; `None` means the built-in page.

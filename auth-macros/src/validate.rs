@@ -9,7 +9,7 @@ use auth_rules::{DEFAULT_BASE_PATH, DEFAULT_MAX_AGE};
 use crate::ast::Input;
 use crate::check::check;
 use crate::diag::Errors;
-use crate::model::{Config, Outline, Pages, ProviderKind};
+use crate::model::{Bearer, Config, Outline, Pages, ProviderKind};
 use crate::read::{Draft, default_form_fields, form_name, read_config, read_fields};
 
 /// Checks the input and builds the model, or records why it cannot and gives the outline the
@@ -64,6 +64,15 @@ pub(crate) fn validate(input: Input, errors: &mut Errors) -> Result<Config, Box<
         claims: claims.into_iter().map(|read| read.claim).collect(),
         session_fields: session_fields.into_iter().map(|read| read.field).collect(),
         typescript: settings.typescript.is_some(),
+        bearer: settings.bearer.map(|bearer| Bearer {
+            algorithm: bearer.alg.unwrap_or("EdDsa"),
+            ttl_secs: bearer
+                .ttl
+                .map_or(auth_rules::DEFAULT_BEARER_TTL, |ttl| ttl.duration)
+                .as_secs(),
+            audience: bearer.audience.map(|text| text.value).unwrap_or_default(),
+            accept: bearer.accept.unwrap_or("Both"),
+        }),
     })
 }
 

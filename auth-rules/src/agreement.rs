@@ -67,6 +67,19 @@ pub const RATE_LIMITS: &[(&str, bool)] = &[
     ("5 per fortnight", false),
 ];
 
+/// `(bearer ttl, bearer audience, accepted)`, as `tokens(bearer(ttl = …, audience = …))`.
+pub const BEARER_SETTINGS: &[(&str, &str, bool)] = &[
+    ("15m", "https://api.example", true),
+    ("1m", "orders", true),
+    ("1d", "urn:example:api", true),
+    ("59s", "https://api.example", false),
+    ("25h", "https://api.example", false),
+    ("30d", "https://api.example", false),
+    ("15m", "", false),
+    ("15m", "my api", false),
+    ("15m", "api\t2", false),
+];
+
 /// `(max_age, update_age, accepted)`; `update_age` empty when not set.
 pub const SESSION_AGES: &[(&str, &str, bool)] = &[
     ("30d", "", true),

@@ -14,6 +14,7 @@
 #[doc(hidden)]
 pub mod agreement;
 mod base_path;
+mod bearer;
 mod claim_name;
 mod duration;
 mod page;
@@ -24,6 +25,10 @@ mod refusal;
 mod site_path;
 
 pub use base_path::{DEFAULT_BASE_PATH, check_base_path};
+pub use bearer::{
+    DEFAULT_BEARER_TTL, LONGEST_BEARER_TTL, SHORTEST_BEARER_TTL, check_bearer_audience,
+    check_bearer_ttl,
+};
 pub use claim_name::{RESERVED_CLAIM_NAMES, check_claim_name};
 pub use duration::{
     DEFAULT_MAX_AGE, LONGEST_MAX_AGE, SHORTEST_MAX_AGE, check_max_age, check_update_age,

@@ -43,6 +43,10 @@ pub enum Refusal {
     ReservedClaimName,
     /// A provider URL that is neither https nor plain http on a loopback address.
     ProviderUrl,
+    /// A bearer token lifetime outside 1 minute ..= 1 day.
+    BearerTtlRange,
+    /// A bearer audience that is empty or has white space or control characters.
+    BearerAudience,
 }
 
 impl fmt::Display for Refusal {
@@ -84,6 +88,14 @@ impl fmt::Display for Refusal {
             Self::ProviderUrl => {
                 "a provider URL is https, like \"https://id.example.com\"; plain http only \
                  on a loopback address (127.0.0.1, [::1], localhost)"
+            }
+            Self::BearerTtlRange => {
+                "a bearer token lives from 1 minute to 1 day: it cannot be revoked, so keep \
+                 it short, like \"15m\""
+            }
+            Self::BearerAudience => {
+                "an audience names the API the tokens are for, like \"https://api.example\": \
+                 not empty, no white space or control characters"
             }
         })
     }

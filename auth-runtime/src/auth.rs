@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use poem::Request;
 
+use crate::bearer::{BEARER_KEYS_VARIABLE, BearerKeys, BearerVerifier};
 use crate::client_addr::client_ip;
 use crate::clock::{Clock, SystemClock};
 use crate::cookies::CookieNames;
@@ -25,7 +26,10 @@ use crate::oauth::{
 use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::RedirectPolicy;
-use crate::schema::{AuthSchema, ProviderInfo, ProviderKind, RequestContext, check_schema};
+use crate::schema::{
+    AuthSchema, BearerSettings, ProviderInfo, ProviderKind, RequestContext, check_bearer_settings,
+    check_schema,
+};
 use crate::secret::{SECRET_VARIABLE, Secrets};
 use crate::superseded::UpdatedTokens;
 use crate::token::TokenCodec;
@@ -82,6 +86,8 @@ struct AuthInner<C: AuthSchema> {
     /// Whether a configured provider refreshes its access tokens.
     refreshes: bool,
     refresh_flights: Arc<dyn RefreshFlights>,
+    /// The bearer token verifier (and signer's keys), when the schema declares bearer tokens.
+    bearer: Option<BearerVerifier>,
     state: C::State,
 }
 
@@ -104,6 +110,7 @@ impl<C: AuthSchema> fmt::Debug for Auth<C> {
             .field("redirect_origins", &self.inner.redirects.allowed())
             .field("sign_in_limited", &self.inner.limiter.is_some())
             .field("trusted_proxies", &self.inner.trusted_proxies)
+            .field("bearer", &self.inner.bearer)
             .finish_non_exhaustive()
     }
 }
@@ -122,11 +129,13 @@ impl<C: AuthSchema> Auth<C> {
             allow_insecure_http: false,
             oidc_clients: HashMap::new(),
             refresh_flights: None,
+            bearer_keys: None,
         }
     }
 
     /// A configuration from the environment: `AUTH_SECRET` (and `AUTH_SECRET_1` …
-    /// `AUTH_SECRET_3` for rotation) and `AUTH_URL`, the public URL of the site. Without
+    /// `AUTH_SECRET_3` for rotation), `AUTH_URL`, the public URL of the site, and, when the
+    /// schema declares bearer tokens, `AUTH_BEARER_KEYS`. Without
     /// `AUTH_URL`, [`DEFAULT_PUBLIC_URL`] (`http://127.0.0.1:3000`) is used and a warning is
     /// logged; the request's `Host` header is never trusted instead.
     pub fn from_env(state: C::State) -> Result<Self, AuthError> {
@@ -230,6 +239,13 @@ impl<C: AuthSchema> Auth<C> {
         &*self.inner.refresh_flights
     }
 
+    /// The bearer token verifier, when the schema declares bearer tokens
+    /// (`tokens(bearer(...))`): its keys sign (the first) and verify (all), for this issuer
+    /// (the public URL and the base path) and the declared audience.
+    pub fn bearer(&self) -> Option<&BearerVerifier> {
+        self.inner.bearer.as_ref()
+    }
+
     /// The codecs of the OAuth check cookies.
     pub(crate) fn checks(&self) -> &CheckCodecs {
         &self.inner.checks
@@ -277,6 +293,7 @@ pub struct AuthBuilder<C: AuthSchema> {
     allow_insecure_http: bool,
     oidc_clients: HashMap<String, OidcClientCredentials>,
     refresh_flights: Option<Arc<dyn RefreshFlights>>,
+    bearer_keys: Option<BearerKeys>,
 }
 
 /// The state and secrets are not printed.
@@ -289,6 +306,7 @@ impl<C: AuthSchema> fmt::Debug for AuthBuilder<C> {
             .field("sign_in_limiter", &self.limiter.is_some())
             .field("trusted_proxies", &self.trusted_proxies)
             .field("oidc_clients", &self.oidc_clients)
+            .field("bearer_keys", &self.bearer_keys)
             .finish_non_exhaustive()
     }
 }
@@ -342,6 +360,14 @@ impl<C: AuthSchema> AuthBuilder<C> {
     #[must_use]
     pub fn refresh_flights(mut self, flights: impl RefreshFlights) -> Self {
         self.refresh_flights = Some(Arc::new(flights));
+        self
+    }
+
+    /// The keys of bearer tokens (`tokens(bearer(...))`), instead of `AUTH_BEARER_KEYS`: the
+    /// first signs (a private key or secret of the declared algorithm), every one verifies.
+    #[must_use]
+    pub fn bearer_keys(mut self, keys: BearerKeys) -> Self {
+        self.bearer_keys = Some(keys);
         self
     }
 
@@ -477,6 +503,21 @@ impl<C: AuthSchema> AuthBuilder<C> {
         let names = CookieNames::for_https(redirects.origin().is_https());
         let keyring = Keyring::new(secrets);
         let clock: Arc<dyn Clock> = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let bearer = match C::BEARER {
+            Some(settings) => Some(
+                bearer_verifier::<C>(&settings, self.bearer_keys, redirects.origin())?
+                    .with_shared_clock(Arc::clone(&clock)),
+            ),
+            None => {
+                if self.bearer_keys.is_some() {
+                    tracing::warn!(
+                        "bearer keys given, but the schema declares no `tokens(bearer(...))`; \
+                         they are not used"
+                    );
+                }
+                None
+            }
+        };
         let codec = TokenCodec::new(keyring.keys_for(names.session)).with_clock(SharedClock(clock));
         let checks = CheckCodecs::new(&keyring, names, &codec);
         Ok(Auth {
@@ -494,10 +535,37 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 refresh_flights: self
                     .refresh_flights
                     .unwrap_or_else(|| Arc::new(MemoryRefreshFlights::new())),
+                bearer,
                 state: self.state,
             }),
         })
     }
+}
+
+/// The verifier of the declared bearer tokens: the settings checked, the keys given (else
+/// `AUTH_BEARER_KEYS`), the first of them a signing key of the declared algorithm, the issuer
+/// the public URL's origin and the base path.
+fn bearer_verifier<C: AuthSchema>(
+    settings: &BearerSettings,
+    given: Option<BearerKeys>,
+    origin: &Origin,
+) -> Result<BearerVerifier, AuthError> {
+    check_bearer_settings(settings)?;
+    let keys = match given {
+        Some(keys) => keys,
+        None => BearerKeys::from_env()?.ok_or(AuthError::MissingBearerKeys {
+            variable: BEARER_KEYS_VARIABLE,
+        })?,
+    };
+    let first = keys.first();
+    if first.algorithm() != settings.algorithm || !first.can_sign() {
+        return Err(AuthError::BearerSigningKey {
+            reason: "the first bearer key signs: it must be a private key (or, for HS256, a \
+                     secret) of the declared `alg`",
+        });
+    }
+    let issuer = format!("{}{}", origin.as_str(), C::BASE_PATH);
+    Ok(BearerVerifier::new(keys, &issuer, settings.audience))
 }
 
 /// A clock shared between the builder and the codec.

@@ -128,6 +128,41 @@ pub enum AuthError {
     #[error("password hashing failed: {0}")]
     PasswordHashing(String),
 
+    // --- bearer tokens: found at start-up ---
+    /// The schema declares bearer tokens (`tokens(bearer(...))`) and no key was given.
+    #[error(
+        "invalid configuration: bearer tokens are declared but no key is configured: set \
+         {variable} (PEM blocks or a JWK set, the signing key first)"
+    )]
+    MissingBearerKeys {
+        /// The environment variable (or setting) that should hold them.
+        variable: &'static str,
+    },
+    /// A bearer key is unusable.
+    #[error("invalid configuration: {variable}: key #{index} is unusable: {reason}")]
+    InvalidBearerKey {
+        /// The environment variable (or setting) holding it.
+        variable: &'static str,
+        /// Its position, 0 for the first (the signing key).
+        index: usize,
+        /// What is wrong with it; never the key itself.
+        reason: &'static str,
+    },
+    /// A `tokens(bearer(...))` setting breaks its rule.
+    #[error("invalid configuration: the bearer token {setting}: {reason}")]
+    InvalidBearerSetting {
+        /// Which setting: `ttl` or `audience`.
+        setting: &'static str,
+        /// The rule it breaks.
+        reason: Refusal,
+    },
+    /// The first bearer key cannot sign with the configured algorithm.
+    #[error("invalid configuration: bearer tokens: {reason}")]
+    BearerSigningKey {
+        /// What is wrong.
+        reason: &'static str,
+    },
+
     // --- token decoding: the request is treated as signed out ---
     /// The token is not a five-part compact JWE of base64url parts, or is too long.
     #[error("malformed token: {0}")]
@@ -142,6 +177,9 @@ pub enum AuthError {
     /// The authentication tag does not verify: tampered, or made with another key.
     #[error("tag mismatch: the token was altered or made with another key")]
     TagMismatch,
+    /// A signed token's signature does not verify under the key its `kid` names.
+    #[error("invalid signature: the token was altered or signed with another key")]
+    InvalidSignature,
     /// The tag verified but the ciphertext does not decrypt (bad padding).
     #[error("decryption failed")]
     DecryptionFailed,
@@ -221,6 +259,7 @@ impl AuthError {
                 | Self::UnsupportedHeader(_)
                 | Self::UnknownKey
                 | Self::TagMismatch
+                | Self::InvalidSignature
                 | Self::DecryptionFailed
                 | Self::InvalidClaims(_)
                 | Self::Expired { .. }

@@ -33,6 +33,11 @@
 //! (`.data(auth)`): the cookie is then decoded on the spot. With neither, extraction fails
 //! with a 500 naming `auth.middleware()`, a programming error rather than a client one (and
 //! `Option<Session<C>>` then reads as `None`, failing closed; the error is logged).
+//!
+//! With `tokens(bearer(...))`, a request may prove its session with `Authorization: Bearer`
+//! instead, as `accept` says: the token's claims are read into the same token type and
+//! shaped by the same `session` callback, so a handler cannot tell the two apart. A
+//! malformed or refused bearer token is signed out (401), never an error page.
 
 use std::fmt;
 use std::ops::Deref;
@@ -41,6 +46,7 @@ use std::sync::Arc;
 use poem::{FromRequest, Request, RequestBody, Result};
 
 use crate::auth::Auth;
+use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
@@ -103,10 +109,32 @@ impl<C: AuthSchema> fmt::Debug for Session<C> {
 impl<'a, C: AuthSchema> FromRequest<'a> for Session<C> {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
         let auth = Auth::<C>::of_request(req)?;
+        // Compiled out without `tokens(bearer(...))`: the cookie path below is the whole
+        // extractor then.
+        if C::BEARER.is_some()
+            && let Judged::Bearer(verified) = judge(req, auth)
+        {
+            let Some((token, expires_at)) = verified else {
+                return Err(AuthRejection::Unauthorized.into());
+            };
+            return Self::shaped(req, auth, token, expires_at).await;
+        }
         let loaded = LoadedSession::of_request(req, auth);
         let (Some(token), Some(expires_at)) = (loaded.shared_token(), loaded.expires_at()) else {
             return Err(AuthRejection::Unauthorized.into());
         };
+        Self::shaped(req, auth, token, expires_at).await
+    }
+}
+
+impl<C: AuthSchema> Session<C> {
+    /// The session of a verified token, shaped by the `session` callback (which may end it).
+    async fn shaped(
+        req: &Request,
+        auth: &Auth<C>,
+        token: Arc<C::Token>,
+        expires_at: i64,
+    ) -> Result<Self> {
         match C::session(&token, iso8601(expires_at), auth.state()).await {
             Ok(Some(session)) => Ok(Self { session, token }),
             Ok(None) => {

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::auth::Auth;
+use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
@@ -37,7 +38,8 @@ type Check<C> = dyn Fn(&<C as AuthSchema>::Token) -> bool + Send + Sync + 'stati
 
 /// Lets a request through only when it is signed in (else `401 {"error":"unauthorized"}`) and
 /// `check` accepts its token (else `403 {"error":"forbidden"}`). A session the `session`
-/// callback ends is signed out (`401`).
+/// callback ends is signed out (`401`). A bearer token (`tokens(bearer(...))`) is judged
+/// exactly as a session cookie.
 pub struct Guard<C: AuthSchema> {
     name: &'static str,
     check: Arc<Check<C>>,
@@ -64,10 +66,30 @@ impl<C: AuthSchema> Guard<C> {
     /// (a deactivated user) is signed out here as everywhere, whatever the token's claims.
     async fn admit(&self, req: &Request) -> Result<(), AuthRejection> {
         let auth = Auth::<C>::of_request(req)?;
+        // Compiled out without `tokens(bearer(...))`.
+        if C::BEARER.is_some()
+            && let Judged::Bearer(verified) = judge(req, auth)
+        {
+            let Some((token, expires_at)) = verified else {
+                return Err(AuthRejection::Unauthorized);
+            };
+            return self.admit_token(req, auth, &token, expires_at).await;
+        }
         let loaded = LoadedSession::of_request(req, auth);
         let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
             return Err(AuthRejection::Unauthorized);
         };
+        self.admit_token(req, auth, token, expires_at).await
+    }
+
+    /// Whether a signed-in `token` may pass: the check, then the `session` callback.
+    async fn admit_token(
+        &self,
+        req: &Request,
+        auth: &Auth<C>,
+        token: &C::Token,
+        expires_at: i64,
+    ) -> Result<(), AuthRejection> {
         if !(self.check)(token) {
             tracing::debug!(guard = self.name, "guard refused a signed-in request");
             return Err(AuthRejection::Forbidden);

@@ -15,6 +15,8 @@
 //!   `clock`;
 //! - `cookies`: Auth.js cookie names, `Set-Cookie` rendering, `Cookie` parsing, session
 //!   chunks; `csrf`: the double-submit CSRF cookie;
+//! - `bearer`: signed bearer tokens (JWS, on `jsonwebtoken`): keys, the key set, signing,
+//!   verification, the `Authorization` header; `bearer_session`: a request's bearer token;
 //! - `schema`: the [`AuthSchema`] contract `#[auth_config]` implements, and its start-up check;
 //! - `auth`: [`Auth`], the runtime configuration, built and checked at start-up;
 //! - `middleware`, `loaded_session`, `extract`, `guard`: the session in Poem
@@ -42,6 +44,8 @@
 
 mod auth;
 mod base64url;
+mod bearer;
+mod bearer_session;
 mod cbc_hs512;
 mod client_addr;
 mod clock;
@@ -77,6 +81,11 @@ pub mod __private;
 
 pub use auth::{Auth, AuthBuilder, DEFAULT_PUBLIC_URL, URL_VARIABLE};
 pub use auth_macros::auth_config;
+pub use bearer::{
+    BEARER_KEYS_VARIABLE, BearerAlgorithm, BearerKey, BearerKeys, BearerVerifier,
+    JWKS_MAX_AGE_SECONDS, KeyRefusal, MAX_BEARER_TOKEN_LEN, MIN_HMAC_SECRET_LEN, MIN_RSA_BITS,
+    jwks_json, sign_claims,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use cookies::{
     CHUNK_SIZE, CookieLifetime, CookieNames, MAX_CHUNKS, MAX_COOKIE_HEADER_LEN, SessionCookie,
@@ -105,12 +114,13 @@ pub use rejection::AuthRejection;
 pub use routes::ReissuedSession;
 pub use schema::MAX_USER_AGENT_LEN;
 pub use schema::{
-    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField, Credentials,
-    CredentialsProviderType, Entra, EntraProviderType, FormFields, GitHub, GitHubProviderType,
-    GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger, OAuth, OAuthProfile,
-    OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings, PROVIDER_REFRESH_CLAIM,
-    Pages, ProfileMapping, ProviderInfo, ProviderKind, ProviderRefresh, ProviderToken,
-    RequestContext, SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
+    Account, AuthEvent, AuthSchema, AuthUser, BearerAccept, BearerSettings, CallbackError,
+    CredentialField, Credentials, CredentialsProviderType, Entra, EntraProviderType, FormFields,
+    GitHub, GitHubProviderType, GitLab, GitLabProviderType, Google, GoogleProviderType, JwtTrigger,
+    OAuth, OAuthProfile, OAuthProviderType, OAuthSettings, Oidc, OidcProviderType, OidcSettings,
+    PROVIDER_REFRESH_CLAIM, Pages, ProfileMapping, ProviderInfo, ProviderKind, ProviderRefresh,
+    ProviderToken, RequestContext, SessionAction, SessionError, SignIn, TokenAction, TokenClaims,
+    UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{

@@ -15,6 +15,7 @@ use std::fmt;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::auth::Auth;
+use crate::bearer_session::BearerSession;
 use crate::loaded_session::LoadedSession;
 use crate::routes::refresh_request_session;
 use crate::schema::AuthSchema;
@@ -98,6 +99,15 @@ impl<C: AuthSchema, E: Endpoint> Endpoint for AuthMiddlewareEndpoint<C, E> {
                 }
             }
             req.extensions_mut().insert(loaded);
+            // Only with `tokens(bearer(...))` accepting bearer tokens: the header is read now,
+            // the token verified when the extractor or a guard first asks.
+            if C::BEARER.is_some_and(|settings| settings.accept.bearer())
+                && self.auth.bearer().is_some()
+                && !is_auth_route::<C>(&req)
+            {
+                let bearer = BearerSession::<C>::load(&req);
+                req.extensions_mut().insert(bearer);
+            }
         }
         let answer = self.inner.call(req).await;
         let Some(cookies) = refreshed_cookies else {

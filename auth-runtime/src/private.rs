@@ -14,18 +14,19 @@ pub use ::std::string::String;
 pub use ::std::vec::Vec;
 
 pub use crate::auth::Auth;
+pub use crate::bearer::BearerAlgorithm;
 pub use crate::guard::Guard;
 pub use crate::oauth::presets;
 pub use crate::password::Password;
 pub use crate::rate_limit::RateLimit;
 pub use crate::routes::routes;
 pub use crate::schema::{
-    Account, AuthEvent, AuthSchema, AuthUser, CallbackError, CredentialField,
-    CredentialsProviderType, EntraProviderType, FormFields, GitHubProviderType, GitLabProviderType,
-    GoogleProviderType, JwtTrigger, OAuthProfile, OAuthProviderType, OAuthSettings,
-    OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo, ProviderKind,
-    ProviderRefresh, SessionAction, SessionError, SignIn, TokenAction, TokenClaims, UpdateError,
-    log_event_error, trace_event,
+    Account, AuthEvent, AuthSchema, AuthUser, BearerAccept, BearerSettings, CallbackError,
+    CredentialField, CredentialsProviderType, EntraProviderType, FormFields, GitHubProviderType,
+    GitLabProviderType, GoogleProviderType, JwtTrigger, OAuthProfile, OAuthProviderType,
+    OAuthSettings, OidcProviderType, OidcSettings, Pages, ProfileMapping, ProviderInfo,
+    ProviderKind, ProviderRefresh, SessionAction, SessionError, SignIn, TokenAction, TokenClaims,
+    UpdateError, log_event_error, trace_event,
 };
 
 /// `skip_serializing_if` for a borrowed `Option` (the session written straight from the

@@ -154,7 +154,7 @@ impl TokenCodec {
         token: &str,
     ) -> Result<(T, Registered), AuthError> {
         let opened = jwe::open(token, &self.keys, self.max_token_len)?;
-        let (claims, registered) = self.read_claims(&opened.plaintext)?;
+        let (claims, registered) = read_claims(&opened.plaintext, self.now())?;
         Ok((
             claims,
             Registered {
@@ -162,34 +162,6 @@ impl TokenCodec {
                 ..registered
             },
         ))
-    }
-
-    /// The claims of a decrypted token read into `T`, and their registered times.
-    fn read_claims<T: DeserializeOwned>(
-        &self,
-        plaintext: &[u8],
-    ) -> Result<(T, Registered), AuthError> {
-        // UTF-8 is checked once for the whole plaintext, so that neither pass checks it
-        // string by string; escapes (lone surrogates) are still checked by both.
-        let text = std::str::from_utf8(plaintext)
-            .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
-        // One pass: the typed read refuses duplicates and notes the registered claims.
-        if let Ok((claims, shapes)) = json::read_typed::<T>(text) {
-            return Ok((claims, check_registered(shapes, self.now())?));
-        }
-        // Refused: read again, checks first, so that the error is the one the checks give
-        // (a duplicate member, a fractional `exp`) before any about the type.
-        let shapes = json::check_object(text).map_err(AuthError::InvalidClaims)?;
-        let registered = check_registered(shapes, self.now())?;
-        let claims = serde_json::from_str::<T>(text).map_err(|error| {
-            // The serde message may quote a claim value: only its position is kept.
-            AuthError::InvalidClaims(format!(
-                "the claims do not fit the token type (line {}, column {})",
-                error.line(),
-                error.column()
-            ))
-        })?;
-        Ok((claims, registered))
     }
 
     /// Decrypts `token` and checks its claims: a JSON object without duplicate members, an
@@ -201,6 +173,35 @@ impl TokenCodec {
         check_registered_claims(&claims, self.now())?;
         Ok(claims)
     }
+}
+
+/// The claims of a decrypted (or verified) token read into `T`, and their registered times
+/// checked against `now`. Shared by the session token and the bearer token.
+pub(crate) fn read_claims<T: DeserializeOwned>(
+    plaintext: &[u8],
+    now: i64,
+) -> Result<(T, Registered), AuthError> {
+    // UTF-8 is checked once for the whole plaintext, so that neither pass checks it
+    // string by string; escapes (lone surrogates) are still checked by both.
+    let text = std::str::from_utf8(plaintext)
+        .map_err(|_| AuthError::InvalidClaims("the claims are not UTF-8".into()))?;
+    // One pass: the typed read refuses duplicates and notes the registered claims.
+    if let Ok((claims, shapes)) = json::read_typed::<T>(text) {
+        return Ok((claims, check_registered(shapes, now)?));
+    }
+    // Refused: read again, checks first, so that the error is the one the checks give
+    // (a duplicate member, a fractional `exp`) before any about the type.
+    let shapes = json::check_object(text).map_err(AuthError::InvalidClaims)?;
+    let registered = check_registered(shapes, now)?;
+    let claims = serde_json::from_str::<T>(text).map_err(|error| {
+        // The serde message may quote a claim value: only its position is kept.
+        AuthError::InvalidClaims(format!(
+            "the claims do not fit the token type (line {}, column {})",
+            error.line(),
+            error.column()
+        ))
+    })?;
+    Ok((claims, registered))
 }
 
 /// The registered times of a token: stamped by an encode, read by a decode.

@@ -26,6 +26,7 @@ fn auth_token(args: &[&str], secrets: &[(&str, &str)], stdin: &str) -> Output {
         .env_remove("AUTH_SECRET_1")
         .env_remove("AUTH_SECRET_2")
         .env_remove("AUTH_SECRET_3")
+        .env_remove("AUTH_BEARER_KEYS")
         .envs(secrets.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -318,4 +319,161 @@ fn usage_mistakes_exit_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).contains("usage:"));
     }
+}
+
+const ED1: &str = include_str!("vectors/bearer-keys/ed1.pem");
+
+/// The public key set of `ed1` (as `GET <base>/jwks` publishes it), as `jose` made it.
+fn ed1_jwks() -> String {
+    let keys: Value =
+        serde_json::from_str(include_str!("vectors/bearer-keys/keys.json")).expect("json");
+    let mut public = keys["ed1"]["public"].clone();
+    public["kid"] = keys["ed1"]["kid"].clone();
+    serde_json::json!({ "keys": [public] }).to_string()
+}
+
+fn jwks_file(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, ed1_jwks()).expect("write the key set");
+    path.to_string_lossy().into_owned()
+}
+
+fn signed(claims: &str, extra: &[&str]) -> String {
+    let mut args = vec!["sign"];
+    args.extend_from_slice(extra);
+    let output = auth_token(&args, &[("AUTH_BEARER_KEYS", ED1)], claims);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).trim().to_owned()
+}
+
+const CLAIMS: &str =
+    r#"{"sub":"user-1","role":"admin","iss":"https://app.example/api/auth","aud":"api"}"#;
+
+#[test]
+fn sign_makes_a_bearer_token_that_verify_accepts_against_a_key_set_file() {
+    let token = signed(CLAIMS, &["--ttl", "600"]);
+    assert_eq!(token.split('.').count(), 3);
+    let jwks = jwks_file("sign-verify.json");
+    let output = auth_token(
+        &[
+            "verify",
+            "--jwks",
+            &jwks,
+            "--issuer",
+            "https://app.example/api/auth",
+            "--audience",
+            "api",
+            &token,
+        ],
+        &[],
+        "",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let claims: Value = serde_json::from_str(&stdout(&output)).expect("JSON on stdout");
+    assert_eq!(claims["role"], "admin");
+    assert_eq!(
+        claims["exp"].as_i64().expect("exp") - claims["iat"].as_i64().expect("iat"),
+        600
+    );
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    // Without --issuer and --audience, the signature and times are still checked, with a note.
+    let output = auth_token(&["verify", "--jwks", &jwks, &token], &[], "");
+    assert!(output.status.success());
+    assert!(stderr(&output).contains("iss and aud were not checked"));
+}
+
+#[test]
+fn verify_fetches_the_key_set_from_a_loopback_url() {
+    use std::io::{BufRead as _, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!(
+        "http://{}/api/auth/jwks",
+        listener.local_addr().expect("addr")
+    );
+    let body = ed1_jwks();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("one connection");
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).expect("read") > 2 {
+            line.clear();
+        }
+        let mut stream = reader.into_inner();
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("answer");
+    });
+    let token = signed(CLAIMS, &[]);
+    let output = auth_token(
+        &[
+            "verify",
+            "--jwks",
+            &url,
+            "--issuer",
+            "https://app.example/api/auth",
+            "--audience",
+            "api",
+            &token,
+        ],
+        &[],
+        "",
+    );
+    server.join().expect("the server answered");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("\"role\": \"admin\""));
+}
+
+#[test]
+fn verify_refuses_with_one_line_and_sign_needs_a_key() {
+    let jwks = jwks_file("refusals.json");
+    let fresh = signed(CLAIMS, &[]);
+    let old = signed(CLAIMS, &["--now", "1000000000"]);
+    for (args, reason, token) in [
+        (
+            vec![
+                "--audience",
+                "other",
+                "--issuer",
+                "https://app.example/api/auth",
+            ],
+            "`aud`",
+            &fresh,
+        ),
+        (
+            vec!["--audience", "api", "--issuer", "https://evil.example"],
+            "`iss`",
+            &fresh,
+        ),
+        (
+            vec![
+                "--audience",
+                "api",
+                "--issuer",
+                "https://app.example/api/auth",
+            ],
+            "`exp`",
+            &old,
+        ),
+    ] {
+        let mut all = vec!["verify", "--jwks", jwks.as_str()];
+        all.extend(args);
+        all.push(token);
+        let output = auth_token(&all, &[], "");
+        assert_eq!(output.status.code(), Some(1));
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(message.contains(reason), "{message}");
+        assert!(!message.contains(token.as_str()) && stdout(&output).is_empty());
+    }
+    let token = fresh;
+    let output = auth_token(&["sign"], &[], CLAIMS);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("AUTH_BEARER_KEYS"));
+    let output = auth_token(&["verify", &token], &[], "");
+    assert_eq!(output.status.code(), Some(2));
+    let output = auth_token(&["decode", "--jwks", &jwks, &token], &[], "");
+    assert_eq!(output.status.code(), Some(2));
 }

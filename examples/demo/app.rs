@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use auth_runtime::PasswordHash;
 use auth_runtime::normalize_identifier;
 use auth_runtime::prelude::*;
-use auth_runtime::{Auth, AuthError};
+use auth_runtime::{Auth, AuthError, BearerKey, BearerKeys};
 use poem::http::StatusCode;
 use poem::web::{Html, Json};
 use poem::{Endpoint, EndpointExt, Route, get, handler};
@@ -296,6 +296,7 @@ mod audit {
     callbacks(sign_in = policy::sign_in),
     events = audit::record,
     rate_limit(sign_in = "5 per 15m"),
+    tokens(bearer(alg = "EdDSA", ttl = "15m", audience = "demo-api")),
     typescript,
 )]
 pub(crate) struct DemoAuth {
@@ -331,6 +332,24 @@ pub(crate) struct DemoAuth {
     /// The current tenant, switchable only to one the user belongs to.
     #[claim(from_user, update = tenants::may_switch)]
     tenant_id: Option<TenantId>,
+}
+
+/// The keys of the demo's bearer tokens: `AUTH_BEARER_KEYS` when set (PEM blocks or a JWK
+/// set, the signing Ed25519 key first), else a throwaway Ed25519 key for this run, whose
+/// tokens stop verifying at the next start.
+pub(crate) fn bearer_keys() -> Result<BearerKeys, AuthError> {
+    if let Some(keys) = BearerKeys::from_env()? {
+        return Ok(keys);
+    }
+    tracing::warn!(
+        "AUTH_BEARER_KEYS is not set: bearer tokens are signed with a throwaway key for this run"
+    );
+    let key = BearerKey::generate_ed25519().map_err(|reason| AuthError::InvalidBearerKey {
+        variable: auth_runtime::BEARER_KEYS_VARIABLE,
+        index: 0,
+        reason,
+    })?;
+    BearerKeys::new([key])
 }
 
 /// The whole application: the auth routes under `/api/auth`, the app's routes, the session

@@ -9,6 +9,8 @@
 //! GitHub, `AUTH_GOOGLE_ID` and `AUTH_GOOGLE_SECRET` add Google (discovered too); a provider
 //! without its variables is left out, and one with an id but no secret stops the start.
 //! Each provider's redirect URI is `<AUTH_URL>/api/auth/callback/<id>`.
+//! `AUTH_BEARER_KEYS` holds the bearer tokens' keys (PEM or a JWK set, the signing Ed25519
+//! key first); without it a throwaway key signs them for this run.
 #![allow(
     clippy::print_stderr,
     reason = "start-up problems are told on stderr before logging exists"
@@ -61,6 +63,7 @@ fn run() -> Result<(), String> {
             Auth::<app::DemoAuth>::builder(state)
                 .secrets(secrets)
                 .public_url(&public_url)
+                .bearer_keys(app::bearer_keys().map_err(|error| error.to_string())?)
                 .build_async(),
         )
         .map_err(|error| error.to_string())?;

@@ -5,7 +5,8 @@
 # in as admin@example.com (GET /api/auth/csrf, POST /api/auth/callback/credentials, with a curl
 # cookie jar), then runs wrk against GET /api/auth/session, GET /api/me, POST /api/posts and
 # GET /api/ping (without a cookie: the unauthenticated baseline; then with the session cookie a
-# browser would send) on the same server. /api/auth/session is loaded twice: with the fresh
+# browser would send) on the same server; GET /api/me also with a bearer token from
+# POST /api/auth/token (`Authorization: Bearer`, no cookie). /api/auth/session is loaded twice: with the fresh
 # cookie (the demo's `update_age = "1h"`: answered without re-issuing), and with a token issued
 # two hours earlier (made with `auth-token encode --now`), which every read decrypts,
 # re-encrypts and re-sets, the work @auth/core does on every read. Then the peer: the real
@@ -119,10 +120,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, in clo
 
 # wrk with --latency against server $2; appends "label rps p50_ms p99_ms non2xx cpu_us" to
 # $WORK/results.
-load() { # label pid url cookie [lua script]
-  local label=$1 pid=$2 url=$3 cookie=$4 script=${5:-} out="$WORK/wrk-$1.txt"
+load() { # label pid url cookie [lua script] [another header]
+  local label=$1 pid=$2 url=$3 cookie=$4 script=${5:-} header=${6:-} out="$WORK/wrk-$1.txt"
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
+  [ -n "$header" ] && args+=(-H "$header")
   [ -n "$script" ] && args+=(-s "$script")
   say "wrk $label: $url"
   local before after
@@ -167,6 +169,16 @@ OUR_COOKIE=$(sign_in "$OURS" "$WORK/ours.jar")
 curl -fsS -H "Cookie: $OUR_COOKIE" "$OURS/api/me" >/dev/null || { say "not signed in on ours"; exit 1; }
 OUR_PEAK_IDLE=$(peak_kb "$OUR_PID")
 
+# A bearer token for the same session (POST /api/auth/token with the CSRF token), for
+# GET /api/me with `Authorization: Bearer` and no cookie.
+BEARER_CSRF=$(curl -fsS -c "$WORK/ours.jar" -b "$WORK/ours.jar" "$OURS/api/auth/csrf" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["csrfToken"])')
+BEARER=$(curl -fsS -b "$WORK/ours.jar" -H 'Content-Type: application/json' \
+  -d "{\"csrfToken\":\"$BEARER_CSRF\"}" "$OURS/api/auth/token" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+curl -fsS -H "Authorization: Bearer $BEARER" "$OURS/api/me" >/dev/null ||
+  { say "the bearer token does not open /api/me"; exit 1; }
+
 # The same claims, issued two hours ago: older than update_age, so every read re-issues it.
 OLD_TOKEN=$(AUTH_SECRET=$SECRET "$AUTH_TOKEN" decode "$OUR_COOKIE" |
   AUTH_SECRET=$SECRET "$AUTH_TOKEN" encode --max-age 604800 --now $(($(date +%s) - 7200)))
@@ -182,6 +194,7 @@ for round in $(seq "$ROUNDS"); do
   [ "$round" = 1 ] && OUR_PEAK_SESSION=$(peak_kb "$OUR_PID")
   load session_reissue "$OUR_PID" "$OURS/api/auth/session" "$OLD_COOKIE"
   load me "$OUR_PID" "$OURS/api/me" "$OUR_COOKIE"
+  load me_bearer "$OUR_PID" "$OURS/api/me" "" "" "Authorization: Bearer $BEARER"
   load posts "$OUR_PID" "$OURS/api/posts" "$OUR_COOKIE" "$WORK/posts.lua"
   load ping "$OUR_PID" "$OURS/api/ping" ""
   load ping_cookie "$OUR_PID" "$OURS/api/ping" "$OUR_COOKIE"
@@ -235,6 +248,7 @@ names = {
     "session": "ours GET /api/auth/session",
     "session_reissue": "ours GET /api/auth/session, re-issued on every read",
     "me": "ours GET /api/me",
+    "me_bearer": "ours GET /api/me, bearer token (no cookie)",
     "posts": "ours POST /api/posts",
     "ping": "ours GET /api/ping",
     "ping_cookie": "ours GET /api/ping, session cookie sent",
@@ -270,6 +284,7 @@ reissue = rows["session_reissue"][0] / rows["authjs_session"][0]
 print(f"\nours /api/auth/session vs @auth/core's: {ratio:.1f}×")
 print(f"ours /api/auth/session, re-issued on every read, vs @auth/core's: {reissue:.1f}×")
 print(f"ours /api/auth/session vs ours /api/ping: {rows['session'][0] / rows['ping'][0]:.1%}")
+print(f"ours /api/me, bearer token, vs the cookie: {rows['me_bearer'][0] / rows['me'][0]:.1%}")
 print(
     "ours /api/auth/session, re-issued on every read, vs ours /api/ping: "
     f"{rows['session_reissue'][0] / rows['ping'][0]:.1%}"

@@ -26,6 +26,7 @@ pub(crate) async fn serve_demo_with(secrets: Secrets, clock: impl Clock) -> Test
     let auth = Auth::<app::DemoAuth>::builder(state)
         .secrets(secrets)
         .public_url(&port.origin())
+        .bearer_keys(app::bearer_keys().expect("bearer keys"))
         .clock(clock)
         .build()
         .expect("the demo's configuration is valid");
@@ -43,7 +44,8 @@ pub(crate) async fn serve_demo_with_oidc(
     let state = app::AppState::with_demo_users().expect("demo users");
     let mut builder = Auth::<app::DemoAuth>::builder(state)
         .secrets(Secrets::new([secret]).expect("a strong secret"))
-        .public_url(&port.origin());
+        .public_url(&port.origin())
+        .bearer_keys(app::bearer_keys().expect("bearer keys"));
     for (id, credentials) in providers {
         builder = builder.oidc_client(id, credentials.clone());
     }

@@ -56,6 +56,27 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             });
         }
     });
+    let bearer = config.bearer.as_ref().map(|bearer| {
+        let algorithm = proc_macro2::Ident::new(bearer.algorithm, proc_macro2::Span::call_site());
+        let accept = proc_macro2::Ident::new(bearer.accept, proc_macro2::Span::call_site());
+        let ttl = bearer.ttl_secs;
+        let audience = &bearer.audience;
+        // The public claims, but provider tokens: never in a signed (readable) token.
+        let claims = config
+            .claims
+            .iter()
+            .filter(|claim| !claim.private && !matches!(claim.source, ClaimSource::FromAccount(_)))
+            .map(|claim| &claim.json_name);
+        quote! {
+            const BEARER: #p::Option<#p::BearerSettings> = #p::Some(#p::BearerSettings {
+                algorithm: #p::BearerAlgorithm::#algorithm,
+                ttl: #p::Duration::from_secs(#ttl),
+                audience: #audience,
+                accept: #p::BearerAccept::#accept,
+            });
+            const BEARER_CLAIMS: &'static [&'static ::core::primitive::str] = &[#(#claims),*];
+        }
+    });
     let authorize = callbacks::authorize(config);
     let oidc = super::oidc::oidc_items(config);
     let sign_in = callbacks::sign_in(config);
@@ -103,6 +124,7 @@ pub(crate) fn schema_impl(config: &Config) -> TokenStream {
             const PROVIDERS: &'static [#p::ProviderInfo] = &[#(#providers),*];
             #pages
             #rate_limit
+            #bearer
 
             #authorize
 

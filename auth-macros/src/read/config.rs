@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned as _;
 use syn::{Meta, Path, Type};
 
-use super::settings::{read_callbacks, read_pages, read_rate_limit, read_session};
+use super::settings::{read_callbacks, read_pages, read_rate_limit, read_session, read_tokens};
 use super::{Age, Text, keyed, text};
 use crate::attr::{self, CONFIG_KEYS};
 use crate::diag::{Errors, unknown_key};
@@ -28,6 +28,32 @@ pub(crate) struct Settings {
     pub(crate) krate: Option<Path>,
     /// The span of the `typescript` flag, if written.
     pub(crate) typescript: Option<Span>,
+    /// `tokens(bearer(...))`, if written.
+    pub(crate) bearer: Option<BearerDraft>,
+}
+
+/// `tokens(bearer(...))` as written; each value `None` when absent or unreadable.
+pub(crate) struct BearerDraft {
+    /// The span of `bearer`.
+    pub(crate) span: Span,
+    /// The runtime's `BearerAlgorithm` variant.
+    pub(crate) alg: Option<&'static str>,
+    pub(crate) ttl: Option<Age>,
+    pub(crate) audience: Option<Text>,
+    /// The runtime's `BearerAccept` variant.
+    pub(crate) accept: Option<&'static str>,
+}
+
+impl Default for BearerDraft {
+    fn default() -> Self {
+        Self {
+            span: Span::call_site(),
+            alg: None,
+            ttl: None,
+            audience: None,
+            accept: None,
+        }
+    }
 }
 
 /// `pages(...)` as written.
@@ -67,6 +93,7 @@ pub(crate) fn read_config(args: &[Meta], errors: &mut Errors) -> Settings {
                     .take(attr::flag(meta, "typescript"))
                     .map(|()| meta.path().span());
             }
+            "tokens" => settings.bearer = read_tokens(meta, errors),
             "crate" => {
                 settings.krate =
                     errors.take(attr::path_value(meta, "crate", "crate = my_auth_runtime"));

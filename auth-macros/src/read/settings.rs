@@ -1,12 +1,15 @@
 //! The nested lists of `#[auth_config(...)]`: `session(...)`, `pages(...)`,
-//! `rate_limit(...)` and `callbacks(...)`.
+//! `rate_limit(...)`, `callbacks(...)` and `tokens(bearer(...))`.
 
 use syn::Meta;
 use syn::spanned::Spanned as _;
 
-use super::config::PageTexts;
-use super::{Age, keyed, text};
-use crate::attr::{self, CALLBACK_KEYS, PAGE_KEYS, RATE_LIMIT_KEYS, SESSION_KEYS};
+use super::config::{BearerDraft, PageTexts};
+use super::{Age, Text, keyed, text};
+use crate::attr::{
+    self, BEARER_ACCEPT, BEARER_ALGORITHMS, BEARER_KEYS, CALLBACK_KEYS, PAGE_KEYS, RATE_LIMIT_KEYS,
+    SESSION_KEYS, TOKENS_KEYS,
+};
 use crate::diag::{Errors, unknown_key};
 use crate::model::Callbacks;
 
@@ -124,4 +127,92 @@ pub(super) fn read_callbacks(meta: &Meta, errors: &mut Errors) -> Callbacks {
         ));
     }
     callbacks
+}
+
+/// `tokens(bearer(alg = "EdDSA", ttl = "15m", audience = "…", accept = "both"))`: the bearer
+/// settings as written, each value checked to be one the key takes; `check` applies the
+/// rules across them (the audience required, the ttl's range).
+pub(super) fn read_tokens(meta: &Meta, errors: &mut Errors) -> Option<BearerDraft> {
+    let example =
+        "tokens(bearer(alg = \"EdDSA\", ttl = \"15m\", audience = \"https://api.example\"))";
+    let list = errors.take(attr::nested(meta, "tokens", example))?;
+    let mut bearer = None;
+    for (key, inner) in keyed(&list, errors) {
+        if key != "bearer" {
+            errors.push(
+                inner.path().span(),
+                unknown_key("token kind", &key, TOKENS_KEYS),
+            );
+            continue;
+        }
+        bearer = Some(read_bearer(inner, example, errors));
+    }
+    bearer
+}
+
+/// `bearer(...)`'s keys.
+fn read_bearer(meta: &Meta, example: &str, errors: &mut Errors) -> BearerDraft {
+    let mut draft = BearerDraft {
+        span: meta.path().span(),
+        ..BearerDraft::default()
+    };
+    let Some(list) = errors.take(attr::nested(meta, "bearer", example)) else {
+        return draft;
+    };
+    for (key, inner) in keyed(&list, errors) {
+        match key.as_str() {
+            "alg" => {
+                draft.alg = read_choice(inner, "alg", BEARER_ALGORITHMS, algorithm_hint, errors)
+            }
+            "ttl" => draft.ttl = read_duration(inner, "ttl", example, errors),
+            "audience" => draft.audience = text(inner, "audience", example, errors),
+            "accept" => {
+                draft.accept = read_choice(inner, "accept", BEARER_ACCEPT, |_| None, errors)
+            }
+            other => errors.push(inner.path().span(), unknown_key("key", other, BEARER_KEYS)),
+        }
+    }
+    draft
+}
+
+/// A string that must be one of `choices`; the runtime's variant name of the one given.
+fn read_choice(
+    meta: &Meta,
+    key: &str,
+    choices: &[(&str, &'static str)],
+    hint: fn(&str) -> Option<&'static str>,
+    errors: &mut Errors,
+) -> Option<&'static str> {
+    let example = format!(
+        "{key} = \"{}\"",
+        choices.first().map_or("", |choice| choice.0)
+    );
+    let Text { value, span } = text(meta, key, &example, errors)?;
+    if let Some((_, variant)) = choices.iter().find(|(name, _)| *name == value) {
+        return Some(variant);
+    }
+    let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+    let message = match hint(&value) {
+        Some(hint) => format!("`{key} = \"{value}\"` {hint}"),
+        None => unknown_key(&format!("`{key}`"), &value, &names),
+    };
+    errors.push(span, message);
+    None
+}
+
+/// Why an algorithm that exists is not one bearer tokens are signed with.
+fn algorithm_hint(alg: &str) -> Option<&'static str> {
+    match alg {
+        "none" | "None" | "NONE" => Some(
+            "would sign nothing: an unsigned token proves nothing; use \"EdDSA\", \"ES256\" or \
+             \"HS256\"",
+        ),
+        "RS256" => Some(
+            "only verifies tokens others sign (give their public keys at start-up); sign with \
+             \"EdDSA\" or \"ES256\"",
+        ),
+        "HS384" | "HS512" | "ES384" | "ES512" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512"
+        | "Ed25519" => Some("is not supported: use \"EdDSA\", \"ES256\" or \"HS256\""),
+        _ => None,
+    }
 }

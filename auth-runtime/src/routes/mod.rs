@@ -13,6 +13,7 @@
 //! | `POST /signin/<oauth>`, `GET`/`POST /callback/<oauth>` (OAuth 2, OpenID Connect) | `oauth` |
 //! | `GET` (confirmation page), `POST /signout` | `signout` |
 //! | `GET /error` (the error page) | `error` |
+//! | `GET /jwks`, `POST /token` (with `tokens(bearer(...))` only) | `jwks`, `token` |
 //! | anything else | 400 `"Bad request."` |
 //!
 //! Each handler takes the [`Auth`](crate::Auth) and the request and answers every method
@@ -28,6 +29,7 @@ mod complete;
 mod csrf;
 mod error;
 mod issue;
+mod jwks;
 mod oauth;
 mod providers;
 mod refresh;
@@ -39,6 +41,7 @@ mod session;
 mod signin;
 mod signout;
 mod throttle;
+mod token;
 mod token_size;
 
 pub(crate) use refresh::refresh_request_session;

@@ -6,7 +6,7 @@ use std::future::Future;
 use poem::endpoint::make;
 use poem::{Endpoint, Request, Response, Route};
 
-use super::{callback, csrf, error, providers, respond, session, signin, signout};
+use super::{callback, csrf, error, jwks, providers, respond, session, signin, signout, token};
 use crate::auth::Auth;
 use crate::schema::AuthSchema;
 
@@ -40,6 +40,14 @@ pub fn routes<C: AuthSchema>(auth: &Auth<C>) -> Route {
 fn add_routes<C: AuthSchema>(auth: &Auth<C>, route: Route, prefix: &str) -> Route {
     let at = |path: &str| format!("{prefix}{path}");
     let root = if prefix.is_empty() { "/" } else { prefix };
+    // Bearer tokens' routes exist only when the schema declares them.
+    let route = if C::BEARER.is_some() {
+        route
+            .at(at("/jwks"), route_to(auth, jwks::handle::<C>))
+            .at(at("/token"), route_to(auth, token::handle::<C>))
+    } else {
+        route
+    };
     route
         .at(at("/providers"), route_to(auth, providers::handle::<C>))
         .at(at("/csrf"), route_to(auth, csrf::handle::<C>))

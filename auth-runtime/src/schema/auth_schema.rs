@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::bearer::BearerSettings;
 use super::callbacks::{CallbackError, SignIn, TokenAction, UpdateError};
 use super::form::FormFields;
 use super::pages::Pages;
@@ -57,6 +58,14 @@ pub trait AuthSchema: Sized + Send + Sync + 'static {
     const PAGES: Pages = Pages::BUILT_IN;
     /// The sign-in rate limit (`rate_limit(sign_in = "5 per 15m")`), if any.
     const SIGN_IN_RATE_LIMIT: Option<RateLimit> = None;
+    /// Bearer tokens (`tokens(bearer(...))`), if declared: then `POST <base>/token` issues
+    /// them, `GET <base>/jwks` publishes the keys, and the extractor and guards accept
+    /// `Authorization: Bearer` as [`BearerSettings::accept`] says.
+    const BEARER: Option<BearerSettings> = None;
+    /// The JSON names of the declared claims a bearer token carries: the public ones (not
+    /// `private`), but never a provider's token (`from_account`). Beside them a bearer token
+    /// carries `sub`, `name`, `email`, `picture`, `iss`, `aud`, `iat`, `exp` and `jti`.
+    const BEARER_CLAIMS: &'static [&'static str] = &[];
 
     /// Runs the credentials provider `provider`'s `authorize` on the submitted form.
     /// `Ok(None)` means the credentials are wrong (`CredentialsSignin`).

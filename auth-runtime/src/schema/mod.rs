@@ -6,6 +6,7 @@
 //! generated code stays small and the behaviour is tested once, here.
 
 mod auth_schema;
+mod bearer;
 mod callbacks;
 mod check;
 mod events;
@@ -18,6 +19,8 @@ mod token_claims;
 mod user;
 
 pub use auth_schema::{AuthEvent, AuthSchema, JwtTrigger};
+pub(crate) use bearer::check_bearer_settings;
+pub use bearer::{BearerAccept, BearerSettings};
 pub use callbacks::{CallbackError, SessionAction, SignIn, TokenAction, UpdateError};
 pub(crate) use check::check_schema;
 pub use events::{log_event_error, trace_event};

@@ -417,3 +417,88 @@ fn wycheproof_hkdf_sha256_vectors_pass() {
     }
     assert_eq!((valid, invalid), (83, 3));
 }
+
+// --- RFC 7515 App. A.2, A.3 and RFC 8037 App. A.4: JWS signatures ------------------------------
+
+/// The signature layer bearer tokens are verified with (`jsonwebtoken` on aws-lc-rs, the
+/// backend this crate enables) against the published JWS examples: RFC 7515 A.2 (RS256, the
+/// algorithm we verify for keys others publish), A.3 (ES256) and RFC 8037 A.4 (EdDSA). Each
+/// verifies under its published public key; a changed byte of the signing input or of the
+/// signature, or another algorithm named for the same key, does not. (The examples' headers
+/// carry no `kid`, so our bearer reader refuses them before any signature check; that is
+/// `tests/bearer_tokens.rs`'s part.)
+#[test]
+fn rfc7515_and_rfc8037_jws_signatures_verify_and_mutations_do_not() {
+    use jsonwebtoken::crypto::verify;
+    use jsonwebtoken::{Algorithm, DecodingKey};
+
+    const RFC7515_PAYLOAD: &str = "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+    const RSA_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
+    const RS256_SIGNATURE: &str = "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+    const EC_X: &str = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+    const EC_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+    const ES256_SIGNATURE: &str =
+        "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+    const ED_X: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+    const EDDSA_INPUT: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
+    const EDDSA_SIGNATURE: &str =
+        "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
+
+    let rs256_input = format!("eyJhbGciOiJSUzI1NiJ9.{RFC7515_PAYLOAD}");
+    let es256_input = format!("eyJhbGciOiJFUzI1NiJ9.{RFC7515_PAYLOAD}");
+    let cases = [
+        (
+            "RFC 7515 A.2 (RS256)",
+            Algorithm::RS256,
+            DecodingKey::from_rsa_components(RSA_N, "AQAB").expect("the RSA key"),
+            rs256_input.as_str(),
+            RS256_SIGNATURE,
+            Algorithm::RS512,
+        ),
+        (
+            "RFC 7515 A.3 (ES256)",
+            Algorithm::ES256,
+            DecodingKey::from_ec_components(EC_X, EC_Y).expect("the P-256 key"),
+            es256_input.as_str(),
+            ES256_SIGNATURE,
+            Algorithm::ES384,
+        ),
+        (
+            "RFC 8037 A.4 (EdDSA)",
+            Algorithm::EdDSA,
+            DecodingKey::from_ed_components(ED_X).expect("the Ed25519 key"),
+            EDDSA_INPUT,
+            EDDSA_SIGNATURE,
+            Algorithm::ES256,
+        ),
+    ];
+    for (name, alg, key, input, signature, other_alg) in cases {
+        assert_eq!(
+            verify(signature, input.as_bytes(), &key, alg).ok(),
+            Some(true),
+            "{name} verifies"
+        );
+        let mut changed_input = input.as_bytes().to_vec();
+        changed_input[10] ^= 1;
+        assert_ne!(
+            verify(signature, &changed_input, &key, alg).ok(),
+            Some(true),
+            "{name}: a changed signing input"
+        );
+        let bytes = unb64(signature);
+        for at in [0, bytes.len() / 2, bytes.len() - 1] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 1;
+            assert_ne!(
+                verify(&b64(&changed), input.as_bytes(), &key, alg).ok(),
+                Some(true),
+                "{name}: signature byte {at} changed"
+            );
+        }
+        assert_ne!(
+            verify(signature, input.as_bytes(), &key, other_alg).ok(),
+            Some(true),
+            "{name}: the same key under {other_alg:?}"
+        );
+    }
+}

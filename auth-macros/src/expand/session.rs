@@ -16,50 +16,14 @@ pub(crate) fn session_types(config: &Config) -> TokenStream {
     let session = config.type_name("Session");
     let user = config.type_name("SessionUser");
     let serde_crate = private_path_string(krate, "serde");
-    let fields = config.public_claims().map(|claim| {
-        let field = &claim.field;
-        let ty = &claim.ty;
-        let json_name = &claim.json_name;
-        let docs = &claim.docs;
-        let default_doc = format!(" The `{json_name}` claim.");
-        let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
-        let optional = claim.optional.then(
-            || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
-        );
-        let rename = rename(claim);
-        let ts_optional = typescript::optional(config, claim.optional);
-        quote! {
-            #(#docs)*
-            #doc
-            #rename
-            #optional
-            #ts_optional
-            pub #field: #ty,
-        }
-    });
+    let fields = config
+        .public_claims()
+        .map(|claim| claim_field(config, claim, ""));
     let ts_derive = typescript::derive(config);
     let ts_skip = typescript::skip(config);
-    let top_fields = config.top_claims().map(|claim| {
-        let field = &claim.field;
-        let ty = &claim.ty;
-        let json_name = &claim.json_name;
-        let docs = &claim.docs;
-        let default_doc = format!(" The `{json_name}` claim (`session = top`).");
-        let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
-        let optional = claim.optional.then(
-            || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
-        );
-        let rename = rename(claim);
-        let ts_optional = typescript::optional(config, claim.optional);
-        quote! {
-            #(#docs)*
-            #doc
-            #rename
-            #optional
-            #ts_optional
-            pub #field: #ty,
-        }
-    });
+    let top_fields = config
+        .top_claims()
+        .map(|claim| claim_field(config, claim, " (`session = top`)"));
     let user_session_fields = config
         .user_session_fields()
         .map(|field| session_field(config, field));
@@ -279,4 +243,28 @@ pub(crate) fn session_json_fn(config: &Config) -> Option<TokenStream> {
             #p::session_json_text(&session)
         }
     })
+}
+
+/// A claim's field in the session (on `user`, or at the top level where `placement` says so
+/// in its default doc): its docs, JSON name, and `None` left out.
+fn claim_field(config: &Config, claim: &Claim, placement: &str) -> TokenStream {
+    let field = &claim.field;
+    let ty = &claim.ty;
+    let json_name = &claim.json_name;
+    let docs = &claim.docs;
+    let default_doc = format!(" The `{json_name}` claim{placement}.");
+    let doc = docs.is_empty().then(|| quote!(#[doc = #default_doc]));
+    let optional = claim.optional.then(
+        || quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
+    );
+    let rename = rename(claim);
+    let ts_optional = typescript::optional(config, claim.optional);
+    quote! {
+        #(#docs)*
+        #doc
+        #rename
+        #optional
+        #ts_optional
+        pub #field: #ty,
+    }
 }

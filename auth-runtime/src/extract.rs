@@ -50,7 +50,8 @@ use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
-use crate::schema::{AuthEvent, AuthSchema};
+use crate::schema::AuthSchema;
+use crate::session_callback::shaped_session;
 
 /// The signed-in user's session, shaped by the schema's `session` callback.
 ///
@@ -135,25 +136,9 @@ impl<C: AuthSchema> Session<C> {
         token: Arc<C::Token>,
         expires_at: i64,
     ) -> Result<Self> {
-        match C::session(&token, iso8601(expires_at), auth.state()).await {
-            Ok(Some(session)) => Ok(Self { session, token }),
-            Ok(None) => {
-                tracing::info!("the session callback ended the session; treated as signed out");
-                let request = &auth.request_context(req);
-                C::on_event(
-                    AuthEvent::SessionEnded {
-                        token: &token,
-                        request,
-                    },
-                    auth.state(),
-                )
-                .await;
-                Err(AuthRejection::Unauthorized.into())
-            }
-            Err(error) => {
-                tracing::warn!(%error, "the session callback failed; treated as signed out");
-                Err(AuthRejection::Unauthorized.into())
-            }
+        match shaped_session(auth, req, &token, iso8601(expires_at)).await {
+            Some(session) => Ok(Self { session, token }),
+            None => Err(AuthRejection::Unauthorized.into()),
         }
     }
 }

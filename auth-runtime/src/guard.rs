@@ -32,7 +32,8 @@ use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
-use crate::schema::{AuthEvent, AuthSchema};
+use crate::schema::AuthSchema;
+use crate::session_callback::shaped_session;
 
 type Check<C> = dyn Fn(&<C as AuthSchema>::Token) -> bool + Send + Sync + 'static;
 
@@ -94,20 +95,12 @@ impl<C: AuthSchema> Guard<C> {
             tracing::debug!(guard = self.name, "guard refused a signed-in request");
             return Err(AuthRejection::Forbidden);
         }
-        if C::SESSION_CALLBACK {
-            match C::session(token, iso8601(expires_at), auth.state()).await {
-                Ok(Some(_)) => {}
-                Ok(None) => {
-                    tracing::info!(guard = self.name, "the session callback ended the session");
-                    let request = &auth.request_context(req);
-                    C::on_event(AuthEvent::SessionEnded { token, request }, auth.state()).await;
-                    return Err(AuthRejection::Unauthorized);
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "the session callback failed; treated as signed out");
-                    return Err(AuthRejection::Unauthorized);
-                }
-            }
+        if C::SESSION_CALLBACK
+            && shaped_session(auth, req, token, iso8601(expires_at))
+                .await
+                .is_none()
+        {
+            return Err(AuthRejection::Unauthorized);
         }
         Ok(())
     }

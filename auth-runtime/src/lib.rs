@@ -70,6 +70,7 @@ mod rejection;
 mod routes;
 mod schema;
 mod secret;
+mod session_callback;
 mod superseded;
 mod token;
 #[cfg(feature = "typescript")]

@@ -25,6 +25,7 @@ use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
+use crate::session_callback::shaped_session;
 use crate::token::{Registered, parse_claims};
 
 /// `GET` reads the session, `POST` updates it.
@@ -233,16 +234,7 @@ async fn answer<C: AuthSchema>(
     let body = match C::session_json(token, &expires) {
         Some(body) => body,
         None => {
-            let session = C::session(token, expires, auth.state())
-                .await
-                .map_err(|error| {
-                    tracing::warn!(%error, "the session callback failed; signing out");
-                    signed_out(auth, previous)
-                })?;
-            let Some(session) = session else {
-                tracing::info!("the session callback ended the session");
-                let request = &auth.request_context(req);
-                C::on_event(AuthEvent::SessionEnded { token, request }, auth.state()).await;
+            let Some(session) = shaped_session(auth, req, token, expires).await else {
                 return Err(signed_out(auth, previous));
             };
             serde_json::to_string(&session).map_err(|error| {

@@ -18,7 +18,8 @@ use crate::auth::Auth;
 use crate::bearer::{BearerVerifier, sign_claims};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
-use crate::schema::{AuthEvent, AuthSchema, BearerSettings};
+use crate::schema::{AuthSchema, BearerSettings};
+use crate::session_callback::shaped_session;
 use crate::token::random_uuid;
 
 /// The standard members a bearer token copies from the session token.
@@ -47,20 +48,12 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
     let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
         return error(StatusCode::UNAUTHORIZED, "unauthorized");
     };
-    if C::SESSION_CALLBACK {
-        match C::session(token, iso8601(expires_at), auth.state()).await {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                tracing::info!("the session callback ended the session; no bearer token");
-                let request = &auth.request_context(&req);
-                C::on_event(AuthEvent::SessionEnded { token, request }, auth.state()).await;
-                return error(StatusCode::UNAUTHORIZED, "unauthorized");
-            }
-            Err(error_text) => {
-                tracing::warn!(%error_text, "the session callback failed; no bearer token");
-                return error(StatusCode::UNAUTHORIZED, "unauthorized");
-            }
-        }
+    if C::SESSION_CALLBACK
+        && shaped_session(&auth, &req, token, iso8601(expires_at))
+            .await
+            .is_none()
+    {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized");
     }
     let Some(claims) = bearer_claims::<C>(token, &settings, verifier, expires_at) else {
         tracing::error!("the session token does not serialise to a JSON object");

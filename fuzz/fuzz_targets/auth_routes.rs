@@ -4,7 +4,7 @@
 //! pair (reaching sign-in, sign-out and update bodies past their CSRF check) and a signed-in
 //! admin's session (reaching update bodies and the guarded routes); the OAuth callbacks are
 //! reached through the demo's GitHub provider, pointed at loopback endpoints it never calls
-//! before the check cookies pass.
+//! before the check cookies pass; `Authorization` headers reach the bearer path.
 #![no_main]
 
 #[path = "../../examples/demo/app.rs"]
@@ -49,6 +49,8 @@ struct Input {
     query: String,
     cookie: Vec<u8>,
     forwarded: String,
+    /// Sent as `Authorization: Bearer <this>` (a malformed one must read as signed out).
+    bearer: Option<String>,
     json: bool,
     body: Vec<u8>,
     with_csrf: bool,
@@ -81,6 +83,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
             .secrets(secrets.clone())
             .public_url(ORIGIN)
             .oidc_client("github", github)
+            .bearer_keys(app::bearer_keys().expect("bearer keys"))
             .build_async()
             .await
             .expect("the demo's configuration")
@@ -159,6 +162,11 @@ fuzz_target!(|input: Input| {
     }
     if let Ok(value) = header::HeaderValue::from_str(&input.forwarded) {
         request = request.header("x-forwarded-for", value);
+    }
+    if let Some(bearer) = &input.bearer
+        && let Ok(value) = header::HeaderValue::from_str(&format!("Bearer {bearer}"))
+    {
+        request = request.header(header::AUTHORIZATION, value);
     }
     if input.return_redirect {
         request = request.header("x-auth-return-redirect", "1");

@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds="${SECONDS_PER_TARGET:-600}"
 for target in $(RUSTC_BOOTSTRAP=1 cargo fuzz list); do
   work="${TMPDIR:-/tmp}/auth-fuzz-corpus/$target"
-  mkdir -p "$work"
+  mkdir -p "$work" "corpus/$target"
   echo "== $target"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "$work" "corpus/$target" -- \
     -max_total_time="$seconds" -print_final_stats=1 -close_fd_mask=3 2>&1 |

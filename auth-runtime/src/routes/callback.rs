@@ -16,7 +16,7 @@ use std::fmt;
 use poem::http::Method;
 use poem::{Request, Response};
 
-use super::complete::{Refusal, complete_sign_in};
+use super::complete::{Refusal, complete_sign_in, report_denied};
 use super::oauth;
 use super::request;
 use super::respond;
@@ -86,16 +86,7 @@ async fn sign_in_with_credentials<C: AuthSchema>(
     let denied = |why: &'static str, code: ErrorCode| {
         let (identifier, request) = (identifier.as_deref(), &request);
         async move {
-            tracing::info!(provider = provider.id, "{why}");
-            C::on_event(
-                AuthEvent::SignInDenied {
-                    provider: provider.id,
-                    identifier,
-                    request,
-                },
-                state,
-            )
-            .await;
+            report_denied(auth, provider, identifier, request, why).await;
             code
         }
     };

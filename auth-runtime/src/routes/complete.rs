@@ -14,8 +14,8 @@ use crate::cookies::SetCookie;
 use crate::loaded_session::LoadedSession;
 use crate::pages::ErrorCode;
 use crate::schema::{
-    Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, ProviderRefresh, SignIn, TokenAction,
-    TokenClaims as _,
+    Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, ProviderRefresh, RequestContext,
+    SignIn, TokenAction, TokenClaims as _,
 };
 
 /// A user [`complete_sign_in`] signed in: the token issued and its `Set-Cookie`s.
@@ -49,16 +49,7 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
     let denied = |why: &'static str, code: ErrorCode| {
         let request = &request;
         async move {
-            tracing::info!(provider = provider.id, "{why}");
-            C::on_event(
-                AuthEvent::SignInDenied {
-                    provider: provider.id,
-                    identifier,
-                    request,
-                },
-                state,
-            )
-            .await;
+            report_denied(auth, provider, identifier, request, why).await;
             Refusal::Code(code)
         }
     };
@@ -123,4 +114,25 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
         token,
         cookies: written.cookies,
     })
+}
+
+/// A refused sign-in: logged with `why`, and reported to the events handler as
+/// `SignInDenied` with the identifier tried (credentials) and the request's context.
+pub(super) async fn report_denied<C: AuthSchema>(
+    auth: &Auth<C>,
+    provider: &ProviderInfo,
+    identifier: Option<&str>,
+    request: &RequestContext,
+    why: &'static str,
+) {
+    tracing::info!(provider = provider.id, "{why}");
+    C::on_event(
+        AuthEvent::SignInDenied {
+            provider: provider.id,
+            identifier,
+            request,
+        },
+        auth.state(),
+    )
+    .await;
 }

@@ -71,6 +71,7 @@ mod routes;
 mod schema;
 mod secret;
 mod session_callback;
+mod store;
 mod superseded;
 mod token;
 #[cfg(feature = "typescript")]
@@ -109,7 +110,7 @@ pub use oauth::{
 pub use origin::Origin;
 pub use pages::ErrorCode;
 pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
-pub use rate_limit::{LimitFuture, MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
+pub use rate_limit::{MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
 pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
 pub use routes::ReissuedSession;
@@ -123,6 +124,12 @@ pub use schema::{
     ProviderToken, RequestContext, SessionAction, SessionError, SignIn, TokenAction, TokenClaims,
     UpdateError,
 };
+pub use store::{
+    MemoryRevocations, RecordedUpdate, RefreshLeases, Revocations, STORE_TIMEOUT, SessionStanding,
+    SharedStore, StoreError, StoreFuture, UpdateLog,
+};
+#[cfg(feature = "redis")]
+pub use store::{REDIS_URL_VARIABLE, RedisStore};
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use token::{
     CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec, parse_claims,

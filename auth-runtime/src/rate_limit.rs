@@ -7,8 +7,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -16,6 +14,7 @@ use auth_rules::{RateLimitSpec, parse_rate_limit};
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::error::AuthError;
+use crate::store::StoreFuture;
 
 /// A limit such as "5 per 15m": at most `attempts` failures per key within `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,18 +70,17 @@ pub fn normalize_identifier(identifier: &str) -> String {
     identifier.trim().nfkc().collect::<String>().to_lowercase()
 }
 
-/// A boxed future, so that limiters can be trait objects.
-pub type LimitFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
 /// Where failed sign-in attempts are counted. Implement it over a shared store (Redis, a
-/// database) when several processes serve the same users.
+/// database) when several processes serve the same users, or take a
+/// [`SharedStore`](crate::SharedStore)'s. A call that fails refuses the sign-in attempt
+/// (never lets it through unlimited).
 pub trait SignInLimiter: Send + Sync + 'static {
     /// Whether `key` has used up its failures at `now` (Unix seconds).
-    fn is_limited<'a>(&'a self, key: &'a str, now: i64) -> LimitFuture<'a, bool>;
+    fn is_limited<'a>(&'a self, key: &'a str, now: i64) -> StoreFuture<'a, bool>;
     /// Counts a failed attempt for `key` at `now`.
-    fn record_failure<'a>(&'a self, key: &'a str, now: i64) -> LimitFuture<'a, ()>;
+    fn record_failure<'a>(&'a self, key: &'a str, now: i64) -> StoreFuture<'a, ()>;
     /// Forgets `key`'s failures (after a successful sign-in).
-    fn reset<'a>(&'a self, key: &'a str) -> LimitFuture<'a, ()>;
+    fn reset<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()>;
 }
 
 /// Failures per key in this process's memory, bounded in size.
@@ -169,18 +167,18 @@ impl MemoryLimiter {
 }
 
 impl SignInLimiter for MemoryLimiter {
-    fn is_limited<'a>(&'a self, key: &'a str, now: i64) -> LimitFuture<'a, bool> {
-        Box::pin(std::future::ready(self.limited_now(key, now)))
+    fn is_limited<'a>(&'a self, key: &'a str, now: i64) -> StoreFuture<'a, bool> {
+        Box::pin(std::future::ready(Ok(self.limited_now(key, now))))
     }
 
-    fn record_failure<'a>(&'a self, key: &'a str, now: i64) -> LimitFuture<'a, ()> {
+    fn record_failure<'a>(&'a self, key: &'a str, now: i64) -> StoreFuture<'a, ()> {
         self.record_now(key, now);
-        Box::pin(std::future::ready(()))
+        Box::pin(std::future::ready(Ok(())))
     }
 
-    fn reset<'a>(&'a self, key: &'a str) -> LimitFuture<'a, ()> {
+    fn reset<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
         self.lock().remove(key);
-        Box::pin(std::future::ready(()))
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 
@@ -216,24 +214,24 @@ mod tests {
     async fn the_sixth_attempt_after_five_failures_is_limited_until_the_window_passes() {
         let limiter = five_per_15m();
         for minute in 0..5 {
-            assert!(!limiter.is_limited("alice@x", minute * 60).await);
-            limiter.record_failure("alice@x", minute * 60).await;
+            assert!(!limiter.is_limited("alice@x", minute * 60).await.unwrap());
+            limiter.record_failure("alice@x", minute * 60).await.unwrap();
         }
-        assert!(limiter.is_limited("alice@x", 300).await);
-        assert!(!limiter.is_limited("bob@x", 300).await);
+        assert!(limiter.is_limited("alice@x", 300).await.unwrap());
+        assert!(!limiter.is_limited("bob@x", 300).await.unwrap());
         // The first failure (t = 0) leaves the window at t = 900.
-        assert!(limiter.is_limited("alice@x", 899).await);
-        assert!(!limiter.is_limited("alice@x", 901).await);
+        assert!(limiter.is_limited("alice@x", 899).await.unwrap());
+        assert!(!limiter.is_limited("alice@x", 901).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_reset_forgets_failures() {
         let limiter = five_per_15m();
         for _ in 0..5 {
-            limiter.record_failure("k", 10).await;
+            limiter.record_failure("k", 10).await.unwrap();
         }
-        limiter.reset("k").await;
-        assert!(!limiter.is_limited("k", 10).await);
+        limiter.reset("k").await.unwrap();
+        assert!(!limiter.is_limited("k", 10).await.unwrap());
     }
 
     /// DS-07
@@ -241,7 +239,7 @@ mod tests {
     async fn a_flood_of_keys_stays_bounded() {
         let limiter = MemoryLimiter::with_max_keys(RateLimit::parse("5 per 15m").unwrap(), 1000);
         for i in 0..20_000 {
-            limiter.record_failure(&format!("user-{i}"), 100).await;
+            limiter.record_failure(&format!("user-{i}"), 100).await.unwrap();
         }
         assert!(limiter.tracked_keys() <= 1000);
     }

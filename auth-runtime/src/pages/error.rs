@@ -25,6 +25,10 @@ fn heading_and_message(code: Option<ErrorCode>) -> (&'static str, &'static str) 
         Some(ErrorCode::RateLimited) => {
             ("Too many attempts", "Too many attempts. Try again later.")
         }
+        Some(ErrorCode::Unavailable) => (
+            "Sign-in unavailable",
+            "Sign-in is unavailable for a moment. Try again shortly.",
+        ),
         _ => ("Error", "Unable to sign in."),
     }
 }

@@ -36,11 +36,14 @@ pub enum ErrorCode {
     AccountNotLinked,
     /// Too many failed sign-in attempts (429). Not an Auth.js code: this library's own.
     RateLimited,
+    /// The shared store (Redis) that counts sign-in attempts did not answer, so the attempt
+    /// was refused rather than let through unlimited (503). Not an Auth.js code.
+    Unavailable,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Configuration,
         Self::AccessDenied,
         Self::Verification,
@@ -50,6 +53,7 @@ impl ErrorCode {
         Self::OAuthAccountNotLinked,
         Self::AccountNotLinked,
         Self::RateLimited,
+        Self::Unavailable,
     ];
 
     /// The code as it appears in a URL: `CredentialsSignin`, `MissingCSRF`, …
@@ -64,6 +68,7 @@ impl ErrorCode {
             Self::OAuthAccountNotLinked => "OAuthAccountNotLinked",
             Self::AccountNotLinked => "AccountNotLinked",
             Self::RateLimited => "RateLimited",
+            Self::Unavailable => "Unavailable",
         }
     }
 
@@ -86,12 +91,13 @@ impl ErrorCode {
     }
 
     /// The status of the built-in error page for this code: 500 for `Configuration`, 403 for
-    /// `AccessDenied` and `Verification`, 429 for `RateLimited`, else 200.
+    /// `AccessDenied` and `Verification`, 429 for `RateLimited`, 503 for `Unavailable`, else 200.
     pub fn status(self) -> StatusCode {
         match self {
             Self::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
             Self::AccessDenied | Self::Verification => StatusCode::FORBIDDEN,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::OK,
         }
     }
@@ -131,6 +137,7 @@ mod tests {
         assert_eq!(ErrorCode::AccessDenied.status(), 403);
         assert_eq!(ErrorCode::Verification.status(), 403);
         assert_eq!(ErrorCode::RateLimited.status(), 429);
+        assert_eq!(ErrorCode::Unavailable.status(), 503);
         assert_eq!(ErrorCode::CredentialsSignin.status(), 200);
     }
 }

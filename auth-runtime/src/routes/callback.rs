@@ -5,6 +5,8 @@
 //! Between the CSRF check and `authorize`, the attempt passes the sign-in rate limit
 //! ([`throttle`](super::throttle)): a limited attempt runs no `authorize` (so no password
 //! hash) and goes to the error page with `RateLimited`; refused credentials count a failure.
+//! When the limiter's shared store does not answer, the attempt is refused too, with
+//! `Unavailable` (503): never let through unlimited.
 //!
 //! Errors reach the URL only as Auth.js's public codes (and `RateLimited`), through
 //! [`respond::error_redirect`]: `MissingCSRF` and `CredentialsSignin` on the sign-in page,
@@ -20,7 +22,7 @@ use super::complete::{Refusal, complete_sign_in, report_denied};
 use super::oauth;
 use super::request;
 use super::respond;
-use super::throttle::{SignInThrottle, attempted_identifier};
+use super::throttle::{Admission, SignInThrottle, attempted_identifier};
 use crate::auth::Auth;
 use crate::pages::ErrorCode;
 use crate::schema::{Account, AuthEvent, AuthSchema, FormFields, ProviderInfo, ProviderKind};
@@ -53,7 +55,11 @@ async fn callback<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
     };
     let req: &Request = req;
     let throttle = SignInThrottle::new(auth, req, provider, &fields);
-    if throttle.is_limited().await {
+    let admission = throttle.admission().await;
+    if admission == Admission::Unavailable {
+        return respond::error_redirect(auth, req, ErrorCode::Unavailable);
+    }
+    if admission == Admission::Limited {
         tracing::info!(provider = provider.id, "sign-in rate limited");
         C::on_event(
             AuthEvent::RateLimited {

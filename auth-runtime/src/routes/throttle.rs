@@ -58,33 +58,48 @@ impl<'a> SignInThrottle<'a> {
         }
     }
 
-    /// Whether either key has used up its failures.
-    pub(super) async fn is_limited(&self) -> bool {
+    /// Whether the attempt may go on: [`Admission::Limited`] when either key has used up its
+    /// failures, [`Admission::Unavailable`] when the limiter's store did not answer (the
+    /// attempt is then refused, never let through unlimited).
+    pub(super) async fn admission(&self) -> Admission {
         let Some(limiter) = self.limiter else {
-            return false;
+            return Admission::Allowed;
         };
         for (kind, key) in self.keys() {
-            if limiter.is_limited(key, self.now).await {
-                tracing::debug!(key = kind, "sign-in attempt over the rate limit");
-                return true;
+            match limiter.is_limited(key, self.now).await {
+                Ok(false) => {}
+                Ok(true) => {
+                    tracing::debug!(key = kind, "sign-in attempt over the rate limit");
+                    return Admission::Limited;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the sign-in rate limit could not be read; attempt refused");
+                    return Admission::Unavailable;
+                }
             }
         }
-        false
+        Admission::Allowed
     }
 
-    /// Counts a refused credential on both keys.
+    /// Counts a refused credential on both keys. A store that fails now is logged: the
+    /// attempt was already refused.
     pub(super) async fn record_failure(&self) {
         if let Some(limiter) = self.limiter {
             for (_, key) in self.keys() {
-                limiter.record_failure(key, self.now).await;
+                if let Err(error) = limiter.record_failure(key, self.now).await {
+                    tracing::warn!(%error, "a failed sign-in could not be counted");
+                }
             }
         }
     }
 
-    /// Forgets the identifier's failures after a sign-in.
+    /// Forgets the identifier's failures after a sign-in (logged when the store fails: the
+    /// failures then expire with their window).
     pub(super) async fn record_success(&self) {
-        if let (Some(limiter), Some(key)) = (self.limiter, &self.identifier_key) {
-            limiter.reset(key).await;
+        if let (Some(limiter), Some(key)) = (self.limiter, &self.identifier_key)
+            && let Err(error) = limiter.reset(key).await
+        {
+            tracing::warn!(%error, "the sign-in rate limit could not be reset");
         }
     }
 
@@ -96,6 +111,17 @@ impl<'a> SignInThrottle<'a> {
         let address = self.address_key.as_deref().map(|key| ("address", key));
         identifier.into_iter().chain(address)
     }
+}
+
+/// Whether a sign-in attempt passes the rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Admission {
+    /// Under the limit (or not limited at all).
+    Allowed,
+    /// Over the limit.
+    Limited,
+    /// The limiter's store did not answer.
+    Unavailable,
 }
 
 /// The identifier an attempt at `provider` tried: its form's first field that is not secret,

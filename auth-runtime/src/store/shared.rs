@@ -7,9 +7,11 @@ use super::revocations::Revocations;
 use super::updates::UpdateLog;
 use crate::rate_limit::{RateLimit, SignInLimiter};
 
+// `AuthBuilder::shared_store` is a code span, not a link, until that method is built (a link to
+// it fails `cargo doc` under `-Dwarnings`).
 /// A store every instance of an app shares, handing out each kind of shared state. Given to
-/// [`AuthBuilder::shared_store`](crate::AuthBuilder::shared_store) (or read from
-/// `AUTH_REDIS_URL`), it replaces every in-process record at once.
+/// `AuthBuilder::shared_store` (or read from `AUTH_REDIS_URL`), it replaces every in-process
+/// record at once.
 pub trait SharedStore: Send + Sync + 'static {
     /// The sign-in rate limiter enforcing `limit`.
     fn limiter(&self, limit: RateLimit) -> Arc<dyn SignInLimiter>;

@@ -124,13 +124,13 @@ pub use schema::{
     ProviderToken, RequestContext, SessionAction, SessionError, SignIn, TokenAction, TokenClaims,
     UpdateError,
 };
+pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
 pub use store::{
     MemoryRevocations, RecordedUpdate, RefreshLeases, Revocations, STORE_TIMEOUT, SessionStanding,
     SharedStore, StoreError, StoreFuture, UpdateLog,
 };
 #[cfg(feature = "redis")]
-pub use store::{REDIS_URL_VARIABLE, RedisStore};
-pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
+pub use store::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RedisStore};
 pub use token::{
     CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec, parse_claims,
 };

@@ -272,7 +272,7 @@ mod tests {
             format!("redis://u:{PASSWORD}@0.0.0.0:6379"),
             format!("redis://u:{PASSWORD}@localhost:6379/not-a-db"),
             format!("redis://u:{PASSWORD}@[::1"),
-            format!("{PASSWORD}"),
+            PASSWORD.to_owned(),
             String::new(),
         ] {
             let error = RedisStore::open(&url).unwrap_err();

@@ -24,13 +24,29 @@ use crate::store::{Revocations, SessionStanding, StoreError, StoreFuture};
 static END_SESSIONS: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
+        local function is_generation(text)
+            return text == '0' or string.match(text, '^[1-9]%d*$') ~= nil
+        end
+        -- Decimal strings without leading zeros: the longer is larger, else the first digit
+        -- that differs decides (byte by byte: no locale, no doubles).
+        local function is_larger(a, b)
+            if #a ~= #b then
+                return #a > #b
+            end
+            for i = 1, #a do
+                local x, y = string.byte(a, i), string.byte(b, i)
+                if x ~= y then
+                    return x > y
+                end
+            end
+            return false
+        end
         local current = redis.call('GET', KEYS[1]) or '0'
-        if not string.match(current, '^%d+$') then
+        if not is_generation(current) then
             return redis.error_reply(ARGV[3] .. ' not a session generation')
         end
-        local at_least = ARGV[1]
-        if #at_least > #current or (#at_least == #current and at_least > current) then
-            redis.call('SET', KEYS[1], at_least, 'PX', ARGV[2])
+        if is_larger(ARGV[1], current) then
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         else
             redis.call('INCR', KEYS[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -39,6 +55,9 @@ static END_SESSIONS: LazyLock<Script> = LazyLock::new(|| {
         ",
     )
 });
+
+/// The largest generation Redis can count from.
+const MAX_GENERATION: u64 = i64::MAX.unsigned_abs();
 
 /// Revocations on Redis.
 pub(super) struct RedisRevocations {
@@ -70,6 +89,9 @@ impl Revocations for RedisRevocations {
         at_least: u64,
         ttl: Duration,
     ) -> StoreFuture<'a, u64> {
+        // Redis counts (`INCR`) in signed 64 bits: no generation goes past `i64::MAX`
+        // milliseconds, some 292 million years.
+        let at_least = at_least.min(MAX_GENERATION);
         let mut invocation = END_SESSIONS.prepare_invoke();
         invocation
             .key(self.connection.keys().generation(subject))

@@ -215,7 +215,10 @@ mod tests {
         let limiter = five_per_15m();
         for minute in 0..5 {
             assert!(!limiter.is_limited("alice@x", minute * 60).await.unwrap());
-            limiter.record_failure("alice@x", minute * 60).await.unwrap();
+            limiter
+                .record_failure("alice@x", minute * 60)
+                .await
+                .unwrap();
         }
         assert!(limiter.is_limited("alice@x", 300).await.unwrap());
         assert!(!limiter.is_limited("bob@x", 300).await.unwrap());
@@ -239,7 +242,10 @@ mod tests {
     async fn a_flood_of_keys_stays_bounded() {
         let limiter = MemoryLimiter::with_max_keys(RateLimit::parse("5 per 15m").unwrap(), 1000);
         for i in 0..20_000 {
-            limiter.record_failure(&format!("user-{i}"), 100).await.unwrap();
+            limiter
+                .record_failure(&format!("user-{i}"), 100)
+                .await
+                .unwrap();
         }
         assert!(limiter.tracked_keys() <= 1000);
     }

@@ -7,6 +7,11 @@ use super::revocations::Revocations;
 use super::updates::UpdateLog;
 use crate::rate_limit::{RateLimit, SignInLimiter};
 
+/// The environment variable naming the Redis every instance shares (`redis://host:port`),
+/// read by [`AuthBuilder::build_async`](crate::AuthBuilder::build_async) with auth-runtime's
+/// `redis` feature; set without it, a start-up error.
+pub const REDIS_URL_VARIABLE: &str = "AUTH_REDIS_URL";
+
 /// A store every instance of an app shares, handing out each kind of shared state. Given to
 /// [`AuthBuilder::shared_store`](crate::AuthBuilder::shared_store) (or read from
 /// `AUTH_REDIS_URL`), it replaces every in-process record at once.

@@ -6,7 +6,7 @@ pub struct AppAuth;
 #[derive(
     ::core::clone::Clone,
     ::auth_runtime::__private::serde::Serialize,
-    ::auth_runtime::__private::serde::Deserialize,
+    ::auth_runtime::__private::serde::Deserialize
 )]
 #[serde(crate = "::auth_runtime::__private::serde")]
 pub struct AppAuthToken {
@@ -71,24 +71,16 @@ impl ::auth_runtime::__private::TokenClaims for AppAuthToken {
         self.exp = exp;
         self.jti = jti;
         self.other_claims.is_empty()
-            || !self.other_claims.keys().any(|claim| {
-                ::core::matches!(
-                    claim.as_str(),
-                    "sub"
-                        | "name"
-                        | "email"
-                        | "picture"
-                        | "iat"
-                        | "exp"
-                        | "jti"
-                        | "sid"
-                        | "sgen"
-                        | "role"
-                        | "permissions"
-                        | "tenantId"
-                        | "accessToken"
-                )
-            })
+            || !self
+                .other_claims
+                .keys()
+                .any(|claim| {
+                    ::core::matches!(
+                        claim.as_str(), "sub" | "name" | "email" | "picture" | "iat" |
+                        "exp" | "jti" | "sid" | "sgen" | "role" | "permissions" |
+                        "tenantId" | "accessToken"
+                    )
+                })
     }
     const SESSION_IDS: ::core::primitive::bool = true;
     fn session_id(&self) -> ::core::option::Option<&::core::primitive::str> {
@@ -119,7 +111,7 @@ impl ::auth_runtime::__private::fmt::Debug for AppAuthToken {
 #[derive(
     ::core::clone::Clone,
     ::auth_runtime::__private::serde::Serialize,
-    ::auth_runtime::__private::serde::Deserialize,
+    ::auth_runtime::__private::serde::Deserialize
 )]
 #[serde(crate = "::auth_runtime::__private::serde")]
 pub struct AppAuthSession {
@@ -132,7 +124,7 @@ pub struct AppAuthSession {
 #[derive(
     ::core::clone::Clone,
     ::auth_runtime::__private::serde::Serialize,
-    ::auth_runtime::__private::serde::Deserialize,
+    ::auth_runtime::__private::serde::Deserialize
 )]
 #[serde(crate = "::auth_runtime::__private::serde")]
 pub struct AppAuthSessionUser {
@@ -231,13 +223,15 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
     type Session = AppAuthSession;
     type Update = AppAuthUpdate;
     const BASE_PATH: &'static ::core::primitive::str = AppAuth::BASE_PATH;
-    const MAX_AGE: ::auth_runtime::__private::Duration =
-        ::auth_runtime::__private::Duration::from_secs(604800u64);
-    const UPDATE_AGE: ::auth_runtime::__private::Duration =
-        ::auth_runtime::__private::Duration::from_secs(3600u64);
+    const MAX_AGE: ::auth_runtime::__private::Duration = ::auth_runtime::__private::Duration::from_secs(
+        604800u64,
+    );
+    const UPDATE_AGE: ::auth_runtime::__private::Duration = ::auth_runtime::__private::Duration::from_secs(
+        3600u64,
+    );
     const SESSION_CALLBACK: ::core::primitive::bool = false;
-    const PROVIDERS: &'static [::auth_runtime::__private::ProviderInfo] =
-        &[::auth_runtime::__private::ProviderInfo {
+    const PROVIDERS: &'static [::auth_runtime::__private::ProviderInfo] = &[
+        ::auth_runtime::__private::ProviderInfo {
             id: "credentials",
             name: "Credentials",
             kind: ::auth_runtime::__private::ProviderKind::Credentials,
@@ -253,7 +247,8 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
                     secret: true,
                 },
             ],
-        }];
+        },
+    ];
     fn authorize<'a>(
         provider: &'a ::core::primitive::str,
         form: &'a ::auth_runtime::__private::FormFields,
@@ -263,19 +258,22 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             ::auth_runtime::__private::Option<Self::User>,
             ::auth_runtime::__private::CallbackError,
         >,
-    > + ::core::marker::Send
-    + 'a {
+    > + ::core::marker::Send + 'a {
         async move {
             match provider {
                 "credentials" => {
-                    let ::auth_runtime::__private::Some(form) =
-                        AppAuthCredentialsForm::from_fields(form)
-                    else {
-                        return ::auth_runtime::__private::Ok(::auth_runtime::__private::None);
+                    let ::auth_runtime::__private::Some(form) = AppAuthCredentialsForm::from_fields(
+                        form,
+                    ) else {
+                        return ::auth_runtime::__private::Ok(
+                            ::auth_runtime::__private::None,
+                        );
                     };
                     ::auth_runtime::__private::Result::map_err(
                         users::authorize(&form, state).await,
-                        ::core::convert::Into::<::auth_runtime::__private::CallbackError>::into,
+                        ::core::convert::Into::<
+                            ::auth_runtime::__private::CallbackError,
+                        >::into,
                     )
                 }
                 _ => ::auth_runtime::__private::Ok(::auth_runtime::__private::None),
@@ -291,8 +289,7 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             ::auth_runtime::__private::SignIn,
             ::auth_runtime::__private::CallbackError,
         >,
-    > + ::core::marker::Send
-    + 'a {
+    > + ::core::marker::Send + 'a {
         async move {
             ::auth_runtime::__private::Result::map_err(
                 policy::sign_in(user, account, state).await,
@@ -300,7 +297,10 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             )
         }
     }
-    fn new_token(user: &Self::User, _: &::auth_runtime::__private::Account) -> Self::Token {
+    fn new_token(
+        user: &Self::User,
+        _: &::auth_runtime::__private::Account,
+    ) -> Self::Token {
         let role: Role = ::core::clone::Clone::clone(&user.role);
         let permissions: Vec<Permission>;
         let tenant_id: Option<TenantId> = ::core::clone::Clone::clone(&user.tenant_id);
@@ -338,8 +338,7 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             ::auth_runtime::__private::TokenAction,
             ::auth_runtime::__private::CallbackError,
         >,
-    > + ::core::marker::Send
-    + 'a {
+    > + ::core::marker::Send + 'a {
         async move {
             ::auth_runtime::__private::Result::map_err(
                 policy::jwt(token, trigger, state).await,
@@ -361,11 +360,17 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
         #[serde(crate = "::auth_runtime::__private::serde")]
         struct User<'__a> {
             #[serde(skip_serializing_if = "::auth_runtime::__private::is_none_ref")]
-            name: &'__a ::auth_runtime::__private::Option<::auth_runtime::__private::String>,
+            name: &'__a ::auth_runtime::__private::Option<
+                ::auth_runtime::__private::String,
+            >,
             #[serde(skip_serializing_if = "::auth_runtime::__private::is_none_ref")]
-            email: &'__a ::auth_runtime::__private::Option<::auth_runtime::__private::String>,
+            email: &'__a ::auth_runtime::__private::Option<
+                ::auth_runtime::__private::String,
+            >,
             #[serde(skip_serializing_if = "::auth_runtime::__private::is_none_ref")]
-            image: &'__a ::auth_runtime::__private::Option<::auth_runtime::__private::String>,
+            image: &'__a ::auth_runtime::__private::Option<
+                ::auth_runtime::__private::String,
+            >,
             role: &'__a Role,
             permissions: &'__a Vec<Permission>,
             #[serde(rename = "tenantId")]
@@ -394,21 +399,22 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             ::auth_runtime::__private::Option<Self::Session>,
             ::auth_runtime::__private::CallbackError,
         >,
-    > + ::core::marker::Send
-    + 'a {
-        ::core::future::ready(::auth_runtime::__private::Ok(
-            ::auth_runtime::__private::Some(AppAuthSession {
-                user: AppAuthSessionUser {
-                    name: ::core::clone::Clone::clone(&token.name),
-                    email: ::core::clone::Clone::clone(&token.email),
-                    image: ::core::clone::Clone::clone(&token.picture),
-                    role: ::core::clone::Clone::clone(&token.role),
-                    permissions: ::core::clone::Clone::clone(&token.permissions),
-                    tenant_id: ::core::clone::Clone::clone(&token.tenant_id),
-                },
-                expires,
-            }),
-        ))
+    > + ::core::marker::Send + 'a {
+        ::core::future::ready(
+            ::auth_runtime::__private::Ok(
+                ::auth_runtime::__private::Some(AppAuthSession {
+                    user: AppAuthSessionUser {
+                        name: ::core::clone::Clone::clone(&token.name),
+                        email: ::core::clone::Clone::clone(&token.email),
+                        image: ::core::clone::Clone::clone(&token.picture),
+                        role: ::core::clone::Clone::clone(&token.role),
+                        permissions: ::core::clone::Clone::clone(&token.permissions),
+                        tenant_id: ::core::clone::Clone::clone(&token.tenant_id),
+                    },
+                    expires,
+                }),
+            ),
+        )
     }
     fn derive_claims(token: &mut Self::Token) {
         token.permissions = {
@@ -421,28 +427,30 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
         update: Self::Update,
         state: &'a Self::State,
     ) -> impl ::auth_runtime::__private::Future<
-        Output = ::auth_runtime::__private::Result<(), ::auth_runtime::__private::UpdateError>,
-    > + ::core::marker::Send
-    + 'a {
+        Output = ::auth_runtime::__private::Result<
+            (),
+            ::auth_runtime::__private::UpdateError,
+        >,
+    > + ::core::marker::Send + 'a {
         async move {
             if let ::auth_runtime::__private::Some(proposed) = &update.tenant_id {
                 match ::auth_runtime::__private::Result::map_err(
                     tenants::may_switch(&*token, proposed, state).await,
-                    ::core::convert::Into::<::auth_runtime::__private::CallbackError>::into,
+                    ::core::convert::Into::<
+                        ::auth_runtime::__private::CallbackError,
+                    >::into,
                 ) {
                     ::auth_runtime::__private::Ok(true) => {}
                     ::auth_runtime::__private::Ok(false) => {
-                        return ::auth_runtime::__private::Err(
-                            ::auth_runtime::__private::UpdateError::Refused { claim: "tenantId" },
-                        );
+                        return ::auth_runtime::__private::Err(::auth_runtime::__private::UpdateError::Refused {
+                            claim: "tenantId",
+                        });
                     }
                     ::auth_runtime::__private::Err(error) => {
-                        return ::auth_runtime::__private::Err(
-                            ::auth_runtime::__private::UpdateError::Check {
-                                claim: "tenantId",
-                                error,
-                            },
-                        );
+                        return ::auth_runtime::__private::Err(::auth_runtime::__private::UpdateError::Check {
+                            claim: "tenantId",
+                            error,
+                        });
                     }
                 }
             }
@@ -459,14 +467,14 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
     fn on_event<'a>(
         event: ::auth_runtime::__private::AuthEvent<'a, Self>,
         state: &'a Self::State,
-    ) -> impl ::auth_runtime::__private::Future<Output = ()> + ::core::marker::Send + 'a {
+    ) -> impl ::auth_runtime::__private::Future<
+        Output = (),
+    > + ::core::marker::Send + 'a {
         async move {
-            if let ::auth_runtime::__private::Err(error) =
-                ::auth_runtime::__private::Result::map_err(
-                    audit::record(&event, state).await,
-                    ::core::convert::Into::<::auth_runtime::__private::CallbackError>::into,
-                )
-            {
+            if let ::auth_runtime::__private::Err(error) = ::auth_runtime::__private::Result::map_err(
+                audit::record(&event, state).await,
+                ::core::convert::Into::<::auth_runtime::__private::CallbackError>::into,
+            ) {
                 ::auth_runtime::__private::log_event_error(event.name(), &error);
             }
         }
@@ -484,15 +492,17 @@ impl AppAuth {
     /// A guard requiring the signed-in user's `role` claim to equal `role`: `401` when
     /// signed out, `403` when the role differs.
     pub fn require_role(role: Role) -> ::auth_runtime::__private::Guard<Self> {
-        ::auth_runtime::__private::Guard::new("role", move |token: &AppAuthToken| {
-            token.role == role
-        })
+        ::auth_runtime::__private::Guard::new(
+            "role",
+            move |token: &AppAuthToken| token.role == role,
+        )
     }
     /// A guard requiring `permission` in the signed-in user's `permissions` claim:
     /// `401` when signed out, `403` without it.
     pub fn require(permission: Permission) -> ::auth_runtime::__private::Guard<Self> {
-        ::auth_runtime::__private::Guard::new("permission", move |token: &AppAuthToken| {
-            token.permissions.contains(&permission)
-        })
+        ::auth_runtime::__private::Guard::new(
+            "permission",
+            move |token: &AppAuthToken| token.permissions.contains(&permission),
+        )
     }
 }

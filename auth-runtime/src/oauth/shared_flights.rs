@@ -34,6 +34,8 @@ pub(crate) struct SharedRefreshFlights {
     local: MemoryRefreshFlights,
     leases: Arc<dyn RefreshLeases>,
     sealer: Sealer,
+    /// How long a lease is held ([`LEASE`]; shorter in tests).
+    lease: Duration,
 }
 
 impl SharedRefreshFlights {
@@ -42,6 +44,7 @@ impl SharedRefreshFlights {
             local: MemoryRefreshFlights::new(),
             leases,
             sealer,
+            lease: LEASE,
         }
     }
 
@@ -52,7 +55,7 @@ impl SharedRefreshFlights {
         refresh: RefreshFuture<'_>,
     ) -> ProviderRefresh {
         let memory = Duration::from_secs(FLIGHT_MEMORY_SECONDS.unsigned_abs());
-        let give_up = Instant::now() + LEASE;
+        let give_up = Instant::now() + self.lease;
         loop {
             match self.leases.outcome(&key).await {
                 Ok(Some(sealed)) => {
@@ -63,7 +66,7 @@ impl SharedRefreshFlights {
                 Ok(None) => {}
                 Err(error) => return without_store(&error, refresh).await,
             }
-            match self.leases.try_lead(&key, LEASE).await {
+            match self.leases.try_lead(&key, self.lease).await {
                 Ok(true) => {
                     let outcome = refresh.await;
                     match self.sealer.seal(&outcome, memory) {
@@ -112,5 +115,127 @@ impl RefreshFlights for SharedRefreshFlights {
     ) -> RefreshFuture<'a> {
         self.local
             .share(key, now, Box::pin(self.across_instances(key, refresh)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::keys::Keyring;
+    use crate::schema::ProviderToken;
+    use crate::sealed::SEALED_SALT;
+    use crate::secret::Secrets;
+    use crate::store::StoreFuture;
+    use crate::token::TokenCodec;
+
+    /// Leases in memory, as a store shared by two instances would keep them.
+    #[derive(Default)]
+    struct Leases {
+        leased: Mutex<HashMap<FlightKey, Instant>>,
+        published: Mutex<HashMap<FlightKey, String>>,
+    }
+
+    impl RefreshLeases for Leases {
+        fn try_lead<'a>(&'a self, key: &'a FlightKey, ttl: Duration) -> StoreFuture<'a, bool> {
+            let mut leased = self.leased.lock().unwrap();
+            let now = Instant::now();
+            let free = leased.get(key).is_none_or(|until| *until <= now);
+            if free {
+                leased.insert(*key, now + ttl);
+            }
+            Box::pin(std::future::ready(Ok(free)))
+        }
+        fn publish<'a>(
+            &'a self,
+            key: &'a FlightKey,
+            sealed: String,
+            _: Duration,
+        ) -> StoreFuture<'a, ()> {
+            self.published.lock().unwrap().insert(*key, sealed);
+            self.leased.lock().unwrap().remove(key);
+            Box::pin(std::future::ready(Ok(())))
+        }
+        fn outcome<'a>(&'a self, key: &'a FlightKey) -> StoreFuture<'a, Option<String>> {
+            let outcome = self.published.lock().unwrap().get(key).cloned();
+            Box::pin(std::future::ready(Ok(outcome)))
+        }
+        fn is_leased<'a>(&'a self, key: &'a FlightKey) -> StoreFuture<'a, bool> {
+            let leased = self
+                .leased
+                .lock()
+                .unwrap()
+                .get(key)
+                .is_some_and(|until| *until > Instant::now());
+            Box::pin(std::future::ready(Ok(leased)))
+        }
+    }
+
+    fn instance(leases: &Arc<Leases>, lease: Duration) -> SharedRefreshFlights {
+        let keyring =
+            Keyring::new(Secrets::new(["a-long-random-secret-of-at-least-32-bytes"]).unwrap());
+        let mut flights = SharedRefreshFlights::new(
+            Arc::clone(leases) as Arc<dyn RefreshLeases>,
+            Sealer::new(TokenCodec::new(keyring.keys_for(SEALED_SALT))),
+        );
+        flights.lease = lease;
+        flights
+    }
+
+    fn refreshed(access: &str) -> ProviderRefresh {
+        ProviderRefresh {
+            provider: "oidc".to_owned(),
+            access_token: ProviderToken::new(access),
+            refresh_token: Some(ProviderToken::new("r2")),
+            expires_at: 100,
+            error: None,
+        }
+    }
+
+    /// ST-06: two instances, one grant; the second instance gets the first one's outcome.
+    #[tokio::test]
+    async fn two_instances_send_one_grant() {
+        let leases = Arc::new(Leases::default());
+        let (a, b) = (instance(&leases, LEASE), instance(&leases, LEASE));
+        let grants = AtomicUsize::new(0);
+        let grant = |access: &'static str| {
+            let grants = &grants;
+            Box::pin(async move {
+                grants.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                refreshed(access)
+            }) as RefreshFuture<'_>
+        };
+        let key = FlightKey::new("oidc", "r1");
+        let (one, two) = tokio::join!(
+            a.share(key, 10, grant("from-a")),
+            b.share(key, 10, grant("from-b"))
+        );
+        assert_eq!(grants.load(Ordering::SeqCst), 1);
+        assert_eq!(one, two);
+    }
+
+    /// ST-06: a waiter whose lease holder died (took the lease, never published) takes the
+    /// lease once it expires and refreshes itself: never a hang.
+    #[tokio::test]
+    async fn a_waiter_takes_over_from_a_holder_that_died() {
+        let leases = Arc::new(Leases::default());
+        let key = FlightKey::new("oidc", "r1");
+        let lease = Duration::from_millis(300);
+        assert!(
+            leases.try_lead(&key, lease).await.unwrap(),
+            "the holder that dies"
+        );
+        let waiter = instance(&leases, lease);
+        let outcome = tokio::time::timeout(
+            Duration::from_secs(5),
+            waiter.share(key, 10, Box::pin(async { refreshed("from-the-waiter") })),
+        )
+        .await
+        .expect("never a hang");
+        assert_eq!(outcome, refreshed("from-the-waiter"));
     }
 }

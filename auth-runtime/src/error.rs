@@ -163,6 +163,23 @@ pub enum AuthError {
         reason: &'static str,
     },
 
+    // --- the shared store: found at start-up ---
+    /// The Redis URL (`AUTH_REDIS_URL`) is not one this build can use.
+    #[error("invalid configuration: the Redis URL (AUTH_REDIS_URL) {reason}")]
+    InvalidRedisUrl {
+        /// What is wrong with it, as a clause (`is not a redis:// URL`); never the URL, which
+        /// may carry a password.
+        reason: &'static str,
+    },
+    /// The shared store did not answer at start-up (`AUTH_REDIS_URL`).
+    #[error("the shared store at {address} (AUTH_REDIS_URL) is unavailable at start-up: {reason}")]
+    StoreUnavailable {
+        /// Where it was looked for: `host:port`, or a socket's path; never a password.
+        address: String,
+        /// What kind of failure it was (`connection refused`, `authentication failed`).
+        reason: String,
+    },
+
     // --- token decoding: the request is treated as signed out ---
     /// The token is not a five-part compact JWE of base64url parts, or is too long.
     #[error("malformed token: {0}")]

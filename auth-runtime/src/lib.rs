@@ -131,8 +131,8 @@ pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secr
 #[cfg(feature = "redis")]
 pub use store::RedisStore;
 pub use store::{
-    MemoryRevocations, REDIS_URL_VARIABLE, RecordedUpdate, RefreshLeases, Revocations,
-    STORE_TIMEOUT, SessionStanding, SharedStore, StoreError, StoreFuture, UpdateLog,
+    MemoryRevocations, REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RecordedUpdate, RefreshLeases,
+    Revocations, STORE_TIMEOUT, SessionStanding, SharedStore, StoreError, StoreFuture, UpdateLog,
 };
 pub use token::{
     CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec, parse_claims,

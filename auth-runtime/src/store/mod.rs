@@ -31,5 +31,5 @@ pub use leases::RefreshLeases;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use revocations::{MemoryRevocations, Revocations, SessionStanding};
-pub use shared::{REDIS_URL_VARIABLE, SharedStore};
+pub use shared::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, SharedStore};
 pub use updates::{RecordedUpdate, UpdateLog};

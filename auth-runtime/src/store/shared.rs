@@ -12,6 +12,10 @@ use crate::rate_limit::{RateLimit, SignInLimiter};
 /// `redis` feature; set without it, a start-up error.
 pub const REDIS_URL_VARIABLE: &str = "AUTH_REDIS_URL";
 
+/// The environment variable holding the prefix of every key the shared store writes
+/// (default `authjs:`), so that several apps can share one Redis.
+pub const REDIS_PREFIX_VARIABLE: &str = "AUTH_REDIS_PREFIX";
+
 /// A store every instance of an app shares, handing out each kind of shared state. Given to
 /// [`AuthBuilder::shared_store`](crate::AuthBuilder::shared_store) (or read from
 /// `AUTH_REDIS_URL`), it replaces every in-process record at once.

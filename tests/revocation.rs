@@ -9,7 +9,7 @@ use auth_runtime::{Auth, AuthError, Revocation, Secrets};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::demo::app;
-use support::http::{TestServer, browser, browser_with, csrf_token, set_cookies};
+use support::http::{TestServer, browser, browser_with, browser_with_jar, csrf_token, set_cookies};
 
 const SECRET: &str = "revocation-test-secret-2f8c4a6e1b3d5f7a9c0e";
 const BASE: &str = "/api/auth";
@@ -48,6 +48,16 @@ async fn signed_in(server: &TestServer, email: &str, password: &str) -> String {
     session_cookie(&set_cookies(response.headers())).expect("a session cookie")
 }
 
+/// A browser (cookie jar, no redirects) carrying the session cookie `cookie` for `server`.
+fn carrying(server: &TestServer, cookie: &str) -> reqwest::Client {
+    let (client, jar) = browser_with_jar();
+    if !cookie.is_empty() {
+        let url = reqwest::Url::parse(&server.url("/")).expect("a URL");
+        jar.add_cookie_str(&format!("{SESSION_COOKIE}={cookie}; Path=/"), &url);
+    }
+    client
+}
+
 fn session_cookie(lines: &[String]) -> Option<String> {
     lines
         .iter()
@@ -72,14 +82,10 @@ async fn post_with_csrf(
     path: &str,
     cookie: &str,
 ) -> (StatusCode, Value, Option<String>) {
-    let client = browser();
+    let client = carrying(&server, &cookie);
     let csrf = csrf_token(&client, server, BASE).await;
     let response = client
         .post(server.url(path))
-        .header(
-            reqwest::header::COOKIE,
-            format!("{SESSION_COOKIE}={cookie}"),
-        )
         .json(&json!({ "csrfToken": csrf }))
         .send()
         .await
@@ -104,11 +110,10 @@ async fn sessions_carry_a_session_id_kept_across_reissues() {
     assert!(claims["sgen"].as_u64().expect("a generation") > 0);
 
     let (status, session, updated) = {
-        let client = browser();
+        let client = carrying(&server, &first);
         let csrf = csrf_token(&client, &server, BASE).await;
         let response = client
             .post(server.url(&format!("{BASE}/session")))
-            .header(reqwest::header::COOKIE, format!("{SESSION_COOKIE}={first}"))
             .json(&json!({ "csrfToken": csrf, "data": { "tenantId": "globex" } }))
             .send()
             .await
@@ -140,14 +145,10 @@ async fn a_signed_out_session_is_revoked_wherever_its_cookie_is() {
         status_of(&server, "/api/admin", &cookie).await,
         StatusCode::OK
     );
-    let client = browser();
+    let client = carrying(&server, &cookie);
     let csrf = csrf_token(&client, &server, BASE).await;
     let response = client
         .post(server.url(&format!("{BASE}/signout")))
-        .header(
-            reqwest::header::COOKIE,
-            format!("{SESSION_COOKIE}={cookie}"),
-        )
         .form(&[("csrfToken", csrf.as_str())])
         .send()
         .await

@@ -27,7 +27,6 @@ use crate::store::{
     SharedStore, UpdateLog,
 };
 
-
 /// The longest the start-up check may take: a few attempts to connect, then `PING`.
 const START_UP_TIMEOUT: Duration = Duration::from_secs(5);
 

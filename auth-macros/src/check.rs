@@ -170,7 +170,23 @@ fn provider_ids_are_unique(draft: &Draft, errors: &mut Errors) {
     }
 }
 
-/// No claim takes a JSON name the token already has (`auth_rules::check_claim_name`).
+/// The Rust fields every generated token has, whatever its claims.
+const TOKEN_FIELDS: &[&str] = &[
+    "sub",
+    "name",
+    "email",
+    "picture",
+    "iat",
+    "exp",
+    "jti",
+    "sid",
+    "sgen",
+    "other_claims",
+    "provider_refresh",
+];
+
+/// No claim takes a JSON name the token already has (`auth_rules::check_claim_name`), nor,
+/// renamed, the Rust name of one of the token's own fields.
 fn claim_names_are_not_reserved(draft: &Draft, errors: &mut Errors) {
     for read in &draft.claims {
         let json_name = &read.claim.json_name;
@@ -178,6 +194,17 @@ fn claim_names_are_not_reserved(draft: &Draft, errors: &mut Errors) {
             errors.push(
                 read.name_span,
                 format!("claim name `{json_name}` is reserved: {refusal}"),
+            );
+            continue;
+        }
+        let field = read.claim.field.to_string();
+        if TOKEN_FIELDS.contains(&field.as_str()) {
+            errors.push(
+                read.name_span,
+                format!(
+                    "field name `{field}` is one the token already has; name the field \
+                     otherwise (its JSON name `{json_name}` may stay)"
+                ),
             );
         }
     }

@@ -3,8 +3,8 @@
 use crate::Refusal;
 
 /// JSON names the token already has: the registered claims, Auth.js's standard claims, the
-/// field that keeps undeclared claims, and the provider tokens the runtime keeps for
-/// refreshing them.
+/// field that keeps undeclared claims, the provider tokens the runtime keeps for refreshing
+/// them, and the session id and generation revocation reads.
 pub const RESERVED_CLAIM_NAMES: &[&str] = &[
     "sub",
     "iat",
@@ -19,6 +19,8 @@ pub const RESERVED_CLAIM_NAMES: &[&str] = &[
     "image",
     "otherClaims",
     "providerRefresh",
+    "sid",
+    "sgen",
 ];
 
 /// A declared claim's JSON name is none of [`RESERVED_CLAIM_NAMES`].

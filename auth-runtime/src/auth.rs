@@ -21,16 +21,19 @@ use crate::error::AuthError;
 use crate::keys::Keyring;
 use crate::oauth::{
     CheckCodecs, MemoryRefreshFlights, OAuthProvider, OidcClientCredentials, OidcProviders,
-    RefreshFlights, discover_providers,
+    RefreshFlights, SharedRefreshFlights, discover_providers,
 };
 use crate::origin::Origin;
 use crate::rate_limit::{MemoryLimiter, SignInLimiter};
 use crate::redirect::RedirectPolicy;
+use crate::revocation::{Revocation, RevocationCheck, Standing};
 use crate::schema::{
     AuthSchema, BearerSettings, ProviderInfo, ProviderKind, RequestContext, check_bearer_settings,
     check_schema,
 };
+use crate::sealed::{SEALED_SALT, Sealer};
 use crate::secret::{SECRET_VARIABLE, Secrets};
+use crate::store::{MemoryRevocations, REDIS_URL_VARIABLE, Revocations, SharedStore, UpdateLog};
 use crate::superseded::UpdatedTokens;
 use crate::token::TokenCodec;
 
@@ -81,6 +84,14 @@ struct AuthInner<C: AuthSchema> {
     limiter: Option<Arc<dyn SignInLimiter>>,
     trusted_proxies: Vec<IpAddr>,
     updated_tokens: UpdatedTokens<C::Token>,
+    /// The shared update-race record, with a shared store.
+    update_log: Option<Arc<dyn UpdateLog>>,
+    /// Seals what goes into the shared store.
+    sealer: Sealer,
+    /// The revocation check, when revocation is on.
+    revocation: Option<RevocationCheck>,
+    /// The shared store's description, for `Debug`.
+    shared_store: Option<String>,
     checks: CheckCodecs,
     oidc: OidcProviders,
     /// Whether a configured provider refreshes its access tokens.
@@ -111,6 +122,8 @@ impl<C: AuthSchema> fmt::Debug for Auth<C> {
             .field("sign_in_limited", &self.inner.limiter.is_some())
             .field("trusted_proxies", &self.inner.trusted_proxies)
             .field("bearer", &self.inner.bearer)
+            .field("shared_store", &self.inner.shared_store)
+            .field("revocation", &self.inner.revocation)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +143,8 @@ impl<C: AuthSchema> Auth<C> {
             oidc_clients: HashMap::new(),
             refresh_flights: None,
             bearer_keys: None,
+            shared_store: None,
+            revocation: None,
         }
     }
 
@@ -227,6 +242,40 @@ impl<C: AuthSchema> Auth<C> {
         &self.inner.updated_tokens
     }
 
+    /// The shared update-race record, when a shared store is configured: then it, not this
+    /// process's record, is the one to read.
+    pub(crate) fn update_log(&self) -> Option<&dyn UpdateLog> {
+        self.inner.update_log.as_deref()
+    }
+
+    /// Seals what goes into the shared store.
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
+    }
+
+    /// The revocation check, when revocation is on ([`AuthBuilder::revocation`]).
+    pub(crate) fn revocation(&self) -> Option<&RevocationCheck> {
+        self.inner.revocation.as_ref()
+    }
+
+    /// Whether the session of `token` still stands: always, with revocation off; else as the
+    /// revocation store (through its cache) and the failure policy say.
+    pub(crate) async fn standing(&self, token: &C::Token) -> Standing {
+        use crate::schema::TokenClaims as _;
+        match &self.inner.revocation {
+            None => Standing::Stands,
+            Some(check) => {
+                check
+                    .judge(
+                        token.subject(),
+                        token.session_id(),
+                        token.session_generation(),
+                    )
+                    .await
+            }
+        }
+    }
+
     /// Whether a configured provider refreshes its access tokens (`refresh`): when not, a
     /// request never looks for provider tokens.
     pub(crate) fn refreshes(&self) -> bool {
@@ -294,6 +343,8 @@ pub struct AuthBuilder<C: AuthSchema> {
     oidc_clients: HashMap<String, OidcClientCredentials>,
     refresh_flights: Option<Arc<dyn RefreshFlights>>,
     bearer_keys: Option<BearerKeys>,
+    shared_store: Option<Arc<dyn SharedStore>>,
+    revocation: Option<Revocation>,
 }
 
 /// The state and secrets are not printed.
@@ -307,6 +358,11 @@ impl<C: AuthSchema> fmt::Debug for AuthBuilder<C> {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("oidc_clients", &self.oidc_clients)
             .field("bearer_keys", &self.bearer_keys)
+            .field(
+                "shared_store",
+                &self.shared_store.as_ref().map(|store| store.describe()),
+            )
+            .field("revocation", &self.revocation)
             .finish_non_exhaustive()
     }
 }
@@ -327,7 +383,14 @@ impl<C: AuthSchema> AuthBuilder<C> {
     /// provider is present when its client id is given ([`oidc_client`](Self::oidc_client)
     /// or `AUTH_<ID>_ID`); a missing secret or issuer, a required provider without its
     /// variables, or a failed discovery is an error here, never at the first request.
+    ///
+    /// With no [`shared_store`](Self::shared_store) given and `AUTH_REDIS_URL` set, it also
+    /// connects to that Redis (auth-runtime's `redis` feature), and every shared record goes
+    /// there; an unreachable Redis is an error here.
     pub async fn build_async(mut self) -> Result<Auth<C>, AuthError> {
+        if self.shared_store.is_none() {
+            self.shared_store = shared_store_from_env().await?;
+        }
         let clients = std::mem::take(&mut self.oidc_clients);
         let mut auth = self.build_without_discovery()?;
         let oidc = discover_providers(
@@ -360,6 +423,26 @@ impl<C: AuthSchema> AuthBuilder<C> {
     #[must_use]
     pub fn refresh_flights(mut self, flights: impl RefreshFlights) -> Self {
         self.refresh_flights = Some(Arc::new(flights));
+        self
+    }
+
+    /// The store every instance of the app shares: the sign-in rate limit, the update-race
+    /// record, provider refreshes and revocations all go there instead of this process's
+    /// memory (a limiter or refresh record given explicitly is kept). Without it (and without
+    /// `AUTH_REDIS_URL` for [`build_async`](Self::build_async)) each process keeps its own.
+    #[must_use]
+    pub fn shared_store(mut self, store: impl SharedStore) -> Self {
+        self.shared_store = Some(Arc::new(store));
+        self
+    }
+
+    /// Turns revocation on: every session gets a session id and generation at sign-in, every
+    /// read checks them against the revocation store (the shared store's, else this
+    /// process's), and [`Auth::revoke_session`], [`Auth::sign_out_everywhere`] and
+    /// `POST /signout/others` work. Off by default: the stateless path then asks no store.
+    #[must_use]
+    pub fn revocation(mut self, settings: Revocation) -> Self {
+        self.revocation = Some(settings);
         self
     }
 
@@ -443,6 +526,12 @@ impl<C: AuthSchema> AuthBuilder<C> {
     /// this is [`AuthError::DiscoveryNeeded`], and [`build_async`](Self::build_async) is the
     /// way.
     pub fn build(self) -> Result<Auth<C>, AuthError> {
+        if self.shared_store.is_none() && std::env::var_os(REDIS_URL_VARIABLE).is_some() {
+            return Err(AuthError::SharedStoreNotAvailable {
+                variable: REDIS_URL_VARIABLE,
+                reason: "`build` cannot connect to it: build with `build_async`",
+            });
+        }
         for settings in C::OIDC_PROVIDERS {
             if crate::oauth::credentials_for(settings, &self.oidc_clients, true)?.is_some() {
                 return Err(AuthError::DiscoveryNeeded {
@@ -495,10 +584,26 @@ impl<C: AuthSchema> AuthBuilder<C> {
             .collect::<Result<Vec<_>, _>>()?;
 
         let redirects = RedirectPolicy::new(origin, allowed);
+        let shared = self.shared_store;
         let limiter = self.limiter.or_else(|| {
-            C::SIGN_IN_RATE_LIMIT
-                .map(|limit| Arc::new(MemoryLimiter::new(limit)) as Arc<dyn SignInLimiter>)
+            C::SIGN_IN_RATE_LIMIT.map(|limit| match &shared {
+                Some(store) => store.limiter(limit),
+                None => Arc::new(MemoryLimiter::new(limit)) as Arc<dyn SignInLimiter>,
+            })
         });
+        let revocation = match self.revocation {
+            None => None,
+            Some(_) if !<C::Token as crate::schema::TokenClaims>::SESSION_IDS => {
+                return Err(AuthError::RevocationUnsupported);
+            }
+            Some(settings) => {
+                let store: Arc<dyn Revocations> = match &shared {
+                    Some(store) => store.revocations(),
+                    None => Arc::new(MemoryRevocations::new()),
+                };
+                Some(RevocationCheck::new(settings, store))
+            }
+        };
 
         let names = CookieNames::for_https(redirects.origin().is_https());
         let keyring = Keyring::new(secrets);
@@ -518,8 +623,20 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 None
             }
         };
+        let sealer = Sealer::new(
+            TokenCodec::new(keyring.keys_for(SEALED_SALT))
+                .with_clock(SharedClock(Arc::clone(&clock))),
+        );
         let codec = TokenCodec::new(keyring.keys_for(names.session)).with_clock(SharedClock(clock));
         let checks = CheckCodecs::new(&keyring, names, &codec);
+        let refresh_flights = match (self.refresh_flights, &shared) {
+            (Some(flights), _) => flights,
+            (None, Some(store)) => {
+                Arc::new(SharedRefreshFlights::new(store.leases(), sealer.clone()))
+                    as Arc<dyn RefreshFlights>
+            }
+            (None, None) => Arc::new(MemoryRefreshFlights::new()),
+        };
         Ok(Auth {
             inner: Arc::new(AuthInner {
                 keyring,
@@ -529,12 +646,14 @@ impl<C: AuthSchema> AuthBuilder<C> {
                 limiter,
                 trusted_proxies: self.trusted_proxies,
                 updated_tokens: UpdatedTokens::new(),
+                update_log: shared.as_ref().map(|store| store.updates()),
+                sealer,
+                revocation,
+                shared_store: shared.as_ref().map(|store| store.describe()),
                 checks,
                 oidc: OidcProviders::default(),
                 refreshes: false,
-                refresh_flights: self
-                    .refresh_flights
-                    .unwrap_or_else(|| Arc::new(MemoryRefreshFlights::new())),
+                refresh_flights,
                 bearer,
                 state: self.state,
             }),
@@ -566,6 +685,30 @@ fn bearer_verifier<C: AuthSchema>(
     }
     let issuer = format!("{}{}", origin.as_str(), C::BASE_PATH);
     Ok(BearerVerifier::new(keys, &issuer, settings.audience))
+}
+
+/// The shared store `AUTH_REDIS_URL` names, connected; `None` when it is not set.
+#[cfg(feature = "redis")]
+async fn shared_store_from_env() -> Result<Option<Arc<dyn SharedStore>>, AuthError> {
+    Ok(crate::store::RedisStore::from_env()
+        .await?
+        .map(|store| Arc::new(store) as Arc<dyn SharedStore>))
+}
+
+/// Without the `redis` feature, `AUTH_REDIS_URL` set is a start-up error.
+#[cfg(not(feature = "redis"))]
+#[expect(
+    clippy::unused_async,
+    reason = "the same signature as with the `redis` feature"
+)]
+async fn shared_store_from_env() -> Result<Option<Arc<dyn SharedStore>>, AuthError> {
+    if std::env::var_os(REDIS_URL_VARIABLE).is_some() {
+        return Err(AuthError::SharedStoreNotAvailable {
+            variable: REDIS_URL_VARIABLE,
+            reason: "this build has no Redis client: enable auth-runtime's `redis` feature",
+        });
+    }
+    Ok(None)
 }
 
 /// A clock shared between the builder and the codec.

@@ -248,6 +248,33 @@ pub enum AuthError {
         provider: String,
     },
 
+    // --- shared state and revocation ---
+    /// `AUTH_REDIS_URL` is set, but this build has no Redis client (auth-runtime's `redis`
+    /// feature), or the configuration was built with `build` rather than `build_async`,
+    /// which connects.
+    #[error("invalid configuration: {variable} is set, but {reason}")]
+    SharedStoreNotAvailable {
+        /// The variable.
+        variable: &'static str,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+    /// Revocation was turned on for a token type that keeps no session id
+    /// ([`TokenClaims::SESSION_IDS`](crate::TokenClaims::SESSION_IDS)).
+    #[error(
+        "invalid configuration: revocation needs a token type that keeps a session id \
+         (the one `#[auth_config]` generates does)"
+    )]
+    RevocationUnsupported,
+    /// A revocation was asked for, but revocation is off ([`AuthBuilder::revocation`]).
+    ///
+    /// [`AuthBuilder::revocation`]: crate::AuthBuilder::revocation
+    #[error("revocation is off: turn it on with `AuthBuilder::revocation`")]
+    RevocationOff,
+    /// The shared store did not answer a call that cannot go on without it.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+
     // --- cookies ---
     /// The session cookie chunks do not form one token (missing, duplicate or stray chunks).
     #[error("malformed session cookie: {0}")]

@@ -50,6 +50,7 @@ use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
+use crate::revocation::Standing;
 use crate::schema::AuthSchema;
 use crate::session_callback::shaped_session;
 
@@ -136,6 +137,11 @@ impl<C: AuthSchema> Session<C> {
         token: Arc<C::Token>,
         expires_at: i64,
     ) -> Result<Self> {
+        match auth.standing(&token).await {
+            Standing::Stands => {}
+            Standing::Revoked => return Err(AuthRejection::Unauthorized.into()),
+            Standing::Unknown => return Err(AuthRejection::Unavailable.into()),
+        }
         match shaped_session(auth, req, &token, iso8601(expires_at)).await {
             Some(session) => Ok(Self { session, token }),
             None => Err(AuthRejection::Unauthorized.into()),

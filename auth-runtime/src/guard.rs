@@ -32,6 +32,7 @@ use crate::bearer_session::{Judged, judge};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
+use crate::revocation::Standing;
 use crate::schema::AuthSchema;
 use crate::session_callback::shaped_session;
 
@@ -91,6 +92,11 @@ impl<C: AuthSchema> Guard<C> {
         token: &C::Token,
         expires_at: i64,
     ) -> Result<(), AuthRejection> {
+        match auth.standing(token).await {
+            Standing::Stands => {}
+            Standing::Revoked => return Err(AuthRejection::Unauthorized),
+            Standing::Unknown => return Err(AuthRejection::Unavailable),
+        }
         if !(self.check)(token) {
             tracing::debug!(guard = self.name, "guard refused a signed-in request");
             return Err(AuthRejection::Forbidden);

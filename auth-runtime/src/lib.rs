@@ -67,8 +67,10 @@ mod password;
 mod rate_limit;
 mod redirect;
 mod rejection;
+mod revocation;
 mod routes;
 mod schema;
+mod sealed;
 mod secret;
 mod session_callback;
 mod store;
@@ -113,6 +115,7 @@ pub use password::{MAX_PASSWORD_LEN, Password, PasswordHash};
 pub use rate_limit::{MemoryLimiter, RateLimit, SignInLimiter, normalize_identifier};
 pub use redirect::{MAX_REDIRECT_LEN, RedirectPolicy};
 pub use rejection::AuthRejection;
+pub use revocation::{Revocation, RevocationFailure};
 pub use routes::ReissuedSession;
 pub use schema::MAX_USER_AGENT_LEN;
 pub use schema::{
@@ -125,12 +128,12 @@ pub use schema::{
     UpdateError,
 };
 pub use secret::{MIN_SECRET_LEN, ROTATED_SECRET_VARIABLES, SECRET_VARIABLE, Secret, Secrets};
-pub use store::{
-    MemoryRevocations, RecordedUpdate, RefreshLeases, Revocations, STORE_TIMEOUT, SessionStanding,
-    SharedStore, StoreError, StoreFuture, UpdateLog,
-};
 #[cfg(feature = "redis")]
-pub use store::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RedisStore};
+pub use store::RedisStore;
+pub use store::{
+    MemoryRevocations, REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RecordedUpdate, RefreshLeases,
+    Revocations, STORE_TIMEOUT, SessionStanding, SharedStore, StoreError, StoreFuture, UpdateLog,
+};
 pub use token::{
     CLOCK_TOLERANCE, Claims, DEFAULT_MAX_AGE, MAX_TOKEN_LEN, Registered, TokenCodec, parse_claims,
 };

@@ -21,6 +21,9 @@ pub enum AuthRejection {
     /// A server-side update ([`Auth::reissue`](crate::Auth::reissue)) could not write the new
     /// token (logged); the old cookie is kept. `500`.
     NotReissued,
+    /// Revocation is on with the closed failure policy and its store does not answer, so
+    /// whether the session stands is unknown: `503 {"error":"unavailable"}`, the cookie kept.
+    Unavailable,
 }
 
 impl AuthRejection {
@@ -30,6 +33,7 @@ impl AuthRejection {
             Self::Forbidden => "forbidden",
             Self::MiddlewareMissing => "server_misconfigured",
             Self::NotReissued => "session_not_reissued",
+            Self::Unavailable => "unavailable",
         }
     }
 }
@@ -43,6 +47,7 @@ impl fmt::Display for AuthRejection {
                 "the session was requested on a route not wrapped by `auth.middleware()`"
             }
             Self::NotReissued => "the session could not be re-issued",
+            Self::Unavailable => "whether the session stands cannot be checked now",
         })
     }
 }
@@ -55,6 +60,7 @@ impl ResponseError for AuthRejection {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::MiddlewareMissing | Self::NotReissued => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -11,6 +11,11 @@
 //! Each provider's redirect URI is `<AUTH_URL>/api/auth/callback/<id>`.
 //! `AUTH_BEARER_KEYS` holds the bearer tokens' keys (PEM or a JWK set, the signing Ed25519
 //! key first); without it a throwaway key signs them for this run.
+//! `AUTH_REDIS_URL` (`redis://127.0.0.1:6379`) puts the shared state (the sign-in rate limit,
+//! the update race, refresh leases, revocations) in that Redis, so that several instances on
+//! several ports serve the same users as one; `AUTH_REDIS_PREFIX` prefixes its keys.
+//! Revocation is on (`POST /api/auth/signout/others`, and sign-out revokes the session);
+//! `DEMO_REVOCATION=off` turns it off, for comparing the stateless path.
 #![allow(
     clippy::print_stderr,
     reason = "start-up problems are told on stderr before logging exists"
@@ -21,7 +26,7 @@ mod app;
 use std::process::ExitCode;
 
 use auth_runtime::SECRET_VARIABLE;
-use auth_runtime::{Auth, AuthError, Secrets};
+use auth_runtime::{Auth, AuthError, Revocation, Secrets};
 use poem::Server;
 use poem::listener::TcpListener;
 
@@ -58,14 +63,16 @@ fn run() -> Result<(), String> {
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     // Every configuration problem (an OpenID Connect issuer too) stops the server here,
     // before it binds.
+    let mut builder = Auth::<app::DemoAuth>::builder(state)
+        .secrets(secrets)
+        .public_url(&public_url)
+        .bearer_keys(app::bearer_keys().map_err(|error| error.to_string())?);
+    if std::env::var("DEMO_REVOCATION").as_deref() != Ok("off") {
+        builder = builder.revocation(Revocation::new());
+    }
+    // `build_async` also connects to AUTH_REDIS_URL when it is set.
     let auth = runtime
-        .block_on(
-            Auth::<app::DemoAuth>::builder(state)
-                .secrets(secrets)
-                .public_url(&public_url)
-                .bearer_keys(app::bearer_keys().map_err(|error| error.to_string())?)
-                .build_async(),
-        )
+        .block_on(builder.build_async())
         .map_err(|error| error.to_string())?;
     runtime.block_on(async {
         tracing::info!("demo listening on http://127.0.0.1:{port} (public URL {public_url})");

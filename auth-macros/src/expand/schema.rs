@@ -249,6 +249,8 @@ fn new_token_body(config: &Config) -> TokenStream {
             iat: 0,
             exp: 0,
             jti: #p::String::new(),
+            sid: #p::None,
+            sgen: #p::None,
             #(#fields,)*
             #provider_refresh
             other_claims: #p::serde_json::Map::new(),

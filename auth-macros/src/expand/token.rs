@@ -26,11 +26,13 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
     let redacted = format!("{token}([redacted])");
     // Every JSON name a field writes: an undeclared claim of one of these names would be
     // written twice, so such a token takes the map path instead.
-    let field_names = ["sub", "name", "email", "picture", "iat", "exp", "jti"]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(config.claims.iter().map(|claim| claim.json_name.clone()))
-        .chain(config.refreshes().then(|| "providerRefresh".to_owned()));
+    let field_names = [
+        "sub", "name", "email", "picture", "iat", "exp", "jti", "sid", "sgen",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(config.claims.iter().map(|claim| claim.json_name.clone()))
+    .chain(config.refreshes().then(|| "providerRefresh".to_owned()));
     let provider_refresh = provider_refresh_field(config);
     let provider_refresh_methods = provider_refresh_methods(config);
     quote! {
@@ -66,6 +68,16 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
             #[serde(default)]
             #ts_skip
             pub jti: #krate::__private::String,
+            /// The session's id: random, set at sign-in and kept by every re-issue, so that
+            /// the session can be revoked. Absent on a token issued without revocation.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
+            pub sid: #krate::__private::Option<#krate::__private::String>,
+            /// The session generation the session was issued under: "sign out everywhere"
+            /// moves the user's past it. Absent on a token issued without revocation.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #ts_skip
+            pub sgen: #krate::__private::Option<::core::primitive::u64>,
             #(#fields)*
             #provider_refresh
             /// Claims this configuration does not declare, kept unchanged on re-issue.
@@ -87,6 +99,21 @@ pub(crate) fn token_type(config: &Config) -> TokenStream {
                     || !self.other_claims.keys().any(|claim| {
                         ::core::matches!(claim.as_str(), #(#field_names)|*)
                     })
+            }
+
+            const SESSION_IDS: ::core::primitive::bool = true;
+
+            fn session_id(&self) -> ::core::option::Option<&::core::primitive::str> {
+                self.sid.as_deref()
+            }
+
+            fn session_generation(&self) -> ::core::primitive::u64 {
+                self.sgen.unwrap_or(0)
+            }
+
+            fn set_session(&mut self, sid: #krate::__private::String, generation: ::core::primitive::u64) {
+                self.sid = ::core::option::Option::Some(sid);
+                self.sgen = ::core::option::Option::Some(generation);
             }
 
             #provider_refresh_methods

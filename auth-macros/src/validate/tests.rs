@@ -64,6 +64,25 @@ fn every_reserved_claim_name_is_refused() {
         assert_eq!(named.len(), 1, "{field}: {:?}", named.messages());
         assert!(named.messages()[0].contains(&format!("claim name `{field}` is reserved")));
     }
+    // Renamed, a field still may not take the Rust name of one of the token's own fields.
+    for field in ["sid", "jti", "other_claims"] {
+        let field = syn::Ident::new(field, proc_macro2::Span::call_site());
+        let renamed = run(
+            quote!(user = User),
+            quote!(
+                struct AppAuth {
+                    #[claim(from_user, rename = "sessionKey")]
+                    #field: String,
+                }
+            ),
+        );
+        assert_eq!(renamed.len(), 1, "{field}: {:?}", renamed.messages());
+        assert!(
+            renamed.messages()[0].contains(&format!("field name `{field}` is one the token")),
+            "{:?}",
+            renamed.messages()
+        );
+    }
 }
 
 #[test]

@@ -30,6 +30,14 @@ pub struct AppAuthToken {
     /// The token's unique id; set on every encode.
     #[serde(default)]
     pub jti: ::auth_runtime::__private::String,
+    /// The session's id: random, set at sign-in and kept by every re-issue, so that
+    /// the session can be revoked. Absent on a token issued without revocation.
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub sid: ::auth_runtime::__private::Option<::auth_runtime::__private::String>,
+    /// The session generation the session was issued under: "sign out everywhere"
+    /// moves the user's past it. Absent on a token issued without revocation.
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub sgen: ::auth_runtime::__private::Option<::core::primitive::u64>,
     /// Copied from `User::role` at sign-in.
     pub role: Role,
     /// Computed from the role at sign-in and after every update.
@@ -69,10 +77,25 @@ impl ::auth_runtime::__private::TokenClaims for AppAuthToken {
                 .any(|claim| {
                     ::core::matches!(
                         claim.as_str(), "sub" | "name" | "email" | "picture" | "iat" |
-                        "exp" | "jti" | "role" | "permissions" | "tenantId" |
-                        "accessToken"
+                        "exp" | "jti" | "sid" | "sgen" | "role" | "permissions" |
+                        "tenantId" | "accessToken"
                     )
                 })
+    }
+    const SESSION_IDS: ::core::primitive::bool = true;
+    fn session_id(&self) -> ::core::option::Option<&::core::primitive::str> {
+        self.sid.as_deref()
+    }
+    fn session_generation(&self) -> ::core::primitive::u64 {
+        self.sgen.unwrap_or(0)
+    }
+    fn set_session(
+        &mut self,
+        sid: ::auth_runtime::__private::String,
+        generation: ::core::primitive::u64,
+    ) {
+        self.sid = ::core::option::Option::Some(sid);
+        self.sgen = ::core::option::Option::Some(generation);
     }
 }
 /// Claims are redacted: a token may carry credentials.
@@ -294,6 +317,8 @@ impl ::auth_runtime::__private::AuthSchema for AppAuth {
             iat: 0,
             exp: 0,
             jti: ::auth_runtime::__private::String::new(),
+            sid: ::auth_runtime::__private::None,
+            sgen: ::auth_runtime::__private::None,
             role,
             permissions,
             tenant_id,

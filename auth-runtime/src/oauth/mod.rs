@@ -12,6 +12,7 @@ pub mod presets;
 mod profile;
 mod providers;
 mod refresh;
+mod shared_flights;
 
 pub use checks::CHECK_MAX_AGE;
 pub(crate) use checks::{CheckCodecs, CheckFailure, Checks};
@@ -23,3 +24,4 @@ pub(crate) use refresh::refresh_grant;
 pub use refresh::{
     FLIGHT_MEMORY_SECONDS, FlightKey, MemoryRefreshFlights, RefreshFlights, RefreshFuture,
 };
+pub(crate) use shared_flights::SharedRefreshFlights;

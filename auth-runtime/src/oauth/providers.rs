@@ -196,7 +196,7 @@ pub(crate) async fn discover_providers(
     let mut providers = Vec::new();
     let mut http = None;
     let mut client_for = |id: &str| match &http {
-        Some(http) => Ok(ProviderHttp::clone(http)),
+        Some(http) => Ok::<_, AuthError>(ProviderHttp::clone(http)),
         None => {
             let client = ProviderHttp::new().map_err(|_| AuthError::OidcDiscovery {
                 provider: id.to_owned(),

@@ -17,6 +17,7 @@ use crate::schema::{
     Account, AuthEvent, AuthSchema, JwtTrigger, ProviderInfo, ProviderRefresh, RequestContext,
     SignIn, TokenAction, TokenClaims as _,
 };
+use crate::token::random_uuid;
 
 /// A user [`complete_sign_in`] signed in: the token issued and its `Set-Cookie`s.
 pub(super) struct SignedIn<C: AuthSchema> {
@@ -87,6 +88,16 @@ pub(super) async fn complete_sign_in<C: AuthSchema>(
             );
         }
         token.set_provider_refresh(kept);
+    }
+    // With revocation on: a new session id, under the user's current session generation.
+    if let Some(revocation) = auth.revocation() {
+        let now_ms = u64::try_from(auth.codec().now())
+            .unwrap_or(0)
+            .saturating_mul(1000);
+        let generation = revocation
+            .generation_for_sign_in(token.subject(), now_ms)
+            .await;
+        token.set_session(random_uuid(), generation);
     }
     let trigger = JwtTrigger::SignIn { user, account };
     match C::jwt(&mut token, trigger, state).await {

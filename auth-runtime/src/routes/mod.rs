@@ -14,6 +14,7 @@
 //! | `GET` (confirmation page), `POST /signout` | `signout` |
 //! | `GET /error` (the error page) | `error` |
 //! | `GET /jwks`, `POST /token` (with `tokens(bearer(...))` only) | `jwks`, `token` |
+//! | `POST /signout/others` (with revocation on) | `revoke` |
 //! | anything else | 400 `"Bad request."` |
 //!
 //! Each handler takes the [`Auth`](crate::Auth) and the request and answers every method
@@ -22,7 +23,10 @@
 //! in one place, `respond`; a session is written into its cookies in `issue` (with a warning
 //! from `token_size` when it grows past 4 KB); a provider's access token is refreshed on the
 //! way by `refresh`, for `session` and for the middleware. `reissue` is the server-side
-//! update an app's handler makes ([`Auth::reissue`](crate::Auth::reissue)).
+//! update an app's handler makes ([`Auth::reissue`](crate::Auth::reissue)); `race` reads and
+//! records updates for the update race, in this process or the shared store; `revoke` holds
+//! [`Auth::revoke_session`](crate::Auth::revoke_session) and
+//! [`Auth::sign_out_everywhere`](crate::Auth::sign_out_everywhere) beside the route.
 
 mod callback;
 mod complete;
@@ -32,10 +36,12 @@ mod issue;
 mod jwks;
 mod oauth;
 mod providers;
+mod race;
 mod refresh;
 mod reissue;
 mod request;
 mod respond;
+mod revoke;
 mod router;
 mod session;
 mod signin;

@@ -11,6 +11,7 @@ use crate::auth::Auth;
 use crate::cookies::SetCookie;
 use crate::loaded_session::LoadedSession;
 use crate::oauth::{FlightKey, refresh_grant};
+use crate::revocation::Standing;
 use crate::schema::{AuthSchema, TokenClaims};
 
 /// `token` with its provider tokens refreshed, when they are due; `None` when nothing is due
@@ -43,7 +44,12 @@ pub(crate) async fn refresh_request_session<C: AuthSchema>(
     auth: &Auth<C>,
     loaded: &LoadedSession<C>,
 ) -> Option<(LoadedSession<C>, Vec<SetCookie>)> {
-    let token = refreshed_token(auth, loaded.token()?).await?;
+    let current = loaded.token()?;
+    // A revoked session is not refreshed: the extractor and guards refuse it anyway.
+    if auth.standing(current).await != Standing::Stands {
+        return None;
+    }
+    let token = refreshed_token(auth, current).await?;
     let written = write_token(auth, &token, loaded.cookie_names())
         .inspect_err(|error| {
             tracing::error!(%error, "the refreshed session could not be written; old cookie kept");

@@ -13,11 +13,13 @@ use std::fmt;
 use poem::{IntoResponse, Request, Response};
 
 use super::issue::write_token;
+use super::race::{newer_token, record_update};
 use super::respond::append_cookies;
 use crate::auth::Auth;
 use crate::cookies::{SetCookie, clear_session_cookies};
 use crate::loaded_session::LoadedSession;
 use crate::rejection::AuthRejection;
+use crate::revocation::Standing;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims as _};
 
 impl<C: AuthSchema> Auth<C> {
@@ -63,10 +65,14 @@ impl<C: AuthSchema> Auth<C> {
         let (Some(current), Some(issued_at)) = (loaded.token(), loaded.issued_at()) else {
             return Err(AuthRejection::Unauthorized);
         };
+        match self.standing(current).await {
+            Standing::Stands => {}
+            Standing::Revoked => return Err(AuthRejection::Unauthorized),
+            Standing::Unknown => return Err(AuthRejection::Unavailable),
+        }
         // Built on the latest update, as two client updates sent with one old cookie are.
-        let mut token = self
-            .updated_tokens()
-            .newer_than(current.subject(), issued_at, self.codec().now())
+        let mut token = newer_token(self, current.subject(), issued_at)
+            .await
             .unwrap_or_else(|| current.clone());
         change(&mut token);
         C::derive_claims(&mut token);
@@ -89,8 +95,7 @@ impl<C: AuthSchema> Auth<C> {
             tracing::error!(%error, "the session token could not be written; old cookie kept");
             AuthRejection::NotReissued
         })?;
-        self.updated_tokens()
-            .record(token.subject(), token.clone(), self.codec().now());
+        record_update(self, &token).await;
         let request = &self.request_context(req);
         C::on_event(
             AuthEvent::SessionUpdated {

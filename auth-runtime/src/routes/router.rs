@@ -6,7 +6,9 @@ use std::future::Future;
 use poem::endpoint::make;
 use poem::{Endpoint, Request, Response, Route};
 
-use super::{callback, csrf, error, jwks, providers, respond, session, signin, signout, token};
+use super::{
+    callback, csrf, error, jwks, providers, respond, revoke, session, signin, signout, token,
+};
 use crate::auth::Auth;
 use crate::schema::AuthSchema;
 
@@ -62,6 +64,7 @@ fn add_routes<C: AuthSchema>(auth: &Auth<C>, route: Route, prefix: &str) -> Rout
             route_to(auth, callback::handle::<C>),
         )
         .at(at("/signout"), route_to(auth, signout::handle::<C>))
+        .at(at("/signout/others"), route_to(auth, revoke::handle::<C>))
         .at(at("/error"), route_to(auth, error::handle::<C>))
         .at(root, make(|_| async { respond::bad_request() }))
         .at(at("/*rest"), make(|_| async { respond::bad_request() }))

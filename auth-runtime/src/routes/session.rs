@@ -17,6 +17,7 @@ use poem::{Request, Response};
 use serde_json::{Map, Value};
 
 use super::issue::write_token;
+use super::race::{newer_token, record_update};
 use super::refresh::refreshed_token;
 use super::request::{self, CSRF_FIELD};
 use super::respond;
@@ -24,6 +25,7 @@ use crate::auth::Auth;
 use crate::cookies::{SessionCookieNames, SetCookie, clear_session_cookies};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
+use crate::revocation::Standing;
 use crate::schema::{AuthEvent, AuthSchema, JwtTrigger, TokenAction, TokenClaims, UpdateError};
 use crate::session_callback::shaped_session;
 use crate::token::{Registered, parse_claims};
@@ -45,11 +47,12 @@ async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     let (Some(token), Some(registered)) = (loaded.token(), loaded.registered()) else {
         return signed_out(auth, previous);
     };
+    if let Err(refused) = check_standing(auth, token, previous).await {
+        return refused;
+    }
     let now = auth.codec().now();
     // A token from before a recent update is answered with the updated one (SU-08).
-    let newer = auth
-        .updated_tokens()
-        .newer_than(token.subject(), registered.issued_at, now);
+    let newer = newer_token(auth, token.subject(), registered.issued_at).await;
     // The provider's access token refreshed when it is due (boxed: a large future most reads
     // never build).
     let refreshed = if auth.refreshes() {
@@ -105,6 +108,9 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     let Some(current) = loaded.token() else {
         return signed_out(auth, previous);
     };
+    if let Err(refused) = check_standing(auth, current, previous).await {
+        return refused;
+    }
     let data = match body.remove("data") {
         None | Some(Value::Null) => Value::Object(Map::new()),
         Some(data) => data,
@@ -120,13 +126,8 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     };
 
     // Two updates sent with the same old cookie build on each other, not on the old token.
-    let current = auth
-        .updated_tokens()
-        .newer_than(
-            current.subject(),
-            loaded.issued_at().unwrap_or(0),
-            auth.codec().now(),
-        )
+    let current = newer_token(auth, current.subject(), loaded.issued_at().unwrap_or(0))
+        .await
         .unwrap_or_else(|| current.clone());
     let mut token = current.clone();
     if let Err(error) = C::apply_update(&mut token, to_apply, auth.state()).await {
@@ -166,8 +167,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     }
     match reissue(auth, req, &token, previous).await {
         Ok(response) => {
-            auth.updated_tokens()
-                .record(token.subject(), token.clone(), auth.codec().now());
+            record_update(auth, &token).await;
             let request = &auth.request_context(req);
             C::on_event(
                 AuthEvent::SessionUpdated {
@@ -244,6 +244,24 @@ async fn answer<C: AuthSchema>(
         }
     };
     Ok(respond::json_text_no_store(StatusCode::OK, body, cookies))
+}
+
+/// `Err` with the answer when the session of `token` no longer stands: revoked (signed out,
+/// its cookies expired), or unknown because the revocation store does not answer and the
+/// policy is closed (`503 null`, the cookie kept, so the session comes back with the store).
+async fn check_standing<C: AuthSchema>(
+    auth: &Auth<C>,
+    token: &C::Token,
+    previous: SessionCookieNames,
+) -> Result<(), Response> {
+    match auth.standing(token).await {
+        Standing::Stands => Ok(()),
+        Standing::Revoked => {
+            tracing::debug!("a revoked session was presented; signed out");
+            Err(signed_out(auth, previous))
+        }
+        Standing::Unknown => Err(respond::null(StatusCode::SERVICE_UNAVAILABLE, &[])),
+    }
 }
 
 /// `200 null`, every carried session cookie expired.

@@ -1,17 +1,19 @@
 //! `GET /signout`: the confirmation page (or a redirect to the custom one); it changes nothing
 //! (CS-06). `POST /signout`: with the CSRF token, expire every session cookie and redirect to
-//! the (checked) callback URL.
+//! the (checked) callback URL; with revocation on, the session's id is revoked too, so a copy
+//! of the cookie kept elsewhere stops working.
 
 use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 
 use super::request::{self, CALLBACK_URL_FIELD};
 use super::respond::{self, Page};
+use super::revoke::revoke_sid;
 use crate::auth::Auth;
 use crate::cookies::clear_session_cookies;
 use crate::loaded_session::LoadedSession;
 use crate::pages::{self, SignOutPage};
-use crate::schema::{AuthEvent, AuthSchema};
+use crate::schema::{AuthEvent, AuthSchema, TokenClaims as _};
 
 /// The sign-out route.
 pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Response {
@@ -55,6 +57,10 @@ async fn sign_out<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response 
     let loaded = LoadedSession::of_request(req, auth);
     let names = auth.names();
     let cookies = clear_session_cookies(names.session, names.secure, loaded.cookie_names());
+    // With revocation on, the token itself stops working too, wherever a copy of it is.
+    if let Some(sid) = loaded.token().and_then(|token| token.session_id()) {
+        revoke_sid(auth, sid).await;
+    }
     C::on_event(
         AuthEvent::SignedOut {
             token: loaded.token(),

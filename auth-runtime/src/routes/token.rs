@@ -18,6 +18,7 @@ use crate::auth::Auth;
 use crate::bearer::{BearerVerifier, sign_claims};
 use crate::expires::iso8601;
 use crate::loaded_session::LoadedSession;
+use crate::revocation::Standing;
 use crate::schema::{AuthSchema, BearerSettings};
 use crate::session_callback::shaped_session;
 use crate::token::random_uuid;
@@ -48,6 +49,11 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
     let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {
         return error(StatusCode::UNAUTHORIZED, "unauthorized");
     };
+    match auth.standing(token).await {
+        Standing::Stands => {}
+        Standing::Revoked => return error(StatusCode::UNAUTHORIZED, "unauthorized"),
+        Standing::Unknown => return error(StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+    }
     if C::SESSION_CALLBACK
         && shaped_session(&auth, &req, token, iso8601(expires_at))
             .await

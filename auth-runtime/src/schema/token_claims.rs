@@ -31,6 +31,27 @@ pub trait TokenClaims:
         false
     }
 
+    /// Whether the token keeps a session id and generation ([`set_session`](Self::set_session)),
+    /// which revocation needs. The generated token does; the default does not, and turning
+    /// revocation on for such a token is a start-up error.
+    const SESSION_IDS: bool = false;
+
+    /// The session's id (`sid`), kept across re-issues; `None` when it has none.
+    fn session_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// The session generation the token was issued under (`sgen`); 0 when it has none.
+    fn session_generation(&self) -> u64 {
+        0
+    }
+
+    /// Sets the session's id and generation (at sign-in, and when the user signs out their
+    /// other sessions). The default keeps nothing.
+    fn set_session(&mut self, sid: String, generation: u64) {
+        let _ = (sid, generation);
+    }
+
     /// The provider tokens kept for refreshing them (the reserved `providerRefresh` claim),
     /// when the configuration has a provider with `refresh` and the sign-in wrote them. The
     /// default: none.

@@ -29,7 +29,7 @@ mod updates;
 pub use error::{STORE_TIMEOUT, StoreError, StoreFuture};
 pub use leases::RefreshLeases;
 #[cfg(feature = "redis")]
-pub use redis::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RedisStore};
+pub use redis::RedisStore;
 pub use revocations::{MemoryRevocations, Revocations, SessionStanding};
-pub use shared::SharedStore;
+pub use shared::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, SharedStore};
 pub use updates::{RecordedUpdate, UpdateLog};

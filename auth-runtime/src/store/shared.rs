@@ -7,11 +7,18 @@ use super::revocations::Revocations;
 use super::updates::UpdateLog;
 use crate::rate_limit::{RateLimit, SignInLimiter};
 
-// `AuthBuilder::shared_store` is a code span, not a link, until that method is built (a link to
-// it fails `cargo doc` under `-Dwarnings`).
+/// The environment variable naming the Redis every instance shares (`redis://host:port`),
+/// read by [`AuthBuilder::build_async`](crate::AuthBuilder::build_async) with auth-runtime's
+/// `redis` feature; set without it, a start-up error.
+pub const REDIS_URL_VARIABLE: &str = "AUTH_REDIS_URL";
+
+/// The environment variable holding the prefix of every key the shared store writes
+/// (default `authjs:`), so that several apps can share one Redis.
+pub const REDIS_PREFIX_VARIABLE: &str = "AUTH_REDIS_PREFIX";
+
 /// A store every instance of an app shares, handing out each kind of shared state. Given to
-/// `AuthBuilder::shared_store` (or read from `AUTH_REDIS_URL`), it replaces every in-process
-/// record at once.
+/// [`AuthBuilder::shared_store`](crate::AuthBuilder::shared_store) (or read from
+/// `AUTH_REDIS_URL`), it replaces every in-process record at once.
 pub trait SharedStore: Send + Sync + 'static {
     /// The sign-in rate limiter enforcing `limit`.
     fn limiter(&self, limit: RateLimit) -> Arc<dyn SignInLimiter>;

@@ -9,4 +9,4 @@ mod revocations;
 mod store;
 mod updates;
 
-pub use store::{REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RedisStore};
+pub use store::RedisStore;

@@ -22,15 +22,10 @@ use super::revocations::RedisRevocations;
 use super::updates::RedisUpdates;
 use crate::error::AuthError;
 use crate::rate_limit::{RateLimit, SignInLimiter};
-use crate::store::{RefreshLeases, Revocations, STORE_TIMEOUT, SharedStore, UpdateLog};
-
-/// The environment variable holding the Redis URL (`redis://[user:password@]host[:port][/db]`,
-/// or `unix:///path/to/redis.sock`): set, every instance shares its state through it.
-pub const REDIS_URL_VARIABLE: &str = "AUTH_REDIS_URL";
-
-/// The environment variable holding the prefix of every key the store writes (default
-/// `authjs:`), so that several apps share one Redis.
-pub const REDIS_PREFIX_VARIABLE: &str = "AUTH_REDIS_PREFIX";
+use crate::store::{
+    REDIS_PREFIX_VARIABLE, REDIS_URL_VARIABLE, RefreshLeases, Revocations, STORE_TIMEOUT,
+    SharedStore, UpdateLog,
+};
 
 /// The longest the start-up check may take: a few attempts to connect, then `PING`.
 const START_UP_TIMEOUT: Duration = Duration::from_secs(5);

@@ -82,7 +82,7 @@ async fn post_with_csrf(
     path: &str,
     cookie: &str,
 ) -> (StatusCode, Value, Option<String>) {
-    let client = carrying(&server, &cookie);
+    let client = carrying(server, cookie);
     let csrf = csrf_token(&client, server, BASE).await;
     let response = client
         .post(server.url(path))

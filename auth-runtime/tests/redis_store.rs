@@ -54,6 +54,14 @@ async fn raw(server: &RedisServer) -> redis::aio::MultiplexedConnection {
         .unwrap()
 }
 
+/// The key the store writes for `id` under `kind` (`{prefix}{kind}`): the id's SHA-256 in hex.
+fn key(kind: &str, id: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{kind}{hex}")
+}
+
 async fn all_keys(connection: &mut redis::aio::MultiplexedConnection) -> Vec<String> {
     let mut keys: Vec<String> = connection.keys("*").await.unwrap();
     keys.sort();
@@ -161,7 +169,10 @@ async fn failures_in_the_same_second_each_count() {
         limiter.record_failure("k", NOW).await.unwrap();
     }
     let mut connection = raw(&server).await;
-    let kept: u64 = connection.zcard("rl-same-second:rl:k").await.unwrap();
+    let kept: u64 = connection
+        .zcard(key("rl-same-second:rl:", "k"))
+        .await
+        .unwrap();
     assert_eq!(kept, 3);
 }
 
@@ -198,12 +209,15 @@ async fn records_this_version_did_not_write_are_corrupt() {
     let store = connect(&server, "corrupt:").await;
     let mut connection = raw(&server).await;
     let () = connection
-        .set("corrupt:upd:mallory", "garbage")
+        .set(key("corrupt:upd:", "mallory"), "garbage")
         .await
         .unwrap();
-    let _: u64 = connection.rpush("corrupt:upd:eve", "x").await.unwrap();
+    let _: u64 = connection
+        .rpush(key("corrupt:upd:", "eve"), "x")
+        .await
+        .unwrap();
     let () = connection
-        .set("corrupt:gen:mallory", "1.8e12")
+        .set(key("corrupt:gen:", "mallory"), "1.8e12")
         .await
         .unwrap();
 
@@ -494,7 +508,10 @@ async fn every_key_written_begins_with_the_prefix_and_expires() {
         assert!(ttl > 0, "{key} has no time to live ({ttl})");
     }
     // The failures' set lives as long as the window ("5 per 15m").
-    let window: i64 = connection.pttl("myapp:rl:id:login:alice@x").await.unwrap();
+    let window: i64 = connection
+        .pttl(key("myapp:rl:", "id:login:alice@x"))
+        .await
+        .unwrap();
     assert!(window > 890_000 && window <= 900_000, "{window}");
 }
 

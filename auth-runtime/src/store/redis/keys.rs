@@ -1,11 +1,16 @@
 //! The keys the Redis store writes: their names (the store's prefix, the kind of record, its
 //! id) and their lifetimes. Every key begins with the prefix, so that several apps share one
 //! Redis and one app's records are found (or flushed) by the prefix alone; every key is
-//! written with a time to live, so that none outlives its use.
+//! written with a time to live, so that none outlives its use. Identifiers (rate-limit keys,
+//! which hold the email tried; subjects; session ids) appear only as their SHA-256 in hex:
+//! no personal data in key names, every key of one length whatever it names (`*`, spaces,
+//! newlines or a kilobyte of text), and no two identifiers share a key (checklist ST-02).
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+use sha2::{Digest as _, Sha256};
 
 use crate::oauth::FlightKey;
 
@@ -31,14 +36,14 @@ impl Keys {
         &self.prefix
     }
 
-    /// The sorted set of a rate-limit key's failure times: `{prefix}rl:{key}`.
+    /// The sorted set of a rate-limit key's failure times: `{prefix}rl:{sha256 of key}`.
     pub(super) fn rate_limit(&self, key: &str) -> String {
-        self.key("rl:", key)
+        self.key("rl:", &hashed(key))
     }
 
-    /// The latest update of a user: `{prefix}upd:{subject}`.
+    /// The latest update of a user: `{prefix}upd:{sha256 of subject}`.
     pub(super) fn update(&self, subject: &str) -> String {
-        self.key("upd:", subject)
+        self.key("upd:", &hashed(subject))
     }
 
     /// The lease on a refresh token: `{prefix}lease:{hex of the flight key}`.
@@ -51,14 +56,14 @@ impl Keys {
         self.key("flight:", &hex(key.as_bytes()))
     }
 
-    /// A revoked session: `{prefix}rev:{sid}`.
+    /// A revoked session: `{prefix}rev:{sha256 of sid}`.
     pub(super) fn revoked(&self, sid: &str) -> String {
-        self.key("rev:", sid)
+        self.key("rev:", &hashed(sid))
     }
 
-    /// A user's session generation: `{prefix}gen:{subject}`.
+    /// A user's session generation: `{prefix}gen:{sha256 of subject}`.
     pub(super) fn generation(&self, subject: &str) -> String {
-        self.key("gen:", subject)
+        self.key("gen:", &hashed(subject))
     }
 
     fn key(&self, kind: &str, id: &str) -> String {
@@ -87,6 +92,11 @@ pub(super) fn ttl_ms(ttl: Duration) -> u64 {
     u64::try_from(ms).unwrap_or(u64::MAX).clamp(1, MAX_TTL_MS)
 }
 
+/// The SHA-256 of `id`, in lower-case hexadecimal.
+fn hashed(id: &str) -> String {
+    hex(&Sha256::digest(id.as_bytes()))
+}
+
 /// Lower-case hexadecimal.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -103,16 +113,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_begins_with_the_prefix_then_its_kind() {
+    fn every_key_begins_with_the_prefix_then_its_kind_then_a_hash() {
         let keys = Keys::new("app1:");
-        assert_eq!(
-            keys.rate_limit("id:login:alice@x"),
-            "app1:rl:id:login:alice@x"
+        // SHA-256("alice"), as `printf alice | sha256sum` prints it.
+        let alice = "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90";
+        assert_eq!(keys.update("alice"), format!("app1:upd:{alice}"));
+        assert_eq!(keys.generation("alice"), format!("app1:gen:{alice}"));
+        assert!(keys.rate_limit("id:login:alice@x").starts_with("app1:rl:"));
+        assert!(keys.revoked("s-1").starts_with("app1:rev:"));
+        assert!(
+            Keys::new(DEFAULT_PREFIX)
+                .update("u")
+                .starts_with("authjs:upd:")
         );
-        assert_eq!(keys.update("alice"), "app1:upd:alice");
-        assert_eq!(keys.revoked("s-1"), "app1:rev:s-1");
-        assert_eq!(keys.generation("alice"), "app1:gen:alice");
-        assert_eq!(Keys::new(DEFAULT_PREFIX).update("u"), "authjs:upd:u");
+    }
+
+    /// ST-02: identifiers that would be awkward in a key name (glob characters, spaces,
+    /// newlines, a kilobyte) become keys of one shape, none naming what it holds, and
+    /// identifiers differing by one character get different keys.
+    #[test]
+    fn st_02_odd_identifiers_give_keys_of_one_shape_that_do_not_collide() {
+        let keys = Keys::new("p:");
+        let odd = [
+            "*".to_owned(),
+            "id:login:a*".to_owned(),
+            "with space".to_owned(),
+            "line\nbreak".to_owned(),
+            "line\rbreak".to_owned(),
+            "é".repeat(512),
+            "alice@x".to_owned(),
+            "alice@x ".to_owned(),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for id in &odd {
+            let key = keys.rate_limit(id);
+            assert_eq!(key.len(), "p:rl:".len() + 64, "{key}");
+            assert!(key["p:rl:".len()..].bytes().all(|b| b.is_ascii_hexdigit()));
+            assert!(!key.contains('*') && !key.contains(' ') && !key.contains('@'));
+            assert!(seen.insert(key), "two identifiers share a key");
+        }
     }
 
     #[test]

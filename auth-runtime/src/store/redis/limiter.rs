@@ -1,7 +1,7 @@
 //! [`RedisLimiter`]: the sign-in rate limit's sliding window on Redis, answering as
 //! [`MemoryLimiter`](crate::MemoryLimiter) does.
 //!
-//! A key's failures are a sorted set `{prefix}rl:{key}` of their times (each member the time
+//! A key's failures are a sorted set `{prefix}rl:{sha256 of key}` of their times (each member the time
 //! and a random suffix, so that two failures in one second are two members). A failure is
 //! counted by one script, atomic on the server: the times that left the window dropped, the
 //! new one added, the set trimmed to the last `attempts` (no more are ever needed), and its

@@ -1,7 +1,7 @@
 //! [`RedisRevocations`]: revoked sessions and users' session generations on Redis, answering
 //! as [`MemoryRevocations`](crate::MemoryRevocations) does.
 //!
-//! A revoked session is `{prefix}rev:{sid}`; a user's generation is `{prefix}gen:{subject}`,
+//! A revoked session is `{prefix}rev:{sha256 of sid}`; a user's generation is `{prefix}gen:{sha256 of subject}`,
 //! moved by one script, atomic on the server, so that two instances ending the same user's
 //! sessions at once both move it. Generations are milliseconds since the epoch, near 2^41:
 //! the script never turns one into a Lua number (a double), but compares their decimal

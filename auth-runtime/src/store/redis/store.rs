@@ -38,12 +38,12 @@ const START_UP_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// | key | holds | lives |
 /// |---|---|---|
-/// | `rl:{key}` | a sorted set of failure times (the sliding window) | the window, after the last failure |
-/// | `upd:{subject}` | `{at}:{sealed token}`, the user's latest update | the update log's time |
+/// | `rl:{sha256 of key}` | a sorted set of failure times (the sliding window) | the window, after the last failure |
+/// | `upd:{sha256 of subject}` | `{at}:{sealed token}`, the user's latest update | the update log's time |
 /// | `lease:{hex}` | a refresh token's lease (`SET NX`) | the lease's time |
 /// | `flight:{hex}` | the sealed outcome of that refresh | the outcome's time |
-/// | `rev:{sid}` | a revoked session | the session's longest life |
-/// | `gen:{subject}` | the user's session generation | the session's longest life |
+/// | `rev:{sha256 of sid}` | a revoked session | the session's longest life |
+/// | `gen:{sha256 of subject}` | the user's session generation | the session's longest life |
 ///
 /// (`{hex}` is the hex of a [`FlightKey`](crate::FlightKey), a hash: never the refresh
 /// token.) Each call is one round trip, atomic on the server (a script or a transaction where

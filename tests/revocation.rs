@@ -135,7 +135,7 @@ async fn sessions_carry_a_session_id_kept_across_reissues() {
     assert_eq!(updated["sgen"], claims["sgen"]);
 }
 
-/// Signing out revokes the session: a copy of the cookie kept elsewhere stops working on
+/// ST-04 on one instance: signing out revokes the session: a copy of the cookie kept elsewhere stops working on
 /// every route, `GET /session` answers `null` and expires it.
 #[tokio::test]
 async fn a_signed_out_session_is_revoked_wherever_its_cookie_is() {
@@ -180,7 +180,35 @@ async fn a_signed_out_session_is_revoked_wherever_its_cookie_is() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-/// `POST /signout/others` ends the user's other sessions at once on this instance, keeps the
+/// A bearer token minted from a session carries its `sid` and is refused once the session is
+/// revoked, though its own signature and expiry are still good.
+#[tokio::test]
+async fn a_bearer_token_is_refused_with_its_session() {
+    let (server, auth) = serve(true).await;
+    let cookie = signed_in(&server, "admin@example.com", "correct-horse-admin").await;
+    let (status, body, _) = post_with_csrf(&server, &format!("{BASE}/token"), &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let bearer = body["access_token"].as_str().expect("a token").to_owned();
+    let with_bearer = || {
+        reqwest::Client::new()
+            .get(server.url("/api/me"))
+            .bearer_auth(&bearer)
+            .send()
+    };
+    assert_eq!(with_bearer().await.expect("GET").status(), StatusCode::OK);
+
+    let sid = auth.codec().decode(&cookie).expect("opens")["sid"]
+        .as_str()
+        .expect("a sid")
+        .to_owned();
+    auth.revoke_session(&sid).await.expect("revoked");
+    assert_eq!(
+        with_bearer().await.expect("GET").status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// ST-05 on one instance: `POST /signout/others` ends the user's other sessions at once on this instance, keeps the
 /// caller's (re-issued under the new generation), and leaves other users alone.
 #[tokio::test]
 async fn signing_out_the_other_sessions_keeps_this_one() {

@@ -109,6 +109,7 @@ async fn the_sixth_attempt_after_five_failures_is_limited_until_the_window_passe
 /// The same long run of calls (three keys, failures, checks and resets at times moving
 /// forward by up to 40 seconds, under "3 per 5m") gets the same answer from both limiters
 /// at every step.
+/// ST-01: counted in Redis, the limit is the one every instance sees.
 #[tokio::test]
 async fn the_limiter_answers_as_the_memory_limiter_call_for_call() {
     let server = RedisServer::spawn();
@@ -481,6 +482,7 @@ async fn write_every_kind(store: &RedisStore) {
     revocations.end_sessions("alice", 1_000, DAY).await.unwrap();
 }
 
+/// ST-02: every key the store writes begins with the prefix and has a time to live.
 #[tokio::test]
 async fn every_key_written_begins_with_the_prefix_and_expires() {
     let server = RedisServer::spawn();
@@ -529,6 +531,7 @@ async fn the_default_prefix_is_authjs() {
     );
 }
 
+/// ST-02: two apps on one Redis, under two prefixes, share nothing.
 #[tokio::test]
 async fn stores_with_other_prefixes_do_not_see_each_others_records() {
     let server = RedisServer::spawn();
@@ -618,6 +621,8 @@ async fn works_again(store: &RedisStore) {
     }
 }
 
+/// ST-03: with the server stopped every call fails within the timeout, and the same store
+/// works again once the server is back, without being rebuilt.
 #[tokio::test]
 async fn with_the_server_gone_every_call_fails_promptly_then_works_again_when_it_returns() {
     let mut server = RedisServer::spawn();
@@ -643,7 +648,8 @@ async fn with_the_server_gone_every_call_fails_promptly_then_works_again_when_it
     works_again(&store).await;
 }
 
-/// A server that accepts and never answers costs each call the store's timeout, no more.
+/// ST-03: a server that accepts and never answers costs each call the store's timeout, no
+/// more.
 #[tokio::test]
 async fn a_hung_server_costs_each_call_the_timeout() {
     let server = RedisServer::spawn();

@@ -23,8 +23,9 @@ use crate::schema::{AuthSchema, BearerSettings};
 use crate::session_callback::shaped_session;
 use crate::token::random_uuid;
 
-/// The standard members a bearer token copies from the session token.
-const STANDARD_CLAIMS: &[&str] = &["sub", "name", "email", "picture"];
+/// The standard members a bearer token copies from the session token: with revocation on,
+/// the session's id and generation too, so that a bearer token is refused with its session.
+const STANDARD_CLAIMS: &[&str] = &["sub", "name", "email", "picture", "sid", "sgen"];
 
 /// `200 {"access_token","token_type":"Bearer","expires_in"}` (RFC 6749 §5.1's names),
 /// uncached; `400 {"error":"MissingCSRF"}` without a valid CSRF token; `401

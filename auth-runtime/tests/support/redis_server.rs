@@ -4,8 +4,9 @@
 //! answers; killed, and its folder removed, on drop.
 //!
 //! Std only, so that any test binary can use it (the workspace root's tests include this file
-//! as `support::redis_server`). `redis-server` missing is a failure that says how to install
-//! it, never a skipped test.
+//! as `support::redis_server`). `redis-server` missing is installed from Debian's packages
+//! when the tests run as root (as the browser test does with chromium), and otherwise a
+//! failure that says how to install it, never a skipped test.
 #![allow(
     clippy::expect_used,
     clippy::panic,
@@ -44,6 +45,7 @@ impl RedisServer {
     }
 
     fn spawn_with(password: Option<String>) -> Self {
+        ensure_installed();
         static SERVERS: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "auth-redis-{}-{}",
@@ -211,6 +213,41 @@ impl Drop for RedisServer {
 }
 
 /// A port nobody listens on now (the system's pick).
+/// Installs Debian's `redis-server` when it is missing and we may (root), once per test
+/// binary; fails clearly otherwise.
+fn ensure_installed() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let present = Command::new(PROGRAM)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if present {
+            return;
+        }
+        let uid = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+            .unwrap_or_default();
+        assert_eq!(
+            uid, "0",
+            "`{PROGRAM}` is missing and only root can install it: run \
+             `apt-get update && apt-get install -y redis-server` (as .ci/run does)"
+        );
+        let status = Command::new("sh")
+            .args([
+                "-c",
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server",
+            ])
+            .status()
+            .expect("run apt-get");
+        assert!(status.success(), "installing redis-server with apt-get failed ({status})");
+    });
+}
+
 fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())

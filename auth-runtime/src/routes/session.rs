@@ -47,12 +47,16 @@ async fn refresh<C: AuthSchema>(auth: &Auth<C>, req: &Request) -> Response {
     let (Some(token), Some(registered)) = (loaded.token(), loaded.registered()) else {
         return signed_out(auth, previous);
     };
-    if let Err(refused) = check_standing(auth, token, previous).await {
+    // Whether the session stands, and whether a recent update supersedes its token (SU-08):
+    // asked at once, so that with a shared store a read waits for it once, not twice.
+    let (standing, newer) = tokio::join!(
+        check_standing(auth, token, previous),
+        newer_token(auth, token.subject(), registered.issued_at),
+    );
+    if let Err(refused) = standing {
         return refused;
     }
     let now = auth.codec().now();
-    // A token from before a recent update is answered with the updated one (SU-08).
-    let newer = newer_token(auth, token.subject(), registered.issued_at).await;
     // The provider's access token refreshed when it is due (boxed: a large future most reads
     // never build).
     let refreshed = if auth.refreshes() {
@@ -108,7 +112,13 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
     let Some(current) = loaded.token() else {
         return signed_out(auth, previous);
     };
-    if let Err(refused) = check_standing(auth, current, previous).await {
+    // Two updates sent with the same old cookie build on each other, not on the old token;
+    // the store asked once for both.
+    let (standing, newer) = tokio::join!(
+        check_standing(auth, current, previous),
+        newer_token(auth, current.subject(), loaded.issued_at().unwrap_or(0)),
+    );
+    if let Err(refused) = standing {
         return refused;
     }
     let data = match body.remove("data") {
@@ -125,10 +135,7 @@ async fn update<C: AuthSchema>(auth: &Auth<C>, req: &mut Request) -> Response {
         return respond::null(StatusCode::BAD_REQUEST, &[]);
     };
 
-    // Two updates sent with the same old cookie build on each other, not on the old token.
-    let current = newer_token(auth, current.subject(), loaded.issued_at().unwrap_or(0))
-        .await
-        .unwrap_or_else(|| current.clone());
+    let current = newer.unwrap_or_else(|| current.clone());
     let mut token = current.clone();
     if let Err(error) = C::apply_update(&mut token, to_apply, auth.state()).await {
         let claim = match &error {

@@ -8,7 +8,11 @@
 //! - RFC 7520 §5.6 (`dir` + A128GCM, a 128-bit key): refused from its header, as TF-03 asks;
 //! - RFC 7638 §3.1 (an RSA key) for the thumbprint rule, then that rule against our `oct` kids;
 //! - Wycheproof (`tests/vectors/wycheproof/`, Apache-2.0, see its README): every
-//!   A256CBC-HS512 test, every AES-GCM test with a 256-bit key, every HKDF-SHA-256 test.
+//!   A256CBC-HS512 test, every AES-GCM test with a 256-bit key, every HKDF-SHA-256 test; and,
+//!   through the signature layer bearer tokens use (`jsonwebtoken` on aws-lc-rs), every test
+//!   of the primitives behind the JWS algorithms we verify: Ed25519 (EdDSA), ECDSA P-256
+//!   SHA-256 in IEEE P1363 form (ES256's signature encoding), HMAC-SHA-256 with full-length
+//!   tags (HS256) and RSA PKCS #1 v1.5 SHA-256 at 2048 bits (RS256).
 
 use auth_runtime::{
     __a256cbc_hs512_open_for_tests as cbc_open, __a256cbc_hs512_seal_for_tests as cbc_seal,
@@ -501,4 +505,129 @@ fn rfc7515_and_rfc8037_jws_signatures_verify_and_mutations_do_not() {
             "{name}: the same key under {other_alg:?}"
         );
     }
+}
+
+// --- Wycheproof, the JWS algorithms' primitives ----------------------------------------------
+
+/// How a Wycheproof signature test is to come out: `Some(true)` valid, `Some(false)` invalid,
+/// `None` acceptable (either answer is allowed: a legacy encoding some libraries take).
+fn expected(test: &Value) -> Option<bool> {
+    match test["result"].as_str() {
+        Some("valid") => Some(true),
+        Some("invalid") => Some(false),
+        Some("acceptable") => None,
+        other => panic!("tcId {}: result {other:?}", test["tcId"]),
+    }
+}
+
+/// Runs every test of `file` through `jsonwebtoken::crypto::verify` under `alg`, the key of
+/// each test made by `key_of` (from its group, or the test itself); the message is the signing input, the signature the test's
+/// `sig` (or `tag`) in base64url, as a JWS carries it. Returns how many tests ran, and how many
+/// were acceptable (either answer allowed).
+fn run_signature_vectors(
+    file: &str,
+    alg: jsonwebtoken::Algorithm,
+    signature_field: &str,
+    key_of: impl Fn(&Value, &Value) -> Option<jsonwebtoken::DecodingKey>,
+    test_applies: impl Fn(&Value, &Value) -> bool,
+) -> (usize, usize) {
+    let name = file;
+    let file = wycheproof(file);
+    let (mut ran, mut acceptable) = (0, 0);
+    for (group, test) in tests_of(&file) {
+        if !test_applies(group, test) {
+            continue;
+        }
+        ran += 1;
+        let id = &test["tcId"];
+        let message = hex_field(test, "msg");
+        let signature = b64(&hex_field(test, signature_field));
+        let verified = match key_of(group, test) {
+            Some(key) => jsonwebtoken::crypto::verify(&signature, &message, &key, alg).ok(),
+            // A key the library refuses to build verifies nothing.
+            None => Some(false),
+        };
+        match expected(test) {
+            Some(true) => assert_eq!(verified, Some(true), "{name} tcId {id}: a valid signature"),
+            Some(false) => assert_ne!(
+                verified,
+                Some(true),
+                "{name} tcId {id}: {}",
+                test["comment"]
+            ),
+            None => acceptable += 1,
+        }
+    }
+    (ran, acceptable)
+}
+
+/// A P-256 coordinate as a JWK carries it, exactly 32 bytes: Wycheproof writes `wx` and `wy`
+/// as integers (a leading zero byte when the top bit is set, shorter when small).
+fn coordinate(integer: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = integer
+        .iter()
+        .copied()
+        .skip_while(|byte| *byte == 0)
+        .collect();
+    assert!(digits.len() <= 32, "a coordinate wider than P-256's field");
+    let mut padded = vec![0; 32 - digits.len()];
+    padded.extend(digits);
+    padded
+}
+
+/// The signature layer of bearer tokens, against Wycheproof: every valid
+/// signature verifies and no invalid one does (EdDSA's malleable and non-canonical
+/// signatures, ECDSA's out-of-range `r`/`s`, truncated or modified HMAC tags, RSA's padding
+/// and encoding tricks).
+#[test]
+fn wycheproof_jws_signature_primitives_pass() {
+    use jsonwebtoken::{Algorithm, DecodingKey};
+
+    let eddsa = run_signature_vectors(
+        "ed25519_test.json",
+        Algorithm::EdDSA,
+        "sig",
+        |group, _| {
+            let x = group["publicKeyJwk"]["x"].as_str().expect("x");
+            DecodingKey::from_ed_components(x).ok()
+        },
+        |_, _| true,
+    );
+    let es256 = run_signature_vectors(
+        "ecdsa_secp256r1_sha256_p1363_test.json",
+        Algorithm::ES256,
+        "sig",
+        |group, _| {
+            let x = b64(&coordinate(&hex_field(&group["publicKey"], "wx")));
+            let y = b64(&coordinate(&hex_field(&group["publicKey"], "wy")));
+            DecodingKey::from_ec_components(&x, &y).ok()
+        },
+        |_, _| true,
+    );
+    // HS256's tag is the whole HMAC-SHA-256: the groups of truncated tags do not apply.
+    let hs256 = run_signature_vectors(
+        "hmac_sha256_test.json",
+        Algorithm::HS256,
+        "tag",
+        |_, test| DecodingKey::from_secret(&hex_field(test, "key")).ok(),
+        |group, _| group["tagSize"].as_u64() == Some(256),
+    );
+    let rs256 = run_signature_vectors(
+        "rsa_signature_2048_sha256_test.json",
+        Algorithm::RS256,
+        "sig",
+        |group, _| {
+            let jwk = &group["keyJwk"];
+            DecodingKey::from_rsa_components(
+                jwk["n"].as_str().expect("n"),
+                jwk["e"].as_str().expect("e"),
+            )
+            .ok()
+        },
+        |_, _| true,
+    );
+    assert_eq!(eddsa, (151, 0));
+    assert_eq!(es256, (262, 0));
+    assert_eq!(rs256, (259, 1));
+    assert_eq!(hs256, (87, 0), "the full-length tags only");
 }

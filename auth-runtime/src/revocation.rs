@@ -106,8 +106,43 @@ pub(crate) enum Standing {
     Unknown,
 }
 
-/// Answers by `(subject, sid)`, with when each was fetched.
-type Cache = HashMap<(String, Option<String>), (SessionStanding, Instant)>;
+/// The store's answers, by session id (a token without one: by subject), so that a hit is
+/// one lookup with no allocation.
+#[derive(Default)]
+struct Cache {
+    by_sid: HashMap<Box<str>, Cached>,
+    by_subject: HashMap<Box<str>, Cached>,
+}
+
+/// One answer: whose session it is, what the store said, and when.
+struct Cached {
+    subject: Box<str>,
+    standing: SessionStanding,
+    at: Instant,
+}
+
+impl Cache {
+    fn get(&self, subject: &str, sid: Option<&str>) -> Option<&Cached> {
+        match sid {
+            Some(sid) => self
+                .by_sid
+                .get(sid)
+                .filter(|cached| &*cached.subject == subject),
+            None => self.by_subject.get(subject),
+        }
+    }
+
+    fn insert(&mut self, subject: &str, sid: Option<&str>, cached: Cached, max: usize) {
+        if self.by_sid.len() + self.by_subject.len() >= max {
+            self.by_sid.clear();
+            self.by_subject.clear();
+        }
+        let _ = match sid {
+            Some(sid) => self.by_sid.insert(sid.into(), cached),
+            None => self.by_subject.insert(subject.into(), cached),
+        };
+    }
+}
 
 /// The check every session read makes when revocation is on.
 pub(crate) struct RevocationCheck {
@@ -131,7 +166,7 @@ impl RevocationCheck {
         Self {
             settings,
             store,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache::default()),
             failing: AtomicBool::new(false),
         }
     }
@@ -149,22 +184,23 @@ impl RevocationCheck {
         generation: u64,
     ) -> Standing {
         let now = Instant::now();
-        let key = (subject.to_owned(), sid.map(str::to_owned));
         let cached = self
             .lock()
-            .get(&key)
-            .filter(|(_, at)| now.saturating_duration_since(*at) < self.settings.max_stale)
-            .map(|(standing, _)| *standing);
+            .get(subject, sid)
+            .filter(|cached| now.saturating_duration_since(cached.at) < self.settings.max_stale)
+            .map(|cached| cached.standing);
         let standing = match cached {
             Some(standing) => standing,
             None => match self.store.standing(sid, subject).await {
                 Ok(standing) => {
                     self.recovered();
-                    let mut cache = self.lock();
-                    if cache.len() >= self.settings.max_cached {
-                        cache.clear();
-                    }
-                    cache.insert(key, (standing, now));
+                    let cached = Cached {
+                        subject: subject.into(),
+                        standing,
+                        at: now,
+                    };
+                    self.lock()
+                        .insert(subject, sid, cached, self.settings.max_cached);
                     standing
                 }
                 Err(error) => return self.failed(&error),
@@ -192,13 +228,14 @@ impl RevocationCheck {
     /// Forgets what the cache holds of `subject` (after this instance revoked something of
     /// theirs).
     pub(crate) fn forget(&self, subject: &str) {
-        self.lock().retain(|(cached, _), _| cached != subject);
+        let mut cache = self.lock();
+        cache.by_sid.retain(|_, cached| &*cached.subject != subject);
+        cache.by_subject.remove(subject);
     }
 
     /// Forgets what the cache holds of session `sid`.
     pub(crate) fn forget_session(&self, sid: &str) {
-        self.lock()
-            .retain(|(_, cached), _| cached.as_deref() != Some(sid));
+        self.lock().by_sid.remove(sid);
     }
 
     fn failed(&self, error: &StoreError) -> Standing {
@@ -258,6 +295,21 @@ mod tests {
             Standing::Revoked
         );
         assert_eq!(check.judge("alice", Some("s3"), 20).await, Standing::Stands);
+    }
+
+    #[tokio::test]
+    async fn the_cache_stays_bounded() {
+        let check = RevocationCheck::new(
+            Revocation::new().max_cached(100),
+            Arc::new(MemoryRevocations::new()),
+        );
+        for n in 0..1_000 {
+            let sid = format!("s{n}");
+            let standing = check.judge("alice", Some(&sid), 1).await;
+            assert_eq!(standing, Standing::Stands);
+            let cache = check.lock();
+            assert!(cache.by_sid.len() + cache.by_subject.len() <= 100);
+        }
     }
 
     struct Down;

@@ -541,7 +541,7 @@ fn run_signature_vectors(
         ran += 1;
         let id = &test["tcId"];
         let message = hex_field(test, "msg");
-        let signature = b64(&hex_field(test, signature_field));
+        let signature = b64(hex_field(test, signature_field));
         let verified = match key_of(group, test) {
             Some(key) => jsonwebtoken::crypto::verify(&signature, &message, &key, alg).ok(),
             // A key the library refuses to build verifies nothing.
@@ -598,8 +598,8 @@ fn wycheproof_jws_signature_primitives_pass() {
         Algorithm::ES256,
         "sig",
         |group, _| {
-            let x = b64(&coordinate(&hex_field(&group["publicKey"], "wx")));
-            let y = b64(&coordinate(&hex_field(&group["publicKey"], "wy")));
+            let x = b64(coordinate(&hex_field(&group["publicKey"], "wx")));
+            let y = b64(coordinate(&hex_field(&group["publicKey"], "wy")));
             DecodingKey::from_ec_components(&x, &y).ok()
         },
         |_, _| true,

@@ -68,6 +68,13 @@ impl SharedRefreshFlights {
             }
             match self.leases.try_lead(&key, self.lease).await {
                 Ok(true) => {
+                    // The previous holder may have published (and given up its lease) between
+                    // the look above and this lease: then its outcome is the answer.
+                    if let Ok(Some(sealed)) = self.leases.outcome(&key).await
+                        && let Some(outcome) = self.sealer.open::<ProviderRefresh>(&sealed)
+                    {
+                        return outcome;
+                    }
                     let outcome = refresh.await;
                     match self.sealer.seal(&outcome, memory) {
                         Ok(sealed) => {
@@ -216,6 +223,65 @@ mod tests {
         );
         assert_eq!(grants.load(Ordering::SeqCst), 1);
         assert_eq!(one, two);
+    }
+
+    /// Leases whose first look at an outcome misses it: the holder published just after.
+    struct PublishedJustAfterTheLook {
+        leases: Arc<Leases>,
+        looked: AtomicUsize,
+    }
+
+    impl RefreshLeases for PublishedJustAfterTheLook {
+        fn try_lead<'a>(&'a self, key: &'a FlightKey, ttl: Duration) -> StoreFuture<'a, bool> {
+            self.leases.try_lead(key, ttl)
+        }
+        fn publish<'a>(
+            &'a self,
+            key: &'a FlightKey,
+            sealed: String,
+            ttl: Duration,
+        ) -> StoreFuture<'a, ()> {
+            self.leases.publish(key, sealed, ttl)
+        }
+        fn outcome<'a>(&'a self, key: &'a FlightKey) -> StoreFuture<'a, Option<String>> {
+            if self.looked.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Box::pin(std::future::ready(Ok(None)));
+            }
+            self.leases.outcome(key)
+        }
+        fn is_leased<'a>(&'a self, key: &'a FlightKey) -> StoreFuture<'a, bool> {
+            self.leases.is_leased(key)
+        }
+    }
+
+    /// ST-06: an outcome published (and its lease given up) between a waiter's look and its
+    /// taking the lease is the waiter's answer: no second grant.
+    #[tokio::test]
+    async fn an_outcome_published_just_before_the_lease_is_taken_is_used() {
+        let leases = Arc::new(Leases::default());
+        let key = FlightKey::new("oidc", "r1");
+        let holder = instance(&leases, LEASE);
+        holder
+            .share(key, 10, Box::pin(async { refreshed("from-the-holder") }))
+            .await;
+        let mut late = instance(&leases, LEASE);
+        late.leases = Arc::new(PublishedJustAfterTheLook {
+            leases: Arc::clone(&leases),
+            looked: AtomicUsize::new(0),
+        });
+        let grants = AtomicUsize::new(0);
+        let outcome = late
+            .share(
+                key,
+                10,
+                Box::pin(async {
+                    grants.fetch_add(1, Ordering::SeqCst);
+                    refreshed("a second grant")
+                }),
+            )
+            .await;
+        assert_eq!(outcome, refreshed("from-the-holder"));
+        assert_eq!(grants.load(Ordering::SeqCst), 0);
     }
 
     /// ST-06: a waiter whose lease holder died (took the lease, never published) takes the

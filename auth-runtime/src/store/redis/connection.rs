@@ -8,10 +8,16 @@
 //! timeout too, so that a connection whose server went silent is found broken and replaced,
 //! and its reconnection gives up after a few short tries; `tokio::time::timeout` around each
 //! call is the bound a request relies on.
+//!
+//! After a call fails for want of the server (a timeout, a refused or lost connection), the
+//! calls of the next [`BACK_OFF`] fail at once with [`StoreError::Unavailable`] rather than
+//! each waiting out the timeout again: a server that hangs costs the requests of that moment
+//! one timeout, not one each. The first call after it tries the server again.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Cmd, ErrorKind, FromRedisValue, Pipeline, RedisError, RedisResult};
@@ -30,6 +36,17 @@ const RETRY_MIN_DELAY: Duration = Duration::from_millis(50);
 /// The longest pause between two attempts.
 const RETRY_MAX_DELAY: Duration = Duration::from_millis(200);
 
+/// How long calls fail at once after one failed for want of the server.
+const BACK_OFF: Duration = Duration::from_secs(1);
+
+/// The instant the back-off is measured from, in milliseconds.
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// Milliseconds since [`EPOCH`].
+fn now_ms() -> u64 {
+    u64::try_from(EPOCH.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 /// The error code the store's scripts answer when a record is not one they wrote.
 pub(super) const CORRUPT_CODE: &str = "CORRUPT";
 
@@ -42,6 +59,8 @@ pub(super) struct RedisConnection {
     manager: Arc<OnceCell<ConnectionManager>>,
     keys: Keys,
     timeout: Duration,
+    /// Until when (ms since [`EPOCH`]) calls fail at once: 0 while the server answers.
+    backing_off_until: Arc<AtomicU64>,
 }
 
 impl RedisConnection {
@@ -52,6 +71,7 @@ impl RedisConnection {
             manager: Arc::new(OnceCell::new()),
             keys,
             timeout,
+            backing_off_until: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -77,6 +97,7 @@ impl RedisConnection {
         if timeout != self.timeout {
             self.timeout = timeout;
             self.manager = Arc::new(OnceCell::new());
+            self.backing_off_until = Arc::new(AtomicU64::new(0));
         }
         self
     }
@@ -155,11 +176,25 @@ impl RedisConnection {
         &self,
         call: impl Future<Output = RedisResult<T>>,
     ) -> Result<T, StoreError> {
-        match tokio::time::timeout(self.timeout, call).await {
+        if now_ms() < self.backing_off_until.load(Ordering::Relaxed) {
+            return Err(StoreError::Unavailable(
+                "unreachable a moment ago; not tried again yet".to_owned(),
+            ));
+        }
+        let outcome = match tokio::time::timeout(self.timeout, call).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(store_error(&error, self.timeout)),
             Err(_) => Err(StoreError::Timeout(self.timeout)),
+        };
+        if matches!(
+            outcome,
+            Err(StoreError::Timeout(_) | StoreError::Unavailable(_))
+        ) {
+            let until =
+                now_ms().saturating_add(u64::try_from(BACK_OFF.as_millis()).unwrap_or(u64::MAX));
+            self.backing_off_until.store(until, Ordering::Relaxed);
         }
+        outcome
     }
 }
 

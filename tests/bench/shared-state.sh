@@ -34,7 +34,8 @@
 #
 # Settings (environment): ROUNDS (5), DURATION (5s), THREADS (2), CONNECTIONS (64), A_PORT
 # (3110), B_PORT (3111), C_PORT (3112), SKIP_BUILD=1 to reuse target/release/examples/demo and
-# target/release/auth-token. Loopback only; every process it starts is stopped on exit.
+# target/release/auth-token, DEMO=<path> (and AUTH_TOKEN=<path>) to load other builds (implies
+# SKIP_BUILD=1). Loopback only; every process it starts is stopped on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -82,13 +83,13 @@ fi
 for tool in curl cargo python3; do
   command -v "$tool" >/dev/null || { say "missing: $tool"; exit 1; }
 done
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
+if [ "${SKIP_BUILD:-0}" != 1 ] && [ -z "${DEMO:-}" ]; then
   say "building the demo and auth-token (release)"
   cargo build --release --example demo >&2
   cargo build --release -p auth-runtime --bin auth-token >&2
 fi
-DEMO="$ROOT/target/release/examples/demo"
-AUTH_TOKEN="$ROOT/target/release/auth-token"
+DEMO=${DEMO:-"$ROOT/target/release/examples/demo"}
+AUTH_TOKEN=${AUTH_TOKEN:-"$ROOT/target/release/auth-token"}
 
 # --- helpers --------------------------------------------------------------------------------
 wait_for() { # url

@@ -26,6 +26,7 @@ use support::http::{TestServer, browser, csrf_token, location, set_cookies};
 use support::node::NodeServer;
 use support::oauth_user::User;
 use support::oidc_op::{refresh_grants, revoke_grants, sign_in_as_alice, start_oidc_provider};
+use support::session::session_cookie;
 
 const SECRET: &str = "oauth-refresh-test-secret-5e2c8a1f4b7d9e3a6c0b";
 const CLIENT_ID: &str = "client-refresh";
@@ -217,16 +218,6 @@ async fn get_with(
     assert_eq!(response.status(), StatusCode::OK, "{url}");
     let cookie = session_cookie(&set_cookies(response.headers()));
     (response.json().await.expect("JSON"), cookie)
-}
-
-/// The value of the session cookie set among `Set-Cookie` lines (not a deletion).
-fn session_cookie(lines: &[String]) -> Option<String> {
-    lines
-        .iter()
-        .filter(|line| !line.contains("Max-Age=0"))
-        .find_map(|line| line.strip_prefix("authjs.session-token="))
-        .and_then(|rest| rest.split(';').next())
-        .map(str::to_owned)
 }
 
 /// The refresh token a cookie's claims keep for refreshing.

@@ -9,11 +9,10 @@ use auth_runtime::{Auth, AuthError, Revocation, Secrets};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::demo::app;
-use support::http::{TestServer, browser, browser_with, browser_with_jar, csrf_token, set_cookies};
+use support::http::{TestServer, browser_with, csrf_token, set_cookies};
+use support::session::{BASE, SESSION_COOKIE, carrying, post_with_csrf, session_cookie, signed_in};
 
 const SECRET: &str = "revocation-test-secret-2f8c4a6e1b3d5f7a9c0e";
-const BASE: &str = "/api/auth";
-const SESSION_COOKIE: &str = "authjs.session-token";
 
 /// The demo on a loopback port, with revocation on or off.
 async fn serve(revocation: bool) -> (TestServer, Auth<app::DemoAuth>) {
@@ -30,43 +29,6 @@ async fn serve(revocation: bool) -> (TestServer, Auth<app::DemoAuth>) {
     (port.serve(app::app(&auth)), auth)
 }
 
-/// Signs `email` in: the session cookie's value.
-async fn signed_in(server: &TestServer, email: &str, password: &str) -> String {
-    let client = browser();
-    let csrf = csrf_token(&client, server, BASE).await;
-    let response = client
-        .post(server.url(&format!("{BASE}/callback/credentials")))
-        .form(&[
-            ("csrfToken", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("POST /callback/credentials");
-    assert_eq!(response.status(), StatusCode::FOUND);
-    session_cookie(&set_cookies(response.headers())).expect("a session cookie")
-}
-
-/// A browser (cookie jar, no redirects) carrying the session cookie `cookie` for `server`.
-fn carrying(server: &TestServer, cookie: &str) -> reqwest::Client {
-    let (client, jar) = browser_with_jar();
-    if !cookie.is_empty() {
-        let url = reqwest::Url::parse(&server.url("/")).expect("a URL");
-        jar.add_cookie_str(&format!("{SESSION_COOKIE}={cookie}; Path=/"), &url);
-    }
-    client
-}
-
-fn session_cookie(lines: &[String]) -> Option<String> {
-    lines
-        .iter()
-        .filter(|line| !line.contains("Max-Age=0"))
-        .find_map(|line| line.strip_prefix(&format!("{SESSION_COOKIE}=")))
-        .and_then(|rest| rest.split(';').next())
-        .map(str::to_owned)
-}
-
 async fn status_of(server: &TestServer, path: &str, cookie: &str) -> StatusCode {
     browser_with(&[(SESSION_COOKIE, cookie)])
         .get(server.url(path))
@@ -74,25 +36,6 @@ async fn status_of(server: &TestServer, path: &str, cookie: &str) -> StatusCode 
         .await
         .expect("GET")
         .status()
-}
-
-/// `POST path` with the CSRF pair, carrying `cookie`: the status, the JSON and the new cookie.
-async fn post_with_csrf(
-    server: &TestServer,
-    path: &str,
-    cookie: &str,
-) -> (StatusCode, Value, Option<String>) {
-    let client = carrying(server, cookie);
-    let csrf = csrf_token(&client, server, BASE).await;
-    let response = client
-        .post(server.url(path))
-        .json(&json!({ "csrfToken": csrf }))
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status();
-    let cookie = session_cookie(&set_cookies(response.headers()));
-    (status, response.json().await.unwrap_or(Value::Null), cookie)
 }
 
 /// With revocation on, every session carries a random `sid` and a generation; a re-issue
@@ -176,7 +119,8 @@ async fn a_signed_out_session_is_revoked_wherever_its_cookie_is() {
     );
     assert_eq!(response.json::<Value>().await.expect("JSON"), Value::Null);
     // Nor does it buy a bearer token.
-    let (status, _, _) = post_with_csrf(&server, &format!("{BASE}/token"), &cookie).await;
+    let (status, _, _) =
+        post_with_csrf(&server, &format!("{BASE}/token"), &cookie, json!({})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -186,7 +130,8 @@ async fn a_signed_out_session_is_revoked_wherever_its_cookie_is() {
 async fn a_bearer_token_is_refused_with_its_session() {
     let (server, auth) = serve(true).await;
     let cookie = signed_in(&server, "admin@example.com", "correct-horse-admin").await;
-    let (status, body, _) = post_with_csrf(&server, &format!("{BASE}/token"), &cookie).await;
+    let (status, body, _) =
+        post_with_csrf(&server, &format!("{BASE}/token"), &cookie, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let bearer = body["access_token"].as_str().expect("a token").to_owned();
     let with_bearer = || {
@@ -218,7 +163,7 @@ async fn signing_out_the_other_sessions_keeps_this_one() {
     let viewer = signed_in(&server, "viewer@example.com", "correct-horse-viewer").await;
 
     let (status, body, here_now) =
-        post_with_csrf(&server, &format!("{BASE}/signout/others"), &here).await;
+        post_with_csrf(&server, &format!("{BASE}/signout/others"), &here, json!({})).await;
     assert_eq!(
         (status, body),
         (StatusCode::OK, json!({ "signedOut": "others" }))
@@ -255,7 +200,8 @@ async fn signing_out_the_other_sessions_keeps_this_one() {
         status_of(&server, "/api/me", &here_now).await,
         StatusCode::OK
     );
-    let (status, _, _) = post_with_csrf(&server, &format!("{BASE}/signout/others"), "").await;
+    let (status, _, _) =
+        post_with_csrf(&server, &format!("{BASE}/signout/others"), "", json!({})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -267,7 +213,13 @@ async fn revocation_off_changes_nothing_and_says_so() {
     let cookie = signed_in(&server, "admin@example.com", "correct-horse-admin").await;
     let claims = auth.codec().decode(&cookie).expect("opens");
     assert!(claims.get("sid").is_none() && claims.get("sgen").is_none());
-    let (status, _, _) = post_with_csrf(&server, &format!("{BASE}/signout/others"), &cookie).await;
+    let (status, _, _) = post_with_csrf(
+        &server,
+        &format!("{BASE}/signout/others"),
+        &cookie,
+        json!({}),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(matches!(
         auth.revoke_session("any").await,

@@ -25,16 +25,16 @@ use serde_json::{Value, json};
 use support::clock::ShiftedClock;
 use support::demo::app;
 use support::http::{
-    BoundPort, TestServer, browser, browser_with, browser_with_jar, csrf_token, location,
-    set_cookies,
+    BoundPort, TestServer, browser, browser_with, csrf_token, location, set_cookies,
 };
 use support::node::NodeServer;
 use support::oidc_op::{refresh_grants, sign_in_as_alice, start_oidc_provider};
 use support::redis_server::RedisServer;
+use support::session::{
+    BASE, SESSION_COOKIE, carrying, get, post_with_csrf, session_cookie, sign_in, signed_in,
+};
 
 const SECRET: &str = "shared-state-test-secret-4b9e1d7a3c5f8e2a6d0b";
-const BASE: &str = "/api/auth";
-const SESSION_COOKIE: &str = "authjs.session-token";
 /// How stale a revocation answer may be on either instance.
 const STALE: Duration = Duration::from_millis(500);
 /// Every wait's bound.
@@ -103,92 +103,6 @@ impl Cluster {
             auth_a,
         }
     }
-}
-
-/// Posts the credentials form to `server` with `client`: the status, the `Location`, and the
-/// session cookie set, if any.
-async fn sign_in(
-    client: &reqwest::Client,
-    server: &TestServer,
-    email: &str,
-    password: &str,
-) -> (StatusCode, String, Option<String>) {
-    let csrf = csrf_token(client, server, BASE).await;
-    let response = client
-        .post(server.url(&format!("{BASE}/callback/credentials")))
-        .form(&[
-            ("csrfToken", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("callbackUrl", "/"),
-        ])
-        .send()
-        .await
-        .expect("POST /callback/credentials");
-    let cookie = session_cookie(&set_cookies(response.headers()));
-    (response.status(), location(response.headers()), cookie)
-}
-
-/// Signs `email` in on `server`: the session cookie's value.
-async fn signed_in(server: &TestServer, email: &str, password: &str) -> String {
-    let (status, to, cookie) = sign_in(&browser(), server, email, password).await;
-    assert_eq!(status, StatusCode::FOUND, "{to}");
-    cookie.expect("a session cookie")
-}
-
-/// The value of the session cookie set among `Set-Cookie` lines (not a deletion).
-/// A browser (cookie jar, no redirects) carrying the session cookie `cookie` for `server`.
-fn carrying(server: &TestServer, cookie: &str) -> reqwest::Client {
-    let (client, jar) = browser_with_jar();
-    if !cookie.is_empty() {
-        let url = reqwest::Url::parse(&server.url("/")).expect("a URL");
-        jar.add_cookie_str(&format!("{SESSION_COOKIE}={cookie}; Path=/"), &url);
-    }
-    client
-}
-
-fn session_cookie(lines: &[String]) -> Option<String> {
-    lines
-        .iter()
-        .filter(|line| !line.contains("Max-Age=0"))
-        .find_map(|line| line.strip_prefix(&format!("{SESSION_COOKIE}=")))
-        .and_then(|rest| rest.split(';').next())
-        .map(str::to_owned)
-}
-
-/// `GET path` on `server` carrying exactly the session cookie `cookie`: the status, the JSON
-/// answer (null when none) and the re-issued session cookie, if any.
-async fn get(server: &TestServer, path: &str, cookie: &str) -> (StatusCode, Value, Option<String>) {
-    let response = browser_with(&[(SESSION_COOKIE, cookie)])
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("GET");
-    let status = response.status();
-    let cookie = session_cookie(&set_cookies(response.headers()));
-    (status, response.json().await.unwrap_or(Value::Null), cookie)
-}
-
-/// `POST path` on `server` with the CSRF pair and `body` (JSON, `csrfToken` added), carrying
-/// the session cookie `cookie`: the status, the JSON answer and the new session cookie.
-async fn post_with_csrf(
-    server: &TestServer,
-    path: &str,
-    cookie: &str,
-    mut body: Value,
-) -> (StatusCode, Value, Option<String>) {
-    let client = carrying(server, cookie);
-    let csrf = csrf_token(&client, server, BASE).await;
-    body["csrfToken"] = json!(csrf);
-    let response = client
-        .post(server.url(path))
-        .json(&body)
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status();
-    let cookie = session_cookie(&set_cookies(response.headers()));
-    (status, response.json().await.unwrap_or(Value::Null), cookie)
 }
 
 /// Polls `GET path` on `server` with `cookie` until it answers `want`; how long that took.

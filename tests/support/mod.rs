@@ -19,3 +19,4 @@ pub(crate) mod oidc_op;
 // One file for both packages' tests: auth-runtime's `tests/redis_store.rs` uses it too.
 #[path = "../../auth-runtime/tests/support/redis_server.rs"]
 pub(crate) mod redis_server;
+pub(crate) mod session;

@@ -206,9 +206,10 @@ async fn st_04_a_session_signed_out_on_a_is_refused_on_b_within_the_bound() {
         .expect("POST /signout");
     assert_eq!(response.status(), StatusCode::FOUND);
 
+    // Within the bound, plus what one poll takes on a loaded machine.
     let took = until_status(&cluster.b, "/api/me", &cookie, StatusCode::UNAUTHORIZED).await;
     assert!(
-        took <= STALE + Duration::from_millis(400),
+        took <= STALE + Duration::from_millis(1000),
         "refused after {took:?}"
     );
     let (status, session, _) = get(&cluster.b, &format!("{BASE}/session"), &cookie).await;

@@ -3,9 +3,10 @@
 //!
 //! Each session read with revocation on looks up `(subject, sid)` in the cache; an entry at
 //! most [`Revocation::max_stale`] old answers, else the store is asked once (one round trip)
-//! and the answer cached. So a session revoked on one instance is refused on every other
-//! within that bound, and a busy session costs the store one call per bound, not one per
-//! request. Revocations made by this instance clear its own entries at once.
+//! and the answer cached; the reads of that session that miss meanwhile wait for that one
+//! answer rather than each asking. So a session revoked on one instance is refused on every
+//! other within that bound, and a busy session costs the store one call per bound, not one
+//! per request. Revocations made by this instance clear its own entries at once.
 //!
 //! When the store does not answer, the configured [`RevocationFailure`] decides: open (the
 //! default) lets a session that decodes stand, closed refuses it for that request with a 503
@@ -16,6 +17,8 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
 
 use crate::store::{Revocations, SessionStanding, StoreError};
 
@@ -77,7 +80,8 @@ impl Revocation {
         self
     }
 
-    /// Most sessions kept in the cache; past it the cache is emptied and refilled.
+    /// Most sessions kept in the cache. Past it the stale answers are dropped, and every
+    /// answer when more than half of them are still fresh.
     #[must_use]
     pub fn max_cached(mut self, max_cached: usize) -> Self {
         self.max_cached = max_cached.max(1);
@@ -107,11 +111,12 @@ pub(crate) enum Standing {
 }
 
 /// The store's answers, by session id (a token without one: by subject), so that a hit is
-/// one lookup with no allocation.
+/// one lookup with no allocation; and the questions to the store in flight.
 #[derive(Default)]
 struct Cache {
     by_sid: HashMap<Box<str>, Cached>,
     by_subject: HashMap<Box<str>, Cached>,
+    flights: HashMap<FlightKey, Flight>,
 }
 
 /// One answer: whose session it is, what the store said, and when.
@@ -120,6 +125,22 @@ struct Cached {
     standing: SessionStanding,
     at: Instant,
 }
+
+/// The store's answer to one question, and when it was asked.
+#[derive(Debug, Clone, Copy)]
+struct Answer {
+    standing: SessionStanding,
+    at: Instant,
+}
+
+/// A question to the store in flight: the first read to miss asks, and the reads of the same
+/// session that miss meanwhile wait for its answer instead of each asking (`None`: the store
+/// did not answer). If the asking read is dropped, a waiting one asks in its place (tokio's
+/// `OnceCell` hands the initialisation on).
+type Flight = Arc<OnceCell<Option<Answer>>>;
+
+/// Whose question a flight is: `(subject, sid)`.
+type FlightKey = (Box<str>, Option<Box<str>>);
 
 impl Cache {
     fn get(&self, subject: &str, sid: Option<&str>) -> Option<&Cached> {
@@ -132,15 +153,92 @@ impl Cache {
         }
     }
 
-    fn insert(&mut self, subject: &str, sid: Option<&str>, cached: Cached, max: usize) {
-        if self.by_sid.len() + self.by_subject.len() >= max {
-            self.by_sid.clear();
-            self.by_subject.clear();
+    /// The flight asking about this session: the one in the air, else a new one.
+    fn flight(
+        &mut self,
+        subject: &str,
+        sid: Option<&str>,
+        fresh: impl Fn(Instant) -> bool,
+    ) -> Flight {
+        let key: FlightKey = (subject.into(), sid.map(Into::into));
+        let flight = self.flights.entry(key).or_default();
+        // A flight that landed without being taken down (its last reader dropped between the
+        // answer and the landing) is reused only while its answer is fresh.
+        if flight
+            .get()
+            .is_some_and(|answer| !answer.is_some_and(|answer| fresh(answer.at)))
+        {
+            *flight = Flight::default();
+        }
+        Arc::clone(flight)
+    }
+
+    /// Takes `flight` down and caches its answer, unless it was taken down already (by
+    /// another of its readers, or by [`RevocationCheck::forget`]: an answer asked before a
+    /// revocation here must not be cached after it).
+    fn land(&mut self, subject: &str, sid: Option<&str>, flight: &Flight, limits: Limits) {
+        let key: FlightKey = (subject.into(), sid.map(Into::into));
+        if !self
+            .flights
+            .get(&key)
+            .is_some_and(|current| Arc::ptr_eq(current, flight))
+        {
+            return;
+        }
+        let _ = self.flights.remove(&key);
+        if let Some(Some(answer)) = flight.get() {
+            let cached = Cached {
+                subject: subject.into(),
+                standing: answer.standing,
+                at: answer.at,
+            };
+            self.insert(subject, sid, cached, limits);
+        }
+    }
+
+    fn insert(&mut self, subject: &str, sid: Option<&str>, cached: Cached, limits: Limits) {
+        if self.len() >= limits.max_cached {
+            self.make_room(limits);
         }
         let _ = match sid {
             Some(sid) => self.by_sid.insert(sid.into(), cached),
             None => self.by_subject.insert(subject.into(), cached),
         };
+    }
+
+    fn len(&self) -> usize {
+        self.by_sid.len() + self.by_subject.len()
+    }
+
+    /// Drops the stale answers (they answer nothing any more), and everything when more than
+    /// half the bound is still fresh, so that each full pass frees at least half the cache
+    /// and inserting stays constant time on average.
+    fn make_room(&mut self, limits: Limits) {
+        let now = Instant::now();
+        let fresh = |cached: &Cached| limits.fresh(cached.at, now);
+        self.by_sid.retain(|_, cached| fresh(cached));
+        self.by_subject.retain(|_, cached| fresh(cached));
+        if self.len() > limits.max_cached / 2 {
+            self.by_sid.clear();
+            self.by_subject.clear();
+        }
+        // Flights no read waits on any more (all their readers were dropped).
+        self.flights
+            .retain(|_, flight| Arc::strong_count(flight) > 1);
+    }
+}
+
+/// The cache's bounds.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_stale: Duration,
+    max_cached: usize,
+}
+
+impl Limits {
+    /// Whether an answer asked `at` may still answer `now`.
+    fn fresh(self, at: Instant, now: Instant) -> bool {
+        now.saturating_duration_since(at) < self.max_stale
     }
 }
 
@@ -183,33 +281,38 @@ impl RevocationCheck {
         sid: Option<&str>,
         generation: u64,
     ) -> Standing {
-        let now = Instant::now();
-        let cached = self
-            .lock()
-            .get(subject, sid)
-            .filter(|cached| now.saturating_duration_since(cached.at) < self.settings.max_stale)
-            .map(|cached| cached.standing);
-        let standing = match cached {
-            Some(standing) => standing,
-            None => match self.store.standing(sid, subject).await {
-                Ok(standing) => {
-                    self.recovered();
-                    let cached = Cached {
-                        subject: subject.into(),
-                        standing,
-                        at: now,
-                    };
-                    self.lock()
-                        .insert(subject, sid, cached, self.settings.max_cached);
-                    standing
-                }
-                Err(error) => return self.failed(&error),
-            },
+        let limits = self.limits();
+        let flight = {
+            let mut cache = self.lock();
+            let now = Instant::now();
+            if let Some(cached) = cache
+                .get(subject, sid)
+                .filter(|cached| limits.fresh(cached.at, now))
+            {
+                return verdict(cached.standing, generation);
+            }
+            cache.flight(subject, sid, |at| limits.fresh(at, now))
         };
-        if standing.admits(generation) {
-            Standing::Stands
-        } else {
-            Standing::Revoked
+        let answer = *flight.get_or_init(|| self.ask(subject, sid)).await;
+        self.lock().land(subject, sid, &flight, limits);
+        match answer {
+            Some(answer) => verdict(answer.standing, generation),
+            None => self.policy(),
+        }
+    }
+
+    /// Asks the store once.
+    async fn ask(&self, subject: &str, sid: Option<&str>) -> Option<Answer> {
+        let at = Instant::now();
+        match self.store.standing(sid, subject).await {
+            Ok(standing) => {
+                self.recovered();
+                Some(Answer { standing, at })
+            }
+            Err(error) => {
+                self.failed(&error);
+                None
+            }
         }
     }
 
@@ -231,14 +334,20 @@ impl RevocationCheck {
         let mut cache = self.lock();
         cache.by_sid.retain(|_, cached| &*cached.subject != subject);
         cache.by_subject.remove(subject);
+        cache.flights.retain(|(of, _), _| &**of != subject);
     }
 
     /// Forgets what the cache holds of session `sid`.
     pub(crate) fn forget_session(&self, sid: &str) {
-        self.lock().by_sid.remove(sid);
+        let mut cache = self.lock();
+        cache.by_sid.remove(sid);
+        cache
+            .flights
+            .retain(|(_, of), _| of.as_deref() != Some(sid));
     }
 
-    fn failed(&self, error: &StoreError) -> Standing {
+    /// Logs a failure of the store, once per outage.
+    fn failed(&self, error: &StoreError) {
         if !self.failing.swap(true, Ordering::Relaxed) {
             tracing::warn!(
                 %error,
@@ -246,9 +355,20 @@ impl RevocationCheck {
                 "the revocation store does not answer; sessions are judged by the failure policy"
             );
         }
+    }
+
+    /// The standing of a session the store could not answer for.
+    fn policy(&self) -> Standing {
         match self.settings.on_failure {
             RevocationFailure::Open => Standing::Stands,
             RevocationFailure::Closed => Standing::Unknown,
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_stale: self.settings.max_stale,
+            max_cached: self.settings.max_cached,
         }
     }
 
@@ -263,9 +383,20 @@ impl RevocationCheck {
     }
 }
 
+/// A session with this standing, issued under `generation`: does it stand?
+fn verdict(standing: SessionStanding, generation: u64) -> Standing {
+    if standing.admits(generation) {
+        Standing::Stands
+    } else {
+        Standing::Revoked
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
+
     use crate::store::{MemoryRevocations, StoreFuture};
 
     const DAY: Duration = Duration::from_secs(86_400);
@@ -310,6 +441,120 @@ mod tests {
             let cache = check.lock();
             assert!(cache.by_sid.len() + cache.by_subject.len() <= 100);
         }
+    }
+
+    /// The memory store, counting the questions asked; each answer is read at once and
+    /// returned after yielding to the scheduler a few times, as a network round trip would.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemoryRevocations,
+        asked: AtomicUsize,
+    }
+
+    impl Revocations for Counting {
+        fn revoke_session<'a>(&'a self, sid: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
+            self.inner.revoke_session(sid, ttl)
+        }
+        fn end_sessions<'a>(
+            &'a self,
+            subject: &'a str,
+            at: u64,
+            ttl: Duration,
+        ) -> StoreFuture<'a, u64> {
+            self.inner.end_sessions(subject, at, ttl)
+        }
+        fn standing<'a>(
+            &'a self,
+            sid: Option<&'a str>,
+            subject: &'a str,
+        ) -> StoreFuture<'a, SessionStanding> {
+            Box::pin(async move {
+                let _ = self.asked.fetch_add(1, Ordering::Relaxed);
+                let answer = self.inner.standing(sid, subject).await;
+                for _ in 0..5 {
+                    tokio::task::yield_now().await;
+                }
+                answer
+            })
+        }
+    }
+
+    fn counting(settings: Revocation) -> (Arc<Counting>, Arc<RevocationCheck>) {
+        let store = Arc::new(Counting::default());
+        let check = RevocationCheck::new(settings, Arc::clone(&store) as Arc<dyn Revocations>);
+        (store, Arc::new(check))
+    }
+
+    /// Fifty reads of one session at once, on a cold cache: how many stood.
+    async fn fifty_reads(check: &Arc<RevocationCheck>) -> usize {
+        let mut reads = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let check = Arc::clone(check);
+            let _ = reads.spawn(async move { check.judge("alice", Some("s1"), 10).await });
+        }
+        reads
+            .join_all()
+            .await
+            .into_iter()
+            .filter(|standing| *standing == Standing::Stands)
+            .count()
+    }
+
+    #[tokio::test]
+    async fn reads_that_miss_together_ask_the_store_once() {
+        let (store, check) = counting(Revocation::new().max_stale(Duration::from_millis(50)));
+        assert_eq!(fifty_reads(&check).await, 50);
+        assert_eq!(store.asked.load(Ordering::Relaxed), 1);
+        // Once the answer is stale, the next burst asks once again, and sees a revocation.
+        store.inner.revoke_session("s1", DAY).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(fifty_reads(&check).await, 0);
+        assert_eq!(store.asked.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test]
+    async fn an_answer_asked_before_a_revocation_here_is_not_cached_after_it() {
+        let (store, check) = counting(Revocation::new());
+        let early = {
+            let check = Arc::clone(&check);
+            tokio::spawn(async move { check.judge("alice", Some("s1"), 10).await })
+        };
+        // The read is now waiting for the store; this instance revokes meanwhile.
+        tokio::task::yield_now().await;
+        assert_eq!(store.asked.load(Ordering::Relaxed), 1);
+        store.inner.revoke_session("s1", DAY).await.unwrap();
+        check.forget_session("s1");
+        // The read in flight was asked before: it stands (it began before the revocation).
+        assert_eq!(early.await.unwrap(), Standing::Stands);
+        // Its answer was not cached: the next read asks and is refused.
+        assert_eq!(
+            check.judge("alice", Some("s1"), 10).await,
+            Standing::Revoked
+        );
+        assert_eq!(store.asked.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test]
+    async fn a_full_cache_drops_its_stale_answers_first() {
+        let (store, check) = counting(
+            Revocation::new()
+                .max_cached(4)
+                .max_stale(Duration::from_millis(200)),
+        );
+        for sid in ["s1", "s2"] {
+            assert_eq!(check.judge("alice", Some(sid), 1).await, Standing::Stands);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        // s1 and s2 are stale; s3..s5 fill the cache, and s5 makes room by dropping them.
+        for sid in ["s3", "s4", "s5"] {
+            assert_eq!(check.judge("alice", Some(sid), 1).await, Standing::Stands);
+        }
+        assert_eq!(store.asked.load(Ordering::Relaxed), 5);
+        // s3 and s4 were kept: answered from the cache.
+        for sid in ["s3", "s4", "s5"] {
+            assert_eq!(check.judge("alice", Some(sid), 1).await, Standing::Stands);
+        }
+        assert_eq!(store.asked.load(Ordering::Relaxed), 5);
     }
 
     struct Down;

@@ -30,12 +30,14 @@
 # Ratios are those of the medians; beside them, the lowest and highest ratio within one round.
 # The demo's CPU per request is its utime + stime from /proc over the requests wrk completed
 # (wrk's share of the cores left out); Redis's likewise, and its commands per request from
-# `INFO stats` (total_commands_processed).
+# `INFO stats` (total_commands_processed). Last, the revocation questions C sends Redis for one
+# session read by 1 and by CONNECTIONS connections at once (QUESTIONS_DURATION, 10s).
 #
 # Settings (environment): ROUNDS (5), DURATION (5s), THREADS (2), CONNECTIONS (64), A_PORT
-# (3110), B_PORT (3111), C_PORT (3112), SKIP_BUILD=1 to reuse target/release/examples/demo and
-# target/release/auth-token, DEMO=<path> (and AUTH_TOKEN=<path>) to load other builds (implies
-# SKIP_BUILD=1). Loopback only; every process it starts is stopped on exit.
+# (3110), B_PORT (3111), C_PORT (3112), QUESTIONS_DURATION (10s), SKIP_BUILD=1 to reuse
+# target/release/examples/demo and target/release/auth-token, DEMO=<path> (and
+# AUTH_TOKEN=<path>) to load other builds (implies SKIP_BUILD=1). Loopback only; every process
+# it starts is stopped on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -273,10 +275,31 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
+# --- revocation questions -------------------------------------------------------------------
+# GET /api/me on C reads no update record, so its Redis commands are the revocation checks:
+# one MGET per question to the store. With one connection, then with $CONNECTIONS reading the
+# same session at once, for QUESTIONS_DURATION each: how many questions the cache lets
+# through (one per session per second when every read that misses waits for one answer).
+QUESTIONS_DURATION=${QUESTIONS_DURATION:-10s}
+mgets() {
+  redis-cli -h "$HOST" -p "$REDIS_PORT" info commandstats | tr -d '\r' |
+    awk -F'[:=,]' '/^cmdstat_mget:/ {print $3}'
+}
+for connections in 1 "$CONNECTIONS"; do
+  say "counting C's revocation questions: $connections connection(s), $QUESTIONS_DURATION"
+  redis-cli -h "$HOST" -p "$REDIS_PORT" config resetstat >/dev/null
+  wrk -t1 -c"$connections" -d"$QUESTIONS_DURATION" -H "Cookie: $C_COOKIE" "$C_URL/api/me" \
+    >"$WORK/questions-$connections.txt"
+  requests=$(grep -oE '[0-9]+ requests in' "$WORK/questions-$connections.txt" | cut -d' ' -f1)
+  questions=$(mgets)
+  echo "$connections ${requests:-0} ${questions:-0}" >>"$WORK/questions"
+done
+
 say "load after: $(uptime)"
 
 # --- the table ------------------------------------------------------------------------------
-python3 - "$WORK/results" "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" <<'PY'
+python3 - "$WORK/results" "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$WORK/questions" \
+  "$QUESTIONS_DURATION" <<'PY'
 import sys
 rounds = {}
 for line in open(sys.argv[1]):
@@ -351,4 +374,17 @@ for instance in instances:
     ratio(f"session_{instance}", f"ping_{instance}", f"session({instance}) / ping({instance})")
 for instance in instances:
     ratio(f"me_{instance}", f"ping_{instance}", f"me({instance}) / ping({instance})")
+
+print(
+    f"\nRevocation questions to Redis (MGETs) on C, GET /api/me with one session, "
+    f"wrk -t1 for {sys.argv[7]}\n"
+)
+print("| connections | requests | questions to the store | questions per 1,000 requests |")
+print("|---:|---:|---:|---:|")
+for line in open(sys.argv[6]):
+    connections, requests, questions = (int(v) for v in line.split())
+    print(
+        f"| {connections} | {requests:,} | {questions:,} "
+        f"| {questions / max(requests, 1) * 1000:.3f} |"
+    )
 PY

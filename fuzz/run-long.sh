@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The long local runs of every fuzz target (not CI's smoke): each target from its committed
-# seed corpus plus a working corpus outside the tree, for SECONDS each (default 600), printing
-# libFuzzer's final stats. Crashes land in fuzz/artifacts/<target>/.
+# seed corpus plus a working corpus outside the tree, for SECONDS_PER_TARGET each (default
+# 600), printing libFuzzer's final stats. TARGETS="a b" runs only those. A second run resumes
+# from the working corpus the first grew. Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${SECONDS_PER_TARGET:-600}"
-for target in $(RUSTC_BOOTSTRAP=1 cargo fuzz list); do
+for target in ${TARGETS:-$(RUSTC_BOOTSTRAP=1 cargo fuzz list)}; do
   work="${TMPDIR:-/tmp}/auth-fuzz-corpus/$target"
   mkdir -p "$work" "corpus/$target"
   echo "== $target"

@@ -84,22 +84,31 @@ pub(super) async fn csrf_checked_form<C: AuthSchema>(
     auth: &Auth<C>,
     req: &mut Request,
 ) -> Result<FormFields, Response> {
-    let Ok(body) = read_body(req).await else {
-        return Err(respond::payload_too_large());
-    };
+    match verified_form(auth, req).await {
+        Ok(Some(fields)) => Ok(fields),
+        Ok(None) => Err(respond::error_redirect(auth, req, ErrorCode::MissingCsrf)),
+        Err(TooLarge) => Err(respond::payload_too_large()),
+    }
+}
+
+/// The fields of a POST's form or JSON body when it carries a valid CSRF token, `None` when
+/// it does not (logged); [`TooLarge`] for a body over the limit. For the routes that answer
+/// a refusal in JSON; [`csrf_checked_form`] for those that redirect.
+pub(super) async fn verified_form<C: AuthSchema>(
+    auth: &Auth<C>,
+    req: &mut Request,
+) -> Result<Option<FormFields>, TooLarge> {
+    let body = read_body(req).await?;
     let fields = form_fields(req, &body);
     let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
     let verified = csrf_verified(auth, req, submitted);
-    match fields.filter(|_| verified) {
-        Some(fields) => Ok(fields),
-        None => {
-            tracing::debug!(
-                route = req.uri().path(),
-                "a form without a valid CSRF token"
-            );
-            Err(respond::error_redirect(auth, req, ErrorCode::MissingCsrf))
-        }
+    if !verified {
+        tracing::debug!(
+            route = req.uri().path(),
+            "a form without a valid CSRF token"
+        );
     }
+    Ok(fields.filter(|_| verified))
 }
 
 /// The value (percent-decoded) of the cookie `name`, when the request carries it exactly once.

@@ -16,7 +16,7 @@ use poem::{Request, Response};
 use serde_json::json;
 
 use super::issue::write_token;
-use super::request::{self, CSRF_FIELD};
+use super::request;
 use super::respond;
 use crate::auth::Auth;
 use crate::error::AuthError;
@@ -73,18 +73,16 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
     if req.method() != Method::POST || auth.revocation().is_none() {
         return respond::bad_request();
     }
-    let Ok(body) = request::read_body(&mut req).await else {
-        return respond::payload_too_large();
-    };
-    let fields = request::form_fields(&req, &body);
-    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    if !request::csrf_verified(&auth, &req, submitted) {
-        tracing::debug!("sign out others without a valid CSRF token");
-        return answer(
-            StatusCode::BAD_REQUEST,
-            json!({ "error": "MissingCSRF" }),
-            &[],
-        );
+    match request::verified_form(&auth, &mut req).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return answer(
+                StatusCode::BAD_REQUEST,
+                json!({ "error": "MissingCSRF" }),
+                &[],
+            );
+        }
+        Err(request::TooLarge) => return respond::payload_too_large(),
     }
     let loaded = LoadedSession::of_request(&req, &auth);
     let Some(current) = loaded.token() else {

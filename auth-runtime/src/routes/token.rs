@@ -12,7 +12,7 @@ use poem::http::{Method, StatusCode};
 use poem::{Request, Response};
 use serde_json::{Map, Value, json};
 
-use super::request::{self, CSRF_FIELD};
+use super::request;
 use super::respond;
 use crate::auth::Auth;
 use crate::bearer::{BearerVerifier, sign_claims};
@@ -37,14 +37,10 @@ pub(super) async fn handle<C: AuthSchema>(auth: Auth<C>, mut req: Request) -> Re
     let (Some(settings), Some(verifier)) = (C::BEARER, auth.bearer()) else {
         return respond::bad_request();
     };
-    let Ok(body) = request::read_body(&mut req).await else {
-        return respond::payload_too_large();
-    };
-    let fields = request::form_fields(&req, &body);
-    let submitted = fields.as_ref().and_then(|fields| fields.get(CSRF_FIELD));
-    if !request::csrf_verified(&auth, &req, submitted) {
-        tracing::debug!("a token request without a valid CSRF token");
-        return error(StatusCode::BAD_REQUEST, "MissingCSRF");
+    match request::verified_form(&auth, &mut req).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return error(StatusCode::BAD_REQUEST, "MissingCSRF"),
+        Err(request::TooLarge) => return respond::payload_too_large(),
     }
     let loaded = LoadedSession::of_request(&req, &auth);
     let (Some(token), Some(expires_at)) = (loaded.token(), loaded.expires_at()) else {

@@ -97,6 +97,11 @@ impl Revocation {
     pub fn failure_policy(&self) -> RevocationFailure {
         self.on_failure
     }
+
+    /// Whether an answer the store gave `at` may still answer `now`.
+    fn fresh(&self, at: Instant, now: Instant) -> bool {
+        now.saturating_duration_since(at) < self.max_stale
+    }
 }
 
 /// Whether a session stands, as a read sees it.
@@ -116,14 +121,13 @@ pub(crate) enum Standing {
 struct Cache {
     by_sid: HashMap<Box<str>, Cached>,
     by_subject: HashMap<Box<str>, Cached>,
-    flights: HashMap<FlightKey, Flight>,
+    flights: HashMap<SessionKey, Flight>,
 }
 
-/// One answer: whose session it is, what the store said, and when.
+/// One answer, and whose session it is about.
 struct Cached {
     subject: Box<str>,
-    standing: SessionStanding,
-    at: Instant,
+    answer: Answer,
 }
 
 /// The store's answer to one question, and when it was asked.
@@ -140,7 +144,7 @@ struct Answer {
 type Flight = Arc<OnceCell<Option<Answer>>>;
 
 /// Whose question a flight is: `(subject, sid)`.
-type FlightKey = (Box<str>, Option<Box<str>>);
+type SessionKey = (Box<str>, Option<Box<str>>);
 
 impl Cache {
     fn get(&self, subject: &str, sid: Option<&str>) -> Option<&Cached> {
@@ -153,31 +157,19 @@ impl Cache {
         }
     }
 
-    /// The flight asking about this session: the one in the air, else a new one.
-    fn flight(
-        &mut self,
-        subject: &str,
-        sid: Option<&str>,
-        fresh: impl Fn(Instant) -> bool,
-    ) -> Flight {
-        let key: FlightKey = (subject.into(), sid.map(Into::into));
-        let flight = self.flights.entry(key).or_default();
-        // A flight that landed without being taken down (its last reader dropped between the
-        // answer and the landing) is reused only while its answer is fresh.
-        if flight
-            .get()
-            .is_some_and(|answer| !answer.is_some_and(|answer| fresh(answer.at)))
-        {
-            *flight = Flight::default();
-        }
-        Arc::clone(flight)
+    /// The flight asking about this session: the one in the air, else a new one. (A flight
+    /// leaves the map in the same poll that gives its answer, so one found here is unanswered
+    /// or answered this instant.)
+    fn flight(&mut self, subject: &str, sid: Option<&str>) -> Flight {
+        let key: SessionKey = (subject.into(), sid.map(Into::into));
+        Arc::clone(self.flights.entry(key).or_default())
     }
 
     /// Takes `flight` down and caches its answer, unless it was taken down already (by
     /// another of its readers, or by [`RevocationCheck::forget`]: an answer asked before a
     /// revocation here must not be cached after it).
-    fn land(&mut self, subject: &str, sid: Option<&str>, flight: &Flight, limits: Limits) {
-        let key: FlightKey = (subject.into(), sid.map(Into::into));
+    fn land(&mut self, subject: &str, sid: Option<&str>, flight: &Flight, settings: &Revocation) {
+        let key: SessionKey = (subject.into(), sid.map(Into::into));
         if !self
             .flights
             .get(&key)
@@ -189,16 +181,15 @@ impl Cache {
         if let Some(Some(answer)) = flight.get() {
             let cached = Cached {
                 subject: subject.into(),
-                standing: answer.standing,
-                at: answer.at,
+                answer: *answer,
             };
-            self.insert(subject, sid, cached, limits);
+            self.insert(subject, sid, cached, settings);
         }
     }
 
-    fn insert(&mut self, subject: &str, sid: Option<&str>, cached: Cached, limits: Limits) {
-        if self.len() >= limits.max_cached {
-            self.make_room(limits);
+    fn insert(&mut self, subject: &str, sid: Option<&str>, cached: Cached, settings: &Revocation) {
+        if self.len() >= settings.max_cached {
+            self.make_room(settings);
         }
         let _ = match sid {
             Some(sid) => self.by_sid.insert(sid.into(), cached),
@@ -213,32 +204,18 @@ impl Cache {
     /// Drops the stale answers (they answer nothing any more), and everything when more than
     /// half the bound is still fresh, so that each full pass frees at least half the cache
     /// and inserting stays constant time on average.
-    fn make_room(&mut self, limits: Limits) {
+    fn make_room(&mut self, settings: &Revocation) {
         let now = Instant::now();
-        let fresh = |cached: &Cached| limits.fresh(cached.at, now);
+        let fresh = |cached: &Cached| settings.fresh(cached.answer.at, now);
         self.by_sid.retain(|_, cached| fresh(cached));
         self.by_subject.retain(|_, cached| fresh(cached));
-        if self.len() > limits.max_cached / 2 {
+        if self.len() > settings.max_cached / 2 {
             self.by_sid.clear();
             self.by_subject.clear();
         }
         // Flights no read waits on any more (all their readers were dropped).
         self.flights
             .retain(|_, flight| Arc::strong_count(flight) > 1);
-    }
-}
-
-/// The cache's bounds.
-#[derive(Debug, Clone, Copy)]
-struct Limits {
-    max_stale: Duration,
-    max_cached: usize,
-}
-
-impl Limits {
-    /// Whether an answer asked `at` may still answer `now`.
-    fn fresh(self, at: Instant, now: Instant) -> bool {
-        now.saturating_duration_since(at) < self.max_stale
     }
 }
 
@@ -281,20 +258,20 @@ impl RevocationCheck {
         sid: Option<&str>,
         generation: u64,
     ) -> Standing {
-        let limits = self.limits();
+        let settings = &self.settings;
         let flight = {
             let mut cache = self.lock();
             let now = Instant::now();
             if let Some(cached) = cache
                 .get(subject, sid)
-                .filter(|cached| limits.fresh(cached.at, now))
+                .filter(|cached| settings.fresh(cached.answer.at, now))
             {
-                return verdict(cached.standing, generation);
+                return verdict(cached.answer.standing, generation);
             }
-            cache.flight(subject, sid, |at| limits.fresh(at, now))
+            cache.flight(subject, sid)
         };
         let answer = *flight.get_or_init(|| self.ask(subject, sid)).await;
-        self.lock().land(subject, sid, &flight, limits);
+        self.lock().land(subject, sid, &flight, settings);
         match answer {
             Some(answer) => verdict(answer.standing, generation),
             None => self.policy(),
@@ -362,13 +339,6 @@ impl RevocationCheck {
         match self.settings.on_failure {
             RevocationFailure::Open => Standing::Stands,
             RevocationFailure::Closed => Standing::Unknown,
-        }
-    }
-
-    fn limits(&self) -> Limits {
-        Limits {
-            max_stale: self.settings.max_stale,
-            max_cached: self.settings.max_cached,
         }
     }
 
